@@ -1,0 +1,372 @@
+"""`pmf`: the command line, a thin shell over the functions the app calls."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+import duckdb
+import pandas as pd
+
+from dashboard.config import PACKAGE_DIR, ConfigError, Settings, settings
+from dashboard.contract import DATASET_NAMES
+from dashboard.db import DatabaseError, connect, database_exists
+from dashboard.formatting import format_count, format_value, plain_number
+from dashboard.ingest import (
+    NothingToUndo,
+    UploadRejected,
+    current_user,
+    load_sample_into,
+    undo_latest,
+    upload_history,
+)
+from dashboard.kpis import OUTPUT_COLUMNS, CatalogueError, kpis_for
+from dashboard.periods import PeriodError, parse_period
+from dashboard.templates import write_template
+from dashboard.validate import validate_upload
+
+
+class UsageError(Exception):
+    """Wrong arguments: exit 2 with one line."""
+
+
+class UserError(Exception):
+    """Something the user can fix: exit 1 with the message, no traceback."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(
+            f"{message} (see pmf {self.prog.split(' ', 1)[-1] if ' ' in self.prog else ''} --help)".replace(
+                "  ", " "
+            )
+        )
+
+
+def _db_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db", metavar="PATH", help="the database file (default: $PMF_DB, else the configuration's)"
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="pmf", description="PMF dashboard: load spreadsheets, compute the partnership's KPIs."
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+
+    load = sub.add_parser("load", help="validate and load workbooks (.xlsx) or .csv files")
+    load.add_argument("files", nargs="+", metavar="FILE")
+    load.add_argument(
+        "--dry-run", action="store_true", help="check and show what would change; store nothing"
+    )
+    load.add_argument(
+        "--replace",
+        metavar="DATASET",
+        choices=DATASET_NAMES,
+        help="replace this whole dataset with the file's rows",
+    )
+    load.add_argument(
+        "--dataset",
+        choices=DATASET_NAMES,
+        help="the dataset of a single-table file, when its headers are ambiguous",
+    )
+    load.add_argument("--user", help="who is uploading (default: your login name)")
+    _db_option(load)
+
+    undo = sub.add_parser("undo", help="undo the latest upload, restoring the data exactly as before it")
+    undo.add_argument("--user", help="who is undoing (default: your login name)")
+    _db_option(undo)
+
+    uploads = sub.add_parser("uploads", help="the upload log")
+    _db_option(uploads)
+
+    kpis = sub.add_parser("kpis", help="the KPI scorecard for a period")
+    kpis.add_argument(
+        "--period", required=True, help='a quarter such as "2023-24 Q3" or a year such as 2023-24'
+    )
+    kpis.add_argument("--locality", help="a locality (default: all localities together)")
+    kpis.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    _db_option(kpis)
+
+    template = sub.add_parser("template", help="write a blank template workbook")
+    template.add_argument("dataset", choices=(*DATASET_NAMES, "all"))
+    template.add_argument("-o", "--output", required=True, metavar="PATH")
+
+    init = sub.add_parser(
+        "init", help="create the database, loading the sample workbooks if it does not exist"
+    )
+    _db_option(init)
+
+    serve = sub.add_parser(
+        "serve", help="start the dashboard (creating the database from the sample if need be)"
+    )
+    serve.add_argument("--port", type=int, default=8501)
+    serve.add_argument("--address", default="127.0.0.1")
+    _db_option(serve)
+    return parser
+
+
+def _db_path(args: argparse.Namespace, cfg: Settings) -> Path:
+    return Path(args.db) if getattr(args, "db", None) else cfg.database_path
+
+
+def _open(args: argparse.Namespace, cfg: Settings) -> duckdb.DuckDBPyConnection:
+    return connect(_db_path(args, cfg))
+
+
+def ensure_database(path: Path, cfg: Settings) -> list[str]:
+    """Create the database from the sample workbooks when there is none; say what was done."""
+    if database_exists(path):
+        return []
+    con = connect(path)
+    try:
+        results = load_sample_into(con, cfg)
+    except BaseException:
+        con.close()
+        path.unlink(missing_ok=True)
+        raise
+    con.close()
+    return [f"Created {path} from the sample workbooks in {cfg.sample_dir}:"] + [
+        f"  {r.file_name}: "
+        + "; ".join(line for line in r.summary_lines() if ":" in line and "upload" not in line)
+        for r in results
+    ]
+
+
+def _resolve_locality(text: str | None, cfg: Settings) -> str | None:
+    if text is None or text.strip().lower() in ("all", "all localities"):
+        return None
+    found = cfg.locality_synonyms.get(" ".join(text.strip().lower().split()))
+    if found is None:
+        raise UsageError(f"unknown locality {text!r}: use one of {', '.join(cfg.all_localities)} or all")
+    return found
+
+
+def cmd_load(args: argparse.Namespace, cfg: Settings) -> int:
+    reports = []
+    for name in args.files:
+        path = Path(name)
+        if not path.is_file():
+            raise UserError(f"{name}: no such file")
+        reports.append(validate_upload(path.read_bytes(), path.name, cfg, args.dataset))
+    con = _open(args, cfg)
+    failed = False
+    from dashboard.ingest import load_upload  # local: keeps start-up light for other commands
+
+    for report in reports:
+        for warning in report.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+    for report in reports:
+        if report.ok:
+            continue
+        failed = True
+    if failed:
+        for report in reports:
+            if not report.ok:
+                _print_errors(report)
+        print("Nothing was stored.", file=sys.stderr)
+        return 1
+    for report in reports:
+        try:
+            result = load_upload(
+                con, report, args.user or current_user(), replace=args.replace, dry_run=args.dry_run
+            )
+        except UploadRejected as exc:
+            _print_errors(exc.report)
+            print(f"Nothing was stored from {report.file_name}.", file=sys.stderr)
+            return 1
+        except ValueError as exc:
+            raise UserError(str(exc)) from exc
+        print(f"{report.file_name}:")
+        for line in result.summary_lines():
+            print(f"  {line}")
+    return 0
+
+
+def _print_errors(report: Any) -> None:
+    print(f"{report.file_name}: rejected, {len(report.errors)} error(s):", file=sys.stderr)
+    for problem in report.errors:
+        print(f"  {problem}", file=sys.stderr)
+
+
+def cmd_undo(args: argparse.Namespace, cfg: Settings) -> int:
+    con = _open(args, cfg)
+    try:
+        result = undo_latest(con, args.user or current_user())
+    except NothingToUndo as exc:
+        raise UserError(str(exc)) from exc
+    restored = ", ".join(f"{n} ({c} rows written by it)" for n, c in result.restored.items()) or "no rows"
+    print(
+        f"Undid upload {result.upload_id} ({result.file_name}): {restored} put back as they were before it."
+    )
+    return 0
+
+
+def cmd_uploads(args: argparse.Namespace, cfg: Settings) -> int:
+    history = upload_history(_open(args, cfg))
+    if history.empty:
+        print("No uploads yet.")
+        return 0
+    for upload_id, group in history.groupby("upload_id", sort=False):
+        first = group.iloc[0]
+        state = (
+            f"undone {first['undone_at']:%Y-%m-%d %H:%M} by {first['undone_by']}"
+            if pd.notna(first["undone_at"])
+            else "in force"
+        )
+        mode = f", replace {first['replaced_dataset']}" if first["mode"] == "replace" else ""
+        print(
+            f"#{upload_id}  {first['uploaded_at']:%Y-%m-%d %H:%M}  {first['uploaded_by']}  {first['file_name']}{mode}  [{state}]"
+        )
+        for _, row in group.iterrows():
+            removed = f", {row['removed']} removed" if row["removed"] else ""
+            print(
+                f"      {row['dataset']}: {row['added']} added, {row['replaced']} replaced{removed}, {row['unchanged']} unchanged"
+            )
+    return 0
+
+
+def kpi_records(table: pd.DataFrame) -> list[dict[str, Any]]:
+    """The JSON shape of `pmf kpis`: one object per row, percentages as percentages."""
+    records = []
+    for row in table[OUTPUT_COLUMNS].itertuples(index=False):
+        item = dict(zip(OUTPUT_COLUMNS, row, strict=True))
+        for key in ("numerator", "denominator", "value", "target"):
+            item[key] = plain_number(item[key])
+        for key in ("locality", "category", "rag"):
+            item[key] = None if item[key] is None or pd.isna(item[key]) else item[key]
+        records.append(item)
+    return records
+
+
+def cmd_kpis(args: argparse.Namespace, cfg: Settings) -> int:
+    try:
+        period = parse_period(args.period)
+    except PeriodError as exc:
+        raise UsageError(str(exc)) from exc
+    locality = _resolve_locality(args.locality, cfg)
+    con = _open(args, cfg)
+    table = kpis_for(con, period, cfg, locality)
+    if args.format == "json":
+        print(json.dumps(kpi_records(table), indent=2))
+    elif args.format == "csv":
+        frame = pd.DataFrame(kpi_records(table), columns=OUTPUT_COLUMNS)
+        frame["year_before"] = [plain_number(v) for v in table["previous_value"]]
+        print(frame.to_csv(index=False), end="")
+    else:
+        print(
+            f"KPIs for {period.label} ({period.start:%d %b %Y} to {period.end:%d %b %Y}), {locality or 'all localities'}"
+        )
+        print(_kpi_text_table(table, period.year_before.label))
+    return 0
+
+
+def _kpi_text_table(table: pd.DataFrame, before_label: str) -> str:
+    headers = ["KPI", "Title", "Value", "Num / den", "Target", "RAG", before_label]
+    lines = []
+    for row in table.itertuples(index=False):
+        is_category = row.category is not None and not pd.isna(row.category)
+        title = f"  {row.category}" if is_category else row.title
+        fraction = (
+            format_count(row.numerator)
+            if pd.isna(row.denominator)
+            else f"{format_count(row.numerator)} / {format_count(row.denominator)}"
+        )
+        target = "" if is_category or pd.isna(row.target) else format_value(row.target, row.unit)
+        lines.append(
+            [
+                "" if is_category else row.kpi,
+                title,
+                format_value(row.value, row.unit),
+                "" if is_category and pd.isna(row.numerator) else fraction,
+                target,
+                row.rag if isinstance(row.rag, str) else "",
+                format_value(row.previous_value, row.unit),
+            ]
+        )
+    widths = [max(len(h), *(len(r[i]) for r in lines)) for i, h in enumerate(headers)]
+    out = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
+    out.append("  ".join("-" * w for w in widths))
+    out += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in lines]
+    return "\n".join(out)
+
+
+def cmd_template(args: argparse.Namespace, cfg: Settings) -> int:
+    path = write_template(Path(args.output), cfg, None if args.dataset == "all" else [args.dataset])
+    print(f"Wrote {path}")
+    return 0
+
+
+def cmd_init(args: argparse.Namespace, cfg: Settings) -> int:
+    path = _db_path(args, cfg)
+    messages = ensure_database(path, cfg)
+    print("\n".join(messages) if messages else f"{path} already exists; nothing to do.")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace, cfg: Settings) -> int:
+    path = _db_path(args, cfg)
+    for line in ensure_database(path, cfg):
+        print(line)
+    env = dict(os.environ, PMF_DB=str(path.resolve()))
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(PACKAGE_DIR / "app" / "streamlit_app.py"),
+        "--server.address",
+        args.address,
+        "--server.port",
+        str(args.port),
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+    print(f"Serving the dashboard on http://{args.address}:{args.port} (Ctrl+C stops it)")
+    try:
+        return subprocess.call(command, env=env)
+    except KeyboardInterrupt:
+        return 0
+
+
+COMMANDS = {
+    "load": cmd_load,
+    "undo": cmd_undo,
+    "uploads": cmd_uploads,
+    "kpis": cmd_kpis,
+    "template": cmd_template,
+    "init": cmd_init,
+    "serve": cmd_serve,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        cfg = settings()
+        return COMMANDS[args.command](args, cfg)
+    except UsageError as exc:
+        print(f"pmf: {exc}", file=sys.stderr)
+        return 2
+    except (UserError, ConfigError, DatabaseError, CatalogueError) as exc:
+        print(f"pmf: {exc}", file=sys.stderr)
+        return 1
+    except duckdb.IOException as exc:
+        print(f"pmf: the database is in use or cannot be opened: {str(exc).splitlines()[0]}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

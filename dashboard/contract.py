@@ -1,0 +1,305 @@
+"""The data contract in code: each dataset, its columns, their types and choices, and the rules between them.
+
+This module is the one description of ../shared/product/data-contract.md that the reader, the validator,
+the templates and the tests share. Choice lists that a partnership may change (localities, agencies) come
+from the configuration; the others are fixed by the contract.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from dashboard.config import Settings
+
+Kind = Literal["text", "date", "whole", "number", "choice"]
+ChoiceSource = Literal["localities", "localities_and_area", "agencies"]
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: Kind
+    required: bool = False
+    help: str = ""
+    # Fixed choices: canonical values, and other spellings mapped to them.
+    choices: tuple[str, ...] = ()
+    synonyms: dict[str, str] = field(default_factory=dict)
+    # Choices taken from the configuration instead.
+    choice_source: ChoiceSource | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    default: str | None = None  # used when the cell is blank
+
+    def choice_map(self, settings: Settings) -> dict[str, str]:
+        """Every accepted spelling (normalised) -> the canonical value."""
+        if self.choice_source == "agencies":
+            return dict(settings.agency_synonyms)
+        if self.choice_source is not None:
+            allowed = set(
+                settings.all_localities
+                if self.choice_source == "localities_and_area"
+                else settings.localities
+            )
+            return {k: v for k, v in settings.locality_synonyms.items() if v in allowed}
+        mapping = {normalise_choice(c): c for c in self.choices}
+        mapping.update({normalise_choice(k): v for k, v in self.synonyms.items()})
+        return mapping
+
+    def allowed_values(self, settings: Settings) -> list[str]:
+        """The canonical values, in order, for messages and drop-down lists."""
+        if self.choice_source == "agencies":
+            return list(settings.agencies)
+        if self.choice_source == "localities_and_area":
+            return list(settings.all_localities)
+        if self.choice_source == "localities":
+            return list(settings.localities)
+        return list(self.choices)
+
+
+@dataclass(frozen=True)
+class Dataset:
+    name: str
+    title: str
+    key: tuple[str, ...]
+    columns: tuple[Column, ...]
+    description: str
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    @property
+    def required(self) -> list[str]:
+        return [c.name for c in self.columns if c.required]
+
+    def column(self, name: str) -> Column:
+        for col in self.columns:
+            if col.name == name:
+                return col
+        raise KeyError(name)
+
+
+def normalise_header(text: object) -> str:
+    """Headers match ignoring case, spaces, underscores, hyphens and trailing '*'."""
+    return re.sub(r"[\s_\-]+", "", str(text).strip().rstrip("*").strip().lower())
+
+
+def normalise_choice(text: str) -> str:
+    """Choices match ignoring case and surrounding (and doubled) spaces."""
+    return " ".join(text.strip().lower().split())
+
+
+def normalise_sheet_name(text: str) -> str:
+    return normalise_header(text)
+
+
+_LOCALITY_HELP = "Locality the row belongs to"
+_AGENCY = "agencies"
+
+YES_NO = {"y": "Yes", "yes": "Yes", "n": "No", "no": "No"}
+
+DATASETS: tuple[Dataset, ...] = (
+    Dataset(
+        name="training_sessions",
+        title="Training sessions",
+        key=("session_id",),
+        description="One row per training session.",
+        columns=(
+            Column("session_id", "text", True, "Unique reference of the session"),
+            Column("session_date", "date", True, "Date the session took place (or was due to)"),
+            Column("course_title", "text", True, "Name of the course"),
+            Column("theme", "text", help="Theme, e.g. Neglect, Child sexual abuse, Exploitation"),
+            Column(
+                "delivery_mode",
+                "choice",
+                True,
+                "How it was delivered",
+                choices=("Face to face", "Virtual", "E-learning"),
+                synonyms={
+                    "Face-to-face": "Face to face",
+                    "F2F": "Face to face",
+                    "In person": "Face to face",
+                    "Classroom": "Face to face",
+                    "Online": "Virtual",
+                    "Teams": "Virtual",
+                    "Zoom": "Virtual",
+                    "Virtual live": "Virtual",
+                    "eLearning": "E-learning",
+                    "Online course": "E-learning",
+                },
+            ),
+            Column(
+                "locality", "choice", True, "Locality the session served", choice_source="localities_and_area"
+            ),
+            Column(
+                "status",
+                "choice",
+                help="Delivered (when blank) or Cancelled",
+                choices=("Delivered", "Cancelled"),
+                default="Delivered",
+            ),
+            Column("places_offered", "whole", help="Places offered", minimum=0),
+            Column("places_booked", "whole", True, "Places booked", minimum=0),
+            Column("attended", "whole", True, "People who attended", minimum=0),
+            Column(
+                "did_not_attend", "whole", help="Booked but did not attend; at most places_booked", minimum=0
+            ),
+            Column(
+                "pre_confidence_avg", "number", help="Average confidence before, 1 to 5", minimum=1, maximum=5
+            ),
+            Column(
+                "post_confidence_avg", "number", help="Average confidence after, 1 to 5", minimum=1, maximum=5
+            ),
+        ),
+    ),
+    Dataset(
+        name="training_attendance",
+        title="Training attendance by agency",
+        key=("session_id", "agency"),
+        description="Attendance by agency: one row per session and agency.",
+        columns=(
+            Column("session_id", "text", True, "A session already stored or in the same upload"),
+            Column("agency", "choice", True, "Agency of the attendees", choice_source=_AGENCY),
+            Column("booked", "whole", True, "Places booked by the agency", minimum=0),
+            Column("attended", "whole", True, "People from the agency who attended", minimum=0),
+        ),
+    ),
+    Dataset(
+        name="audits",
+        title="Multi-agency audits",
+        key=("audit_id", "case_ref"),
+        description="One row per audited case.",
+        columns=(
+            Column("audit_id", "text", True, "Reference of the audit"),
+            Column("audit_title", "text", True, "Theme of the audit; the same on every row of one audit"),
+            Column("audit_date", "date", True, "Date of the audit; the same on every row of one audit"),
+            Column("case_ref", "text", True, "Pseudonym of the case, never a name"),
+            Column("locality", "choice", True, _LOCALITY_HELP, choice_source="localities"),
+            Column("lead_agency", "choice", help="Lead agency for the case", choice_source=_AGENCY),
+            Column(
+                "age_band",
+                "choice",
+                help="Age of the child",
+                choices=("Under 1", "1-4", "5-9", "10-15", "16-17"),
+            ),
+            Column(
+                "case_level",
+                "choice",
+                help="Level of intervention",
+                choices=("Early help", "Child in need", "Child protection", "Looked after", "Other"),
+            ),
+            Column(
+                "overall_grade",
+                "choice",
+                True,
+                "Overall grade of the case",
+                choices=("Outstanding", "Good", "Requires improvement", "Inadequate"),
+                synonyms={"RI": "Requires improvement"},
+            ),
+            Column("actions_raised", "whole", help="Actions raised for the case", minimum=0),
+            Column("actions_completed", "whole", help="Actions completed; at most actions_raised", minimum=0),
+            Column("exec_report_date", "date", help="When the audit report went to the Exec group"),
+        ),
+    ),
+    Dataset(
+        name="reviews",
+        title="Serious incidents and case reviews",
+        key=("review_id",),
+        description="One row per serious incident: notification, rapid review, LCSPR.",
+        columns=(
+            Column("review_id", "text", True, "Reference, e.g. initials KLT"),
+            Column("locality", "choice", True, _LOCALITY_HELP, choice_source="localities"),
+            Column(
+                "nature",
+                "choice",
+                True,
+                "Child death, Serious harm or Other",
+                choices=("Child death", "Serious harm", "Other"),
+                synonyms={"Fatal": "Child death", "Death": "Child death", "Non-fatal": "Serious harm"},
+            ),
+            Column(
+                "harm_type",
+                "choice",
+                help="Abuse, Neglect, or both",
+                choices=("Abuse", "Neglect", "Abuse and neglect"),
+            ),
+            Column("la_aware_date", "date", help="Local authority became aware"),
+            Column("notification_date", "date", True, "Notified to the Panel; on or after la_aware_date"),
+            Column(
+                "rr_completed_date",
+                "date",
+                help="Rapid review sent to the Panel; on or after notification_date",
+            ),
+            Column(
+                "rr_outcome",
+                "choice",
+                help="Required when rr_completed_date is set",
+                choices=("LCSPR", "Alternative learning review", "No further review", "National review"),
+            ),
+            Column(
+                "lcspr_start_date", "date", help="Decision to hold an LCSPR; only when rr_outcome is LCSPR"
+            ),
+            Column("learning_event_date", "date", help="LCSPR learning event"),
+            Column("recall_event_date", "date", help="LCSPR recall event"),
+            Column("lcspr_published_date", "date", help="LCSPR published; on or after lcspr_start_date"),
+            Column("published_name", "text", help="Name the review was published under, e.g. Child Joe"),
+        ),
+    ),
+    Dataset(
+        name="actions",
+        title="Combined learning action plan",
+        key=("action_id",),
+        description="One row per action of the combined learning action plan.",
+        columns=(
+            Column("action_id", "text", True, "Reference of the action"),
+            Column(
+                "source_type",
+                "choice",
+                True,
+                "Where the action came from",
+                choices=("LCSPR", "Rapid review", "Audit", "National review", "Other"),
+            ),
+            Column("source_ref", "text", help="The review_id or audit_id it came from"),
+            Column("action", "text", True, "What is to be done"),
+            Column("lead_agency", "choice", True, "Agency leading the action", choice_source=_AGENCY),
+            Column("locality", "choice", True, _LOCALITY_HELP, choice_source="localities_and_area"),
+            Column("date_agreed", "date", help="When the action was agreed"),
+            Column("target_date", "date", True, "When it is due"),
+            Column(
+                "status",
+                "choice",
+                True,
+                "Not started, On track, At risk or Complete",
+                choices=("Not started", "On track", "At risk", "Complete"),
+            ),
+            Column("completed_date", "date", help="Required when status is Complete"),
+        ),
+    ),
+)
+
+DATASETS_BY_NAME: dict[str, Dataset] = {d.name: d for d in DATASETS}
+DATASET_NAMES: tuple[str, ...] = tuple(DATASETS_BY_NAME)
+
+
+def dataset_for_sheet_name(sheet_name: str) -> Dataset | None:
+    """A sheet named after a dataset (ignoring case, spaces, underscores and hyphens), if any."""
+    wanted = normalise_sheet_name(sheet_name)
+    for dataset in DATASETS:
+        if normalise_sheet_name(dataset.name) in (wanted,) or normalise_sheet_name(dataset.title) == wanted:
+            return dataset
+    return None
+
+
+# Headers of columns that the contract does not name and that look like personal data.
+PERSONAL_DATA_PATTERNS = re.compile(
+    r"(^|[^a-z])(first ?name|last ?name|surname|fore ?names?|full ?name|child'?s? ?name|name|d\.?o\.?b|date ?of ?birth|"
+    r"birth ?date|nhs|address|post ?code|zip)([^a-z]|$)",
+    re.IGNORECASE,
+)
+
+
+def looks_like_personal_data(header: str) -> bool:
+    spaced = re.sub(r"[_\-]+", " ", header.strip().lower())
+    return bool(PERSONAL_DATA_PATTERNS.search(spaced))

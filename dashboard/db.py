@@ -1,0 +1,162 @@
+"""The DuckDB store: open it, bring its schema up to date, and run SQL files with bound parameters."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from dashboard.config import QUERIES_DIR
+from dashboard.periods import bank_holidays
+
+SCHEMA_DIR = QUERIES_DIR / "schema"
+_SCHEMA_FILE_RE = re.compile(r"^(\d+)_([a-z0-9_]+)\.sql$")
+CALENDAR_FIRST_YEAR = 2000
+CALENDAR_LAST_YEAR = 2050
+
+
+class DatabaseError(RuntimeError):
+    """The database cannot be opened or is not a PMF database."""
+
+
+def schema_files() -> list[tuple[int, str, Path]]:
+    """queries/schema/NNN_name.sql, in order of NNN."""
+    found = []
+    for path in SCHEMA_DIR.glob("*.sql"):
+        match = _SCHEMA_FILE_RE.match(path.name)
+        if not match:
+            raise DatabaseError(f"schema file {path.name} is not named NNN_name.sql")
+        found.append((int(match[1]), match[2], path))
+    return sorted(found)
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """Apply every schema file not yet recorded, each in its own transaction; return the versions applied."""
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_versions "
+        "(version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
+    )
+    done = {row[0] for row in con.execute("SELECT version FROM schema_versions").fetchall()}
+    applied = []
+    for version, name, path in schema_files():
+        if version in done:
+            continue
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(path.read_text(encoding="utf-8"))
+            con.execute(
+                "INSERT INTO schema_versions VALUES ($v, $n, $t)",
+                {"v": version, "n": name, "t": datetime.now()},
+            )
+            if name == "core":
+                _fill_calendar(con)
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        applied.append(version)
+    return applied
+
+
+def calendar_frame(
+    first_year: int = CALENDAR_FIRST_YEAR, last_year: int = CALENDAR_LAST_YEAR
+) -> pd.DataFrame:
+    days = pd.date_range(date(first_year, 1, 1), date(last_year, 12, 31), freq="D")
+    hols = {pd.Timestamp(d) for d in bank_holidays(first_year, last_year)}
+    working = (days.dayofweek < 5) & ~days.isin(list(hols))
+    return pd.DataFrame(
+        {
+            "day": days.date,
+            "is_working_day": working,
+            "working_day_index": working.cumsum().astype("int32"),
+        }
+    )
+
+
+def _fill_calendar(con: duckdb.DuckDBPyConnection) -> None:
+    frame = calendar_frame()
+    con.register("calendar_frame", frame)
+    try:
+        con.execute("INSERT INTO calendar SELECT day, is_working_day, working_day_index FROM calendar_frame")
+    finally:
+        con.unregister("calendar_frame")
+
+
+def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open (creating if need be) the database at `path` with its schema up to date."""
+    target = str(path)
+    if target != ":memory:":
+        Path(target).parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = duckdb.connect(target, read_only=read_only)
+    except duckdb.IOException as exc:
+        raise DatabaseError(f"cannot open the database {target}: {exc}") from exc
+    if not read_only:
+        migrate(con)
+    return con
+
+
+def database_exists(path: Path | str) -> bool:
+    return str(path) != ":memory:" and Path(path).exists()
+
+
+@cache
+def read_sql(relative: str) -> str:
+    """The text of queries/<relative>."""
+    return (QUERIES_DIR / relative).read_text(encoding="utf-8")
+
+
+def query_df(
+    con: duckdb.DuckDBPyConnection, relative: str, params: dict[str, Any] | None = None
+) -> pd.DataFrame:
+    """Run queries/<relative> with bound parameters and return every row."""
+    return con.execute(read_sql(relative), params or {}).df()
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """All or nothing: commit when the block ends, roll back if it raises."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
+def data_version(con: duckdb.DuckDBPyConnection) -> str:
+    """Changes whenever an upload, an undo or a target change is applied: the key for cached results."""
+    row = con.execute(
+        "SELECT coalesce(max(upload_id), 0), count(undone_at), "
+        "(SELECT coalesce(max(change_id), 0) FROM kpi_target_changes) FROM uploads"
+    ).fetchall()[0]
+    return f"{row[0]}.{row[1]}.{row[2]}"
+
+
+_PARAM_RE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def run_script(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any] | None = None) -> None:
+    """Run each ';'-terminated statement of `sql`, binding only the parameters that statement names."""
+    params = params or {}
+    for statement in sql.split(";\n"):
+        body = "\n".join(line for line in statement.splitlines() if not line.strip().startswith("--")).strip()
+        if not body:
+            continue
+        wanted = set(_PARAM_RE.findall(body))
+        con.execute(body, {k: v for k, v in params.items() if k in wanted})
+
+
+def quote_identifier(name: str) -> str:
+    """A double-quoted SQL identifier: for table and column names from the contract, never for values."""
+    if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
+        raise ValueError(f"not a plain identifier: {name!r}")
+    return f'"{name}"'

@@ -1,0 +1,574 @@
+"""From raw sheets to validated, typed rows per dataset: find the header, normalise, check every rule.
+
+Validation is lazy: every problem in every sheet is collected, each with the sheet, the Excel row number as
+Excel shows it, the column, the value and the reason, and nothing is stored unless there are none.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import pandas as pd
+
+from dashboard.cells import (
+    CellError,
+    is_blank,
+    parse_choice,
+    parse_date,
+    parse_number,
+    parse_text,
+    parse_whole,
+    show,
+)
+from dashboard.config import Settings
+from dashboard.contract import (
+    DATASETS,
+    DATASETS_BY_NAME,
+    Column,
+    Dataset,
+    dataset_for_sheet_name,
+    looks_like_personal_data,
+    normalise_header,
+)
+from dashboard.workbook import RawSheet, UnreadableFile, read_raw_sheets
+
+HEADER_SEARCH_ROWS = 30  # title and note rows above the header
+_QUIET_SHEETS = {"notes", "instructions", "readme", "guidance"}  # explanation sheets, ignored without a warning
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One error or warning of an upload report."""
+
+    sheet: str
+    row: int | None  # the Excel row number, as Excel shows it
+    column: str | None
+    value: str
+    reason: str
+
+    def __str__(self) -> str:
+        where = self.sheet + (f" row {self.row}" if self.row is not None else "")
+        what = f", {self.column}" if self.column else ""
+        value = f' "{self.value}"' if self.value != "" else ""
+        return f"{where}{what}{value}: {self.reason}"
+
+
+@dataclass
+class SheetResult:
+    sheet: str
+    dataset: str
+    header_row: int
+    rows: int
+    ignored_columns: list[str]
+
+
+@dataclass
+class UploadReport:
+    """What reading and validating one file found. `frames` holds typed rows when there are no errors."""
+
+    file_name: str
+    file_hash: str
+    sheets: list[SheetResult] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    # typed rows per dataset, with the sheet and Excel row of each (columns _sheet and _row)
+    located: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def frames(self) -> dict[str, pd.DataFrame]:
+        """The rows to store, per dataset: empty while there are errors."""
+        if self.errors:
+            return {}
+        return {name: frame.drop(columns=["_sheet", "_row"]) for name, frame in self.located.items()}
+
+    def error_table(self) -> pd.DataFrame:
+        return _problem_table(self.errors)
+
+    def warning_table(self) -> pd.DataFrame:
+        return _problem_table(self.warnings)
+
+
+def _problem_table(problems: list[Problem]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [(p.sheet, p.row, p.column, p.value, p.reason) for p in problems],
+        columns=["sheet", "row", "column", "value", "reason"],
+    ).astype({"row": "Int64"})
+
+
+def file_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def validate_upload(
+    data: bytes, file_name: str, settings: Settings, dataset: str | None = None
+) -> UploadReport:
+    """Read and check one uploaded file. `dataset` names the dataset of a single-table file when ambiguous."""
+    report = UploadReport(file_name=file_name, file_hash=file_hash(data))
+    if dataset is not None and dataset not in DATASETS_BY_NAME:
+        report.errors.append(
+            Problem(file_name, None, None, dataset, "is not a dataset: " + ", ".join(DATASETS_BY_NAME))
+        )
+        return report
+    try:
+        sheets = read_raw_sheets(data, file_name)
+    except UnreadableFile as exc:
+        report.errors.append(Problem(file_name, None, None, "", str(exc)))
+        return report
+    parsed: dict[str, list[pd.DataFrame]] = {}
+    for sheet in sheets:
+        chosen = _choose_dataset(sheet, sheets, dataset, report)
+        if chosen is None:
+            continue
+        frame = _read_sheet(sheet, chosen, settings, report)
+        if frame is not None:
+            parsed.setdefault(chosen.name, []).append(frame)
+    if not parsed and not report.errors:
+        report.errors.append(
+            Problem(
+                file_name, None, None, "", "holds no sheet of a known dataset: " + ", ".join(DATASETS_BY_NAME)
+            )
+        )
+    frames = {
+        name: pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+        for name, parts in parsed.items()
+    }
+    for name, frame in frames.items():
+        _check_rows(DATASETS_BY_NAME[name], frame, report)
+    report.located = frames
+    report.errors.sort(key=lambda p: (p.sheet, p.row or 0))
+    return report
+
+
+# --- which dataset a sheet holds ---------------------------------------------------------------------
+
+
+def _header_candidates(rows: list[list[Any]]) -> list[tuple[int, set[str]]]:
+    out = []
+    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        names = {normalise_header(c) for c in row if isinstance(c, str) and c.strip()}
+        if names:
+            out.append((index, names))
+    return out
+
+
+def _normalised_columns(dataset: Dataset) -> dict[str, str]:
+    return {normalise_header(c.name): c.name for c in dataset.columns}
+
+
+def _required_found(dataset: Dataset, names: set[str]) -> bool:
+    return all(normalise_header(r) in names for r in dataset.required)
+
+
+def _choose_dataset(
+    sheet: RawSheet, sheets: list[RawSheet], wanted: str | None, report: UploadReport
+) -> Dataset | None:
+    if wanted is not None:
+        return DATASETS_BY_NAME[wanted]
+    named = dataset_for_sheet_name(sheet.name)
+    if named is not None:
+        return named
+    candidates = _header_candidates(sheet.rows)
+    matches = [d for d in DATASETS if any(_required_found(d, names) for _, names in candidates)]
+    if len(matches) == 1:
+        return matches[0]
+    if len(matches) > 1:
+        report.errors.append(
+            Problem(
+                sheet.name,
+                None,
+                None,
+                "",
+                "could be "
+                + " or ".join(d.name for d in matches)
+                + ": name the sheet after its dataset or choose it",
+            )
+        )
+        return None
+    if len(sheets) == 1:
+        report.errors.append(
+            Problem(
+                sheet.name,
+                None,
+                None,
+                "",
+                "is not a known dataset: name the sheet after one of "
+                + ", ".join(DATASETS_BY_NAME)
+                + " or give it that dataset's required columns",
+            )
+        )
+    elif candidates and normalise_header(sheet.name) not in _QUIET_SHEETS:
+        report.warnings.append(Problem(sheet.name, None, None, "", "sheet ignored: it is not one of the datasets"))
+    return None
+
+
+# --- one sheet -------------------------------------------------------------------------------------
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def _find_header(sheet: RawSheet, dataset: Dataset, report: UploadReport) -> int | None:
+    best: tuple[int, int, set[str]] | None = None
+    wanted = {normalise_header(r) for r in dataset.required}
+    for index, names in _header_candidates(sheet.rows):
+        if wanted <= names:
+            return index
+        hits = len(wanted & names)
+        if best is None or hits > best[0]:
+            best = (hits, index, names)
+    missing = [r for r in dataset.required if best is None or normalise_header(r) not in best[2]]
+    row = best[1] + 1 if best and best[0] else None
+    report.errors.append(
+        Problem(
+            sheet.name,
+            row,
+            None,
+            "",
+            f"no header row with the required columns of {dataset.name}: missing " + ", ".join(missing),
+        )
+    )
+    return None
+
+
+def _read_sheet(
+    sheet: RawSheet, dataset: Dataset, settings: Settings, report: UploadReport
+) -> pd.DataFrame | None:
+    header_index = _find_header(sheet, dataset, report)
+    if header_index is None:
+        return None
+    header = sheet.rows[header_index]
+    known = _normalised_columns(dataset)
+    positions: dict[str, int] = {}
+    ignored: list[str] = []
+    for position, cell in enumerate(header):
+        if is_blank(cell):
+            continue
+        name = known.get(normalise_header(cell))
+        if name is None:
+            label = parse_text(cell)
+            ignored.append(label)
+            if looks_like_personal_data(label):
+                report.warnings.append(
+                    Problem(
+                        sheet.name,
+                        header_index + 1,
+                        label,
+                        "",
+                        "PERSONAL DATA? This column looks like names, dates of birth, NHS numbers or addresses. "
+                        "It was not stored: remove it from the spreadsheet, the dashboard must not hold it",
+                    )
+                )
+            else:
+                report.warnings.append(
+                    Problem(
+                        sheet.name,
+                        header_index + 1,
+                        label,
+                        "",
+                        f"column is not part of {dataset.name}: not stored",
+                    )
+                )
+        elif name in positions:
+            report.errors.append(
+                Problem(
+                    sheet.name,
+                    header_index + 1,
+                    name,
+                    parse_text(cell),
+                    f"column appears twice (columns {_column_letter(positions[name])} and {_column_letter(position)})",
+                )
+            )
+        else:
+            positions[name] = position
+
+    body = sheet.rows[header_index + 1 :]
+    numbered = [
+        (header_index + 2 + offset, row)
+        for offset, row in enumerate(body)
+        if not all(is_blank(c) for c in row)
+    ]
+    if numbered and _is_total_row(numbered[-1][1]):
+        numbered.pop()
+    report.sheets.append(SheetResult(sheet.name, dataset.name, header_index + 1, len(numbered), ignored))
+    excel_rows = [n for n, _ in numbered]
+    data: dict[str, Any] = {"_sheet": [sheet.name] * len(numbered), "_row": excel_rows}
+    for column in dataset.columns:
+        position = positions.get(column.name)
+        raw = [row[position] if position is not None and position < len(row) else None for _, row in numbered]
+        data[column.name] = _parse_column(column, raw, excel_rows, sheet.name, settings, report)
+    return pd.DataFrame(data)
+
+
+def _is_total_row(row: list[Any]) -> bool:
+    first = next((c for c in row if not is_blank(c)), None)
+    return isinstance(first, str) and first.strip().rstrip(":").strip().lower() in (
+        "total",
+        "totals",
+        "grand total",
+    )
+
+
+def _parse_column(
+    column: Column,
+    raw: list[Any],
+    excel_rows: list[int],
+    sheet: str,
+    settings: Settings,
+    report: UploadReport,
+) -> pd.Series:
+    parser: Callable[[Any], Any]
+    if column.kind == "text":
+        parser = parse_text
+    elif column.kind == "date":
+        parser = parse_date
+    elif column.kind == "whole":
+        parser = parse_whole
+    elif column.kind == "number":
+        parser = parse_number
+    else:
+        mapping, allowed = column.choice_map(settings), column.allowed_values(settings)
+
+        def parser(value: Any) -> str:
+            return parse_choice(value, mapping, allowed)
+
+    values: list[Any] = []
+    for value, excel_row in zip(raw, excel_rows, strict=True):
+        if is_blank(value):
+            if column.default is not None:
+                values.append(column.default)
+                continue
+            if column.required:
+                report.errors.append(Problem(sheet, excel_row, column.name, "", "is required but blank"))
+            values.append(None)
+            continue
+        try:
+            parsed = parser(value)
+        except CellError as exc:
+            report.errors.append(Problem(sheet, excel_row, column.name, show(value), str(exc)))
+            values.append(None)
+            continue
+        if column.kind == "text" and parsed == "" and column.required:
+            report.errors.append(Problem(sheet, excel_row, column.name, "", "is required but blank"))
+        problem = _range_problem(column, parsed)
+        if problem:
+            report.errors.append(Problem(sheet, excel_row, column.name, show(value), problem))
+        values.append(parsed)
+    if column.kind == "date":
+        return pd.Series(pd.to_datetime(values), dtype="datetime64[s]")
+    if column.kind == "whole":
+        return pd.Series(pd.array(values, dtype="Int64"))
+    if column.kind == "number":
+        return pd.Series(pd.array(values, dtype="Float64"))
+    return pd.Series(values, dtype=object)
+
+
+def _range_problem(column: Column, value: Any) -> str | None:
+    if column.kind not in ("whole", "number"):
+        return None
+    if (
+        column.minimum is not None
+        and column.maximum is not None
+        and not column.minimum <= value <= column.maximum
+    ):
+        return f"must be between {column.minimum:g} and {column.maximum:g}"
+    if column.minimum is not None and value < column.minimum:
+        return f"must be {column.minimum:g} or more"
+    return None
+
+
+# --- rules between cells and rows ------------------------------------------------------------------
+
+
+def _value(frame: pd.DataFrame, index: int, column: str) -> Any:
+    value = frame.at[index, column]
+    return (
+        None if value is None or value is pd.NA or (not isinstance(value, str) and pd.isna(value)) else value
+    )
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, (pd.Timestamp, date)):
+        return value.strftime("%d/%m/%Y")
+    return show(value)
+
+
+def _check_rows(dataset: Dataset, frame: pd.DataFrame, report: UploadReport) -> None:
+    _check_keys(dataset, frame, report)
+    rules = _ROW_RULES.get(dataset.name, [])
+    groups: dict[str, dict[str, tuple[int, Any, Any]]] = {}
+    for index in range(len(frame)):
+        sheet, row = frame.at[index, "_sheet"], int(frame.at[index, "_row"])
+
+        def get(column: str, index: int = index) -> Any:
+            return _value(frame, index, column)
+
+        for column, check in rules:
+            reason = check(get)
+            if reason:
+                report.errors.append(
+                    Problem(sheet, row, column, _fmt(get(column)) if get(column) is not None else "", reason)
+                )
+        if dataset.name == "audits":
+            audit_id = get("audit_id")
+            if audit_id is None:
+                continue
+            first = groups.setdefault("audit", {}).setdefault(
+                audit_id, (row, get("audit_title"), get("audit_date"))
+            )
+            for column, position in (("audit_title", 1), ("audit_date", 2)):
+                mine, theirs = get(column), first[position]
+                if mine is not None and theirs is not None and mine != theirs:
+                    report.errors.append(
+                        Problem(
+                            sheet,
+                            row,
+                            column,
+                            _fmt(mine),
+                            f"differs from row {first[0]} of the same audit_id {audit_id} ({_fmt(theirs)}): "
+                            f"one audit has one {column.replace('audit_', '')}",
+                        )
+                    )
+
+
+def _check_keys(dataset: Dataset, frame: pd.DataFrame, report: UploadReport) -> None:
+    key = list(dataset.key)
+    usable = frame[key].notna().all(axis=1)
+    keyed = frame[usable]
+    duplicated = keyed[keyed.duplicated(subset=key, keep=False)]
+    first_row: dict[tuple[Any, ...], int] = {}
+    for _, record in duplicated.iterrows():
+        value = tuple(record[k] for k in key)
+        if value not in first_row:
+            first_row[value] = int(record["_row"])
+            continue
+        shown = ", ".join(f"{k} {v}" for k, v in zip(key, value, strict=True))
+        report.errors.append(
+            Problem(
+                record["_sheet"],
+                int(record["_row"]),
+                key[-1],
+                str(value[-1]),
+                f"repeats the key of row {first_row[value]} ({shown}): each row needs its own key",
+            )
+        )
+
+
+Getter = Callable[[str], Any]
+
+
+def _more_than(column: str, limit: str) -> Callable[[Getter], str | None]:
+    def check(get: Getter) -> str | None:
+        a, b = get(column), get(limit)
+        if a is not None and b is not None and a > b:
+            return f"is more than {limit} ({_fmt(b)})"
+        return None
+
+    return check
+
+
+def _not_before(column: str, earlier: str) -> Callable[[Getter], str | None]:
+    def check(get: Getter) -> str | None:
+        a, b = get(column), get(earlier)
+        if a is not None and b is not None and a < b:
+            return f"is before {earlier} ({_fmt(b)})"
+        return None
+
+    return check
+
+
+def _required_when(
+    column: str, condition: Callable[[Getter], bool], because: str
+) -> Callable[[Getter], str | None]:
+    def check(get: Getter) -> str | None:
+        if get(column) is None and condition(get):
+            return f"is required when {because}"
+        return None
+
+    return check
+
+
+def _only_when(
+    column: str, condition: Callable[[Getter], bool], because: str
+) -> Callable[[Getter], str | None]:
+    def check(get: Getter) -> str | None:
+        if get(column) is not None and not condition(get):
+            return f"must be blank unless {because}"
+        return None
+
+    return check
+
+
+_ROW_RULES: dict[str, list[tuple[str, Callable[[Getter], str | None]]]] = {
+    "training_sessions": [("did_not_attend", _more_than("did_not_attend", "places_booked"))],
+    "audits": [("actions_completed", _more_than("actions_completed", "actions_raised"))],
+    "reviews": [
+        ("notification_date", _not_before("notification_date", "la_aware_date")),
+        ("rr_completed_date", _not_before("rr_completed_date", "notification_date")),
+        (
+            "rr_outcome",
+            _required_when(
+                "rr_outcome", lambda get: get("rr_completed_date") is not None, "rr_completed_date is set"
+            ),
+        ),
+        (
+            "lcspr_start_date",
+            _only_when("lcspr_start_date", lambda get: get("rr_outcome") == "LCSPR", "rr_outcome is LCSPR"),
+        ),
+        ("lcspr_published_date", _not_before("lcspr_published_date", "lcspr_start_date")),
+    ],
+    "actions": [
+        (
+            "completed_date",
+            _required_when("completed_date", lambda get: get("status") == "Complete", "status is Complete"),
+        ),
+        (
+            "completed_date",
+            _only_when("completed_date", lambda get: get("status") == "Complete", "status is Complete"),
+        ),
+    ],
+}
+
+
+def _check_attendance_sessions(
+    frames: dict[str, pd.DataFrame], report: UploadReport, stored_sessions: set[str]
+) -> None:
+    """Attendance must name a session in the same upload or already stored."""
+    attendance = frames.get("training_attendance")
+    if attendance is None:
+        return
+    sessions = frames.get("training_sessions")
+    known = set(stored_sessions) | (set(sessions["session_id"].dropna()) if sessions is not None else set())
+    for _, record in attendance.iterrows():
+        session = record["session_id"]
+        if session is not None and session not in known:
+            report.errors.append(
+                Problem(
+                    record["_sheet"],
+                    int(record["_row"]),
+                    "session_id",
+                    str(session),
+                    "is not a training session stored or in this upload",
+                )
+            )
+
+
+def check_against_store(report: UploadReport, stored_sessions: set[str]) -> None:
+    """The rules that need the database: run by ingest just before loading."""
+    before = len(report.errors)
+    _check_attendance_sessions(report.located, report, stored_sessions)
+    if len(report.errors) > before:
+        report.errors.sort(key=lambda p: (p.sheet, p.row or 0))

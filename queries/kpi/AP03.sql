@@ -1,0 +1,23 @@
+-- id: AP03
+-- title: Median days overdue
+-- unit: days
+-- direction: lower
+-- target: 30
+-- tolerance:
+-- category:
+-- records: actions
+-- description: As at the period's last day: the median number of calendar days from target date to the period's last day, over the actions that were open and overdue on that day (as in AP02: agreed by then or agreed date blank, not completed by then, target date before that day). With an even number of overdue actions the median is the average of the middle two. Denominator is the number of overdue open actions; no value when none are overdue.
+SELECT
+    p.period,
+    a.locality,
+    NULL::VARCHAR AS category,
+    median(date_diff('day', a.target_date::DATE, p.period_end::DATE))::DOUBLE AS numerator,
+    count(*)::DOUBLE AS denominator,
+    median(date_diff('day', a.target_date::DATE, p.period_end::DATE))::DOUBLE AS value
+FROM actions AS a
+JOIN kpi_periods AS p
+    ON (a.date_agreed IS NULL OR a.date_agreed::DATE <= p.period_end::DATE)
+    AND (a.completed_date IS NULL OR a.completed_date::DATE > p.period_end::DATE)
+    AND a.target_date::DATE < p.period_end::DATE
+GROUP BY GROUPING SETS ((p.period, a.locality), (p.period))
+ORDER BY p.period, a.locality NULLS FIRST

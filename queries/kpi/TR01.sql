@@ -1,0 +1,27 @@
+-- id: TR01
+-- title: Training sessions delivered
+-- unit: count
+-- direction: none
+-- target:
+-- tolerance:
+-- category: Delivery mode
+-- records: training_sessions
+-- description: Number of training sessions with status Delivered whose session date falls in the period, split by delivery mode (face to face, virtual, e-learning); cancelled sessions are not counted. Teeswide sessions are counted under Teeswide and once in the all-localities total. A count for context, with no target.
+SELECT
+    p.period,
+    s.locality,
+    s.delivery_mode AS category,
+    count(*)::DOUBLE AS numerator,
+    NULL::DOUBLE AS denominator,
+    count(*)::DOUBLE AS value
+FROM training_sessions AS s
+JOIN kpi_periods AS p
+    ON s.session_date::DATE BETWEEN p.period_start::DATE AND p.period_end::DATE
+WHERE s.status = 'Delivered'
+GROUP BY GROUPING SETS (
+    (p.period, s.locality, s.delivery_mode),
+    (p.period, s.locality),
+    (p.period, s.delivery_mode),
+    (p.period)
+)
+ORDER BY p.period, s.locality NULLS FIRST, s.delivery_mode NULLS FIRST

@@ -1,0 +1,1 @@
+SELECT count(*) FROM {undo_table} WHERE undo_upload_id = $upload_id

@@ -1,0 +1,1 @@
+SELECT count(*) FROM {table} WHERE upload_id = $upload_id

@@ -1,0 +1,1 @@
+SELECT session_id FROM training_sessions;
