@@ -70,7 +70,7 @@ def calendar_frame(
 ) -> pd.DataFrame:
     days = pd.date_range(date(first_year, 1, 1), date(last_year, 12, 31), freq="D")
     hols = {pd.Timestamp(d) for d in bank_holidays(first_year, last_year)}
-    working = (days.dayofweek < 5) & ~days.isin(list(hols))
+    working = (days.day_of_week < 5) & ~days.isin(list(hols))
     return pd.DataFrame(
         {
             "day": days.date,

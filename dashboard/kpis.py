@@ -233,7 +233,10 @@ def _fill_headlines(rows: pd.DataFrame, kpi: Kpi, periods: list[Period], setting
         if pd.isna(cat)
     }
     missing = [
-        (p.label, loc) for p in dict.fromkeys(periods) for loc in (None, *settings.all_localities) if (p.label, loc) not in have
+        (p.label, loc)
+        for p in dict.fromkeys(periods)
+        for loc in (None, *settings.all_localities)
+        if (p.label, loc) not in have
     ]
     if missing:
         zero = 0.0 if kpi.unit == "count" else None

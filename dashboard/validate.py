@@ -37,7 +37,12 @@ from dashboard.contract import (
 from dashboard.workbook import RawSheet, UnreadableFile, read_raw_sheets
 
 HEADER_SEARCH_ROWS = 30  # title and note rows above the header
-_QUIET_SHEETS = {"notes", "instructions", "readme", "guidance"}  # explanation sheets, ignored without a warning
+_QUIET_SHEETS = {
+    "notes",
+    "instructions",
+    "readme",
+    "guidance",
+}  # explanation sheets, ignored without a warning
 
 
 @dataclass(frozen=True)
@@ -205,7 +210,9 @@ def _choose_dataset(
             )
         )
     elif candidates and normalise_header(sheet.name) not in _QUIET_SHEETS:
-        report.warnings.append(Problem(sheet.name, None, None, "", "sheet ignored: it is not one of the datasets"))
+        report.warnings.append(
+            Problem(sheet.name, None, None, "", "sheet ignored: it is not one of the datasets")
+        )
     return None
 
 

@@ -977,7 +977,8 @@ HARM_TOPICS = {
     "Abuse and neglect": ["abuse", "neglect", "general"],
     None: ["general", "exploitation"],
 }
-JM_ACTIONS_WINDOW = (D(2023, 12, 15), D(2024, 1, 26))
+# Newsletter: Child Joe's recommendations "have been incorporated into the combined learning action plan".
+JM_ACTIONS_WINDOW = (D(2023, 12, 14), D(2023, 12, 22))
 
 
 def pick_action_texts(
@@ -1198,8 +1199,8 @@ numbers, and blank cells for unknown values.
 
 They cover the financial years 2021-22 to 2024-25 (1 April 2021 to 31 March 2025) for Hartlepool,
 Stockton-on-Tees and Teeswide activity. Case references and review IDs are pseudonyms; there are no
-names, dates of birth or addresses. Action statuses are as at 31 March 2025. Action target dates of open
-actions may fall after that date; every other date is within the period.
+names, dates of birth or addresses. Action statuses are as at 31 March 2025; action target dates may fall
+after that date, every other date is within the period.
 
 Rows: {rows}.
 
@@ -1213,8 +1214,8 @@ every time it runs:
    became aware on 12/10/2023 and notified on 16/10/2023 (2 working days); rapid review completed
    03/11/2023 (14 working days, on time) with the outcome *No further review*.
 3. **JM**: LCSPR decided at the rapid review on 20/06/2023 (notified 30/05/2023), published as
-   **Child Joe** on 14/12/2023, within 6 months; its actions (source LCSPR, JM) were agreed in December
-   2023 and January 2024. No other LCSPR was published in the quarter.
+   **Child Joe** on 14/12/2023, within 6 months; its {jm_actions} actions (source LCSPR, JM) were agreed
+   from {jm_first} to {jm_last}. No other LCSPR was published in the quarter.
 4. **RV**: notified 25/09/2023 (2023-24 Q2); rapid review completed 10/11/2023, 34 working days after
    notification (late, over 15), outcome LCSPR starting that day; learning event 25/01/2024, recall event
    26/02/2024; published 18/07/2024 as Child Ruby, after its 6-month deadline. So the quarter has exactly
@@ -1484,7 +1485,14 @@ def main(argv: list[str] | None = None) -> None:
     datasets = generate()
     write_workbooks(out_dir, datasets)
     rows = ", ".join(f"{name} {len(data)}" for name, data in datasets.items())
-    (out_dir / "README.md").write_text(README.format(rows=rows), encoding="utf-8")
+    jm_agreed = [a["date_agreed"] for a in datasets["actions"] if a["source_ref"] == "JM"]
+    readme = README.format(
+        rows=rows,
+        jm_actions=len(jm_agreed),
+        jm_first=f"{min(jm_agreed):%d/%m/%Y}",
+        jm_last=f"{max(jm_agreed):%d/%m/%Y}",
+    )
+    (out_dir / "README.md").write_text(readme, encoding="utf-8")
 
     frames = read_back(out_dir)
     check_contract(frames)

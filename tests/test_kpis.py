@@ -112,7 +112,9 @@ def header(kpi_id: str) -> dict[str, str]:
 
 
 def sql_body(path: Path) -> str:
-    return "\n".join(line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("--"))
+    return "\n".join(
+        line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("--")
+    )
 
 
 def set_periods(con: duckdb.DuckDBPyConnection, periods: tuple[Period, ...]) -> None:
@@ -145,13 +147,17 @@ def results(df: pd.DataFrame) -> dict[tuple[str, str | None, str | None], Row]:
 def assert_results(df: pd.DataFrame, expected: dict[tuple[str, str | None, str | None], Row]) -> None:
     """Exactly the expected rows (no more: groups without data have no row), each with its three numbers."""
     got = results(df)
-    assert set(got) == set(expected), f"rows differ: extra {set(got) - set(expected)}, missing {set(expected) - set(got)}"
+    assert set(got) == set(expected), (
+        f"rows differ: extra {set(got) - set(expected)}, missing {set(expected) - set(got)}"
+    )
     for key, want in expected.items():
         for name, g, w in zip(("numerator", "denominator", "value"), got[key], want, strict=True):
             if w is None:
                 assert g is None, f"{key} {name}: expected NULL, got {g}"
             else:
-                assert g is not None and math.isclose(g, w, abs_tol=1e-4), f"{key} {name}: expected {w}, got {g}"
+                assert g is not None and math.isclose(g, w, abs_tol=1e-4), (
+                    f"{key} {name}: expected {w}, got {g}"
+                )
 
 
 def q3(rows: dict[tuple[str | None, str | None], Row]) -> dict[tuple[str, str | None, str | None], Row]:
@@ -273,7 +279,17 @@ def load_reviews(con: duckdb.DuckDBPyConnection) -> None:
         ("R11", S, "Serious harm", None, "2023-02-20", "2023-03-20", "LCSPR", "2023-03-31", None),
         ("R12", S, "Serious harm", None, "2023-03-01", "2023-03-22", "LCSPR", "2023-09-01", "2023-12-31"),
         ("R13", H, "Child death", None, "2023-03-02", "2023-03-23", "LCSPR", None, "2023-11-20"),
-        ("R14", S, "Serious harm", "2023-05-02", "2023-05-10", "2023-06-01", "Alternative learning review", None, None),
+        (
+            "R14",
+            S,
+            "Serious harm",
+            "2023-05-02",
+            "2023-05-10",
+            "2023-06-01",
+            "Alternative learning review",
+            None,
+            None,
+        ),
         ("R15", H, "Other", "2023-12-22", "2023-12-31", None, None, None, None),
         ("R16", H, "Serious harm", "2023-12-27", "2024-01-01", None, None, None, None),
         ("R17", H, "Other", "2023-05-02", "2023-05-11", None, None, None, None),
@@ -300,7 +316,14 @@ def load_reviews(con: duckdb.DuckDBPyConnection) -> None:
 def load_actions(con: duckdb.DuckDBPyConnection) -> None:
     rows = [
         # id    locality agreed        target        status          completed
-        ("A1", H, "2023-06-01", "2023-10-01", "Complete", "2023-09-15"),  # target on Q3's first day, done early
+        (
+            "A1",
+            H,
+            "2023-06-01",
+            "2023-10-01",
+            "Complete",
+            "2023-09-15",
+        ),  # target on Q3's first day, done early
         ("A2", H, "2023-06-01", "2023-12-31", "Complete", "2024-01-10"),  # target on Q3's last day, done late
         ("A3", S, "2023-06-01", "2023-11-15", "Complete", "2023-11-15"),  # done on the target date
         ("A4", S, "2023-06-01", "2023-11-30", "Not started", None),
@@ -482,17 +505,57 @@ def test_periods_given_as_timestamps_give_the_same_result(full_db, path):
             "period_end": pd.to_datetime([Q3[2], YEAR[2]]),
         }
     )
-    full_db.execute("CREATE OR REPLACE TEMP TABLE kpi_periods AS SELECT * FROM frame")
-    assert str(full_db.execute("SELECT typeof(period_end) FROM kpi_periods LIMIT 1").fetchall()[0][0]).startswith(
-        "TIMESTAMP"
-    )
+    full_db.register("periods_frame", frame)
+    try:
+        full_db.execute("CREATE OR REPLACE TEMP TABLE kpi_periods AS SELECT * FROM periods_frame")
+    finally:
+        full_db.unregister("periods_frame")
+    assert str(
+        full_db.execute("SELECT typeof(period_end) FROM kpi_periods LIMIT 1").fetchall()[0][0]
+    ).startswith("TIMESTAMP")
     got = results(full_db.execute(path.read_text(encoding="utf-8")).df())
     assert got == expected
 
 
-@pytest.mark.parametrize("path", KPI_FILES, ids=lambda p: p.stem)
+LONG_AGO = ("2010-11 Q1", date(2010, 4, 1), date(2010, 6, 30))
+
+
+@pytest.mark.parametrize("path", [p for p in KPI_FILES if p.stem != "AP02"], ids=lambda p: p.stem)
 def test_no_rows_for_a_period_without_data(full_db, path):
-    assert len(run_kpi(full_db, path.stem, (("2010-11 Q1", date(2010, 4, 1), date(2010, 6, 30)),))) == 0
+    assert len(run_kpi(full_db, path.stem, (LONG_AGO,))) == 0
+
+
+def test_an_action_with_no_agreed_date_is_open_at_any_earlier_date(actions_db):
+    # A9 (Stockton, agreed date blank, target 31 Aug 2023, never done) is open on 30 Jun 2010, not yet overdue.
+    assert_results(
+        run_kpi(actions_db, "AP02", (LONG_AGO,)),
+        {(LONG_AGO[0], ALL, None): (0, 1, 0.0), (LONG_AGO[0], S, None): (0, 1, 0.0)},
+    )
+
+
+def test_the_runner_reads_and_runs_every_file(full_db):
+    """The lead's runner (dashboard.kpis) parses every header and gets the rows these tests check."""
+    from dashboard.config import load_settings
+    from dashboard.kpis import compute_kpis, load_catalogue
+    from dashboard.periods import Period as FinancialPeriod
+
+    catalogue = load_catalogue()
+    assert {k.id: (k.title, k.unit, k.direction, k.target) for k in catalogue} == CATALOGUE
+    out = compute_kpis(full_db, [FinancialPeriod(2023, 3), FinancialPeriod(2023)], load_settings(), catalogue)
+    for kpi in catalogue:
+        mine = results(run_kpi(full_db, kpi.id, (Q3, YEAR)))
+        theirs = out[out["kpi"] == kpi.id]
+        for key, (num, _den, value) in mine.items():
+            period, loc, cat = key
+            row = theirs[
+                (theirs["period"] == period)
+                & theirs["locality"].map(lambda x, loc=loc: x == loc)
+                & theirs["category"].map(lambda x, cat=cat: x == cat)
+            ]
+            assert len(row) == 1, (kpi.id, key)
+            assert float(row["numerator"].iloc[0]) == pytest.approx(num)
+            if value is not None:
+                assert float(row["value"].iloc[0]) == pytest.approx(value)
 
 
 # ---------------------------------------------------------------------------------------------------------

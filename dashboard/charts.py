@@ -1,0 +1,179 @@
+"""Pure functions from data to Plotly figures: one colour per locality everywhere, colour-blind-safe palette
+(Okabe and Ito), every chart titled with units on its axes, target lines labelled."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.kpis import Kpi
+
+# Okabe-Ito: distinguishable with the common colour-vision deficiencies.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
+ALL_LOCALITIES = "All localities"
+ALL_COLOUR = "#333333"
+TARGET_COLOUR = "#6B6B6B"
+RAG_COLOURS = {"Green": "#1B7837", "Amber": "#B35806", "Red": "#B2182B", "Blue": "#2166AC"}
+RAG_SYMBOLS = {"Green": "✔", "Amber": "▲", "Red": "✖", "Blue": "■"}
+UNIT_AXIS = {"percent": "Per cent (%)", "count": "Number", "points": "Points (scale 1 to 5)", "days": "Days"}
+FONT = dict(family="Source Sans Pro, Arial, sans-serif", size=13, color="#1B1F24")
+
+
+def locality_colours(localities: Sequence[str]) -> dict[str, str]:
+    """The same colour for a locality in every chart: by its position in the configuration."""
+    colours = {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(localities)}
+    colours[ALL_LOCALITIES] = ALL_COLOUR
+    return colours
+
+
+def rag_label(rag: str | None) -> str:
+    """RAG as a symbol and a word, never colour alone."""
+    return f"{RAG_SYMBOLS[rag]} {rag}" if rag in RAG_SYMBOLS else "–"
+
+
+def _layout(fig: go.Figure, title: str, y_title: str, x_title: str = "Financial quarter") -> go.Figure:
+    fig.update_layout(
+        title=dict(text=title, x=0, xanchor="left"),
+        font=FONT,
+        template="plotly_white",
+        margin=dict(l=60, r=20, t=60, b=60),
+        legend=dict(orientation="h", yanchor="bottom", y=-0.35, x=0),
+        hovermode="x unified",
+    )
+    fig.update_xaxes(title_text=x_title)
+    fig.update_yaxes(title_text=y_title, rangemode="tozero")
+    return fig
+
+
+def kpi_trend(
+    trend: pd.DataFrame, kpi: Kpi, localities: Sequence[str], colours: dict[str, str], tolerance: float
+) -> go.Figure:
+    """One line per locality over the quarters, with the target line and, for rates, RAG bands.
+
+    `trend` holds headline rows of one KPI: period, locality (None = all), value.
+    """
+    fig = go.Figure()
+    periods = list(dict.fromkeys(trend["period"]))
+    if kpi.has_target and kpi.target is not None and kpi.unit == "percent":
+        _rag_bands(fig, kpi, tolerance)
+    for name in [None, *localities]:
+        rows = trend[trend["locality"].isna()] if name is None else trend[trend["locality"] == name]
+        if rows.empty:
+            continue
+        label = ALL_LOCALITIES if name is None else name
+        fig.add_trace(
+            go.Scatter(
+                x=rows["period"],
+                y=rows["value"].astype("float64"),
+                mode="lines+markers",
+                name=label,
+                line=dict(
+                    color=colours.get(label, ALL_COLOUR),
+                    width=3 if name is None else 2,
+                    dash=None if name is None else "solid",
+                ),
+                marker=dict(
+                    symbol="circle"
+                    if name is None
+                    else ["square", "diamond", "triangle-up", "x"][localities.index(name) % 4]
+                ),
+                hovertemplate="%{y:.1f}" if kpi.unit in ("percent", "points") else "%{y:,.0f}",
+            )
+        )
+    if kpi.has_target and kpi.target is not None:
+        fig.add_hline(
+            y=kpi.target,
+            line=dict(color=TARGET_COLOUR, dash="dash", width=2),
+            annotation_text=f"Target {kpi.target:g}{'%' if kpi.unit == 'percent' else ''}",
+            annotation_position="top left",
+        )
+    fig.update_xaxes(categoryorder="array", categoryarray=periods, type="category")
+    return _layout(fig, f"{kpi.id} {kpi.title}: trend by quarter", UNIT_AXIS[kpi.unit])
+
+
+def _rag_bands(fig: go.Figure, kpi: Kpi, amount: float) -> None:
+    """Shaded Green, Amber and Red zones behind a percentage KPI's lines (the labels say which is which)."""
+    assert kpi.target is not None
+    if kpi.direction == "higher":
+        bands = [
+            ("Red", 0, kpi.target - amount),
+            ("Amber", kpi.target - amount, kpi.target),
+            ("Green", kpi.target, 100),
+        ]
+    else:
+        bands = [
+            ("Green", 0, kpi.target),
+            ("Amber", kpi.target, kpi.target + amount),
+            ("Red", kpi.target + amount, 100),
+        ]
+    for rag, low, high in bands:
+        if high > low:
+            fig.add_hrect(
+                y0=max(low, 0),
+                y1=min(high, 100),
+                fillcolor=RAG_COLOURS[rag],
+                opacity=0.07,
+                line_width=0,
+                layer="below",
+            )
+
+
+def bars_by_locality(
+    frame: pd.DataFrame,
+    x: str,
+    y: str,
+    colour_by: str,
+    title: str,
+    x_title: str,
+    y_title: str,
+    colours: dict[str, str],
+) -> go.Figure:
+    """Grouped bars, one colour per locality (colour_by holds locality names)."""
+    fig = go.Figure()
+    for name, rows in frame.groupby(colour_by, sort=False):
+        fig.add_trace(
+            go.Bar(
+                x=rows[x],
+                y=rows[y],
+                name=str(name),
+                marker_color=colours.get(str(name), ALL_COLOUR),
+                text=rows[y],
+                textposition="outside",
+            )
+        )
+    fig.update_layout(barmode="group")
+    fig.update_xaxes(type="category")
+    return _layout(fig, title, y_title, x_title)
+
+
+def stacked_bars(
+    frame: pd.DataFrame,
+    x: str,
+    y: str,
+    stack_by: str,
+    title: str,
+    x_title: str,
+    y_title: str,
+    colours: dict[str, str] | None = None,
+) -> go.Figure:
+    """Stacked bars, e.g. cases by grade per locality; colours from `colours` or the palette in order."""
+    fig = go.Figure()
+    for i, (name, rows) in enumerate(frame.groupby(stack_by, sort=False)):
+        colour = (colours or {}).get(str(name), PALETTE[i % len(PALETTE)])
+        fig.add_trace(
+            go.Bar(
+                x=rows[x], y=rows[y], name=str(name), marker_color=colour, text=rows[y], textposition="inside"
+            )
+        )
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(type="category")
+    return _layout(fig, title, y_title, x_title)
+
+
+def sparkline_values(trend: pd.DataFrame, kpi_id: str, locality: str | None) -> list[float]:
+    """The headline values of one KPI and locality over the quarters, for a scorecard's small trend."""
+    rows = trend[(trend["kpi"] == kpi_id) & trend["category"].isna()]
+    rows = rows[rows["locality"].isna()] if locality is None else rows[rows["locality"] == locality]
+    return [float(v) if pd.notna(v) else float("nan") for v in rows["value"]]

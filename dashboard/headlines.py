@@ -1,0 +1,58 @@
+"""Plain-English headline sentences from a scorecard, e.g. "1 serious incident notification this quarter"."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from dashboard.formatting import is_missing, plural
+
+
+def _row(card: pd.DataFrame, kpi: str, category: str | None = None) -> pd.Series | None:
+    mask = card["kpi"] == kpi
+    mask &= card["category"].isna() if category is None else card["category"] == category
+    found = card[mask]
+    return None if found.empty else found.iloc[0]
+
+
+def _int(value: object) -> int:
+    return 0 if is_missing(value) else int(float(value))  # type: ignore[arg-type]
+
+
+def headline_sentences(card: pd.DataFrame, span: str = "this quarter") -> list[str]:
+    """Sentences for the executive, from the rows of one period and locality (kpis.kpis_for)."""
+    sentences = []
+    sessions = _row(card, "TR01")
+    if sessions is not None:
+        modes = card[(card["kpi"] == "TR01") & card["category"].notna()]
+        split = ", ".join(
+            f"{_int(r.value)} {str(r.category).lower()}" for r in modes.itertuples() if _int(r.value)
+        )
+        text = f"{plural(_int(sessions['value']), 'training session')} delivered {span}"
+        sentences.append(text + (f" ({split})." if split else "."))
+    notifications, reviews, on_time = _row(card, "CR04"), _row(card, "CR05"), _row(card, "CR02")
+    if notifications is not None:
+        text = f"{plural(_int(notifications['value']), 'serious incident notification')} {span}"
+        if on_time is not None and not is_missing(on_time["denominator"]):
+            text += (
+                f"; {_int(on_time['numerator'])} of {plural(_int(on_time['denominator']), 'rapid review')} "
+                "within 15 working days"
+            )
+        elif reviews is not None and _int(reviews["value"]):
+            text += f"; {plural(_int(reviews['value']), 'rapid review')} completed"
+        sentences.append(text + ".")
+    published = _row(card, "CR06")
+    if published is not None and _int(published["value"]):
+        sentences.append(f"{plural(_int(published['value']), 'LCSPR')} published.")
+    cases, good = _row(card, "AU01"), _row(card, "AU02")
+    if cases is not None:
+        text = f"{plural(_int(cases['value']), 'case')} audited {span}"
+        if good is not None and not is_missing(good["denominator"]):
+            text += f"; {_int(good['numerator'])} of {_int(good['denominator'])} graded good or better"
+        sentences.append(text + ".")
+    overdue = _row(card, "AP02")
+    if overdue is not None and not is_missing(overdue["denominator"]):
+        sentences.append(
+            f"{_int(overdue['numerator'])} of {plural(_int(overdue['denominator']), 'open action')} overdue "
+            "at the end of the period."
+        )
+    return sentences
