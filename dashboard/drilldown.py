@@ -1,0 +1,62 @@
+"""Drill-down: the records behind one KPI for one period and locality, and how each one counts.
+
+queries/kpi_records/<ID>.sql lists, for the KPI of queries/kpi/<ID>.sql, the rows that KPI counts for one
+period and locality (numerator or denominator or, for counts, the counted rows), ending with a column
+`counts_as` that says in plain English how each row counts ('On time', 'Late', 'Overdue', 'Counted'...).
+Parameters are bound: $period_start, $period_end (DATE) and $locality (VARCHAR, NULL = all localities
+together; otherwise that locality's own rows, Teeswide being a locality of its own).
+"""
+
+from __future__ import annotations
+
+import re
+
+import duckdb
+import pandas as pd
+
+from dashboard.config import QUERIES_DIR
+from dashboard.db import query_df
+from dashboard.periods import Period
+
+RECORDS_DIR = QUERIES_DIR / "kpi_records"
+VERDICT_COLUMN = "counts_as"
+_KPI_ID = re.compile(r"^[A-Z]{2}\d{2}$")
+
+
+class UnknownKpiError(KeyError):
+    """A KPI id with no records query in queries/kpi_records."""
+
+    def __init__(self, kpi_id: str) -> None:
+        super().__init__(kpi_id)
+        self.kpi_id = kpi_id
+
+    def __str__(self) -> str:
+        return f"no drill-down for KPI {self.kpi_id!r}: queries/kpi_records/{self.kpi_id}.sql does not exist"
+
+
+class RecordsQueryError(RuntimeError):
+    """A records query whose result does not end with the counts_as column."""
+
+
+def has_records(kpi_id: str) -> bool:
+    """Whether the KPI has a records query (an id like TR01; anything else is never a file name)."""
+    return bool(_KPI_ID.fullmatch(kpi_id)) and (RECORDS_DIR / f"{kpi_id}.sql").is_file()
+
+
+def kpi_records(
+    con: duckdb.DuckDBPyConnection, kpi_id: str, period: Period, locality: str | None
+) -> pd.DataFrame:
+    """The records the KPI counts for the period and locality (None = all localities together).
+
+    One row per record, the last column `counts_as`; for TR05 one row per agency reached.
+    """
+    if not has_records(kpi_id):
+        raise UnknownKpiError(kpi_id)
+    frame = query_df(
+        con,
+        f"kpi_records/{kpi_id}.sql",
+        {"period_start": period.start, "period_end": period.end, "locality": locality},
+    )
+    if not len(frame.columns) or frame.columns[-1] != VERDICT_COLUMN:
+        raise RecordsQueryError(f"kpi_records/{kpi_id}.sql must end with a {VERDICT_COLUMN} column")
+    return frame

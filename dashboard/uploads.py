@@ -1,0 +1,90 @@
+"""The app's upload workflow over ingest: check a file and preview what it would change, then apply it."""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from dashboard.config import Settings
+from dashboard.exports import csv_bytes
+from dashboard.ingest import LoadResult, UploadRejected, load_upload
+from dashboard.templates import write_template
+from dashboard.validate import UploadReport, validate_upload
+
+
+@dataclass
+class CheckedUpload:
+    """A validated file and, when it has no errors, what loading it would change."""
+
+    report: UploadReport
+    preview: LoadResult | None
+
+    @property
+    def ok(self) -> bool:
+        return self.report.ok and self.preview is not None
+
+
+def check_upload(
+    con: duckdb.DuckDBPyConnection,
+    data: bytes,
+    file_name: str,
+    settings: Settings,
+    replace: str | None = None,
+    dataset: str | None = None,
+) -> CheckedUpload:
+    """Validate the file and compute the exact change (a dry run, rolled back). Stores nothing."""
+    report = validate_upload(data, file_name, settings, dataset)
+    if not report.ok:
+        return CheckedUpload(report, None)
+    try:
+        preview = load_upload(con, report, "preview", replace=replace, dry_run=True)
+    except UploadRejected as exc:
+        return CheckedUpload(exc.report, None)
+    return CheckedUpload(report, preview)
+
+
+def apply_upload(
+    con: duckdb.DuckDBPyConnection, checked: CheckedUpload, uploaded_by: str, replace: str | None = None
+) -> LoadResult:
+    return load_upload(con, checked.report, uploaded_by, replace=replace)
+
+
+def preview_table(result: LoadResult) -> pd.DataFrame:
+    return pd.DataFrame(
+        [(c.dataset, c.added, c.replaced, c.removed, c.unchanged) for c in result.changes],
+        columns=["Dataset", "Rows added", "Rows replaced", "Rows removed", "Rows unchanged"],
+    )
+
+
+def report_csv(report: UploadReport) -> bytes:
+    """The validation report as a download: errors then warnings."""
+    errors = report.error_table().assign(kind="error")
+    warnings = report.warning_table().assign(kind="warning")
+    both = pd.concat([errors, warnings], ignore_index=True)[
+        ["kind", "sheet", "row", "column", "value", "reason"]
+    ]
+    return csv_bytes(both)
+
+
+def kpi_changes(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
+    """KPIs whose headline value differs between two scorecards of the same period and locality."""
+    key = ["kpi", "category"]
+    left = before[before["category"].isna()][[*key, "title", "value", "unit"]]
+    right = after[after["category"].isna()][[*key, "value"]]
+    merged = left.merge(right, on=key, suffixes=("_before", "_after"), how="outer")
+    changed = merged[
+        merged["value_before"].fillna(-1e18).astype("float64")
+        != merged["value_after"].fillna(-1e18).astype("float64")
+    ]
+    return changed[["kpi", "title", "value_before", "value_after", "unit"]].reset_index(drop=True)
+
+
+def template_bytes(settings: Settings, dataset_names: list[str] | None = None) -> bytes:
+    """A template workbook (every dataset, or the named ones) as bytes for a download."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = write_template(Path(folder) / "template.xlsx", settings, dataset_names)
+        return path.read_bytes()

@@ -1,0 +1,36 @@
+-- AP02 records: the actions open on the period's last day (agreed by then or agreed date blank, not
+-- completed by then: an action completed later is listed with its later completion date), 'Overdue' when
+-- the target date is before that day, with the calendar days overdue. Overdue first.
+-- Parameters: $period_start and $period_end (DATE), $locality (VARCHAR; NULL = all localities together,
+-- otherwise that locality's own rows, Teeswide being a locality of its own).
+WITH params AS (
+    SELECT
+        $period_start::DATE AS period_start,
+        $period_end::DATE AS period_end,
+        $locality::VARCHAR AS locality
+),
+records AS (
+    SELECT
+        a.action_id,
+        a.source_type,
+        a.source_ref,
+        a.action,
+        a.lead_agency,
+        a.locality,
+        a.date_agreed::DATE AS date_agreed,
+        a.target_date::DATE AS target_date,
+        a.status,
+        a.completed_date::DATE AS completed_date,
+        CASE
+            WHEN a.target_date::DATE < p.period_end THEN date_diff('day', a.target_date::DATE, p.period_end)
+        END AS days_overdue,
+        CASE WHEN a.target_date::DATE < p.period_end THEN 'Overdue' ELSE 'Open, not overdue' END AS counts_as
+    FROM actions AS a
+    CROSS JOIN params AS p
+    WHERE (a.date_agreed IS NULL OR a.date_agreed::DATE <= p.period_end)
+      AND (a.completed_date IS NULL OR a.completed_date::DATE > p.period_end)
+      AND (p.locality IS NULL OR a.locality = p.locality)
+)
+SELECT *
+FROM records
+ORDER BY counts_as <> 'Overdue', target_date, action_id
