@@ -35,14 +35,14 @@ class Column:
     def choice_map(self, settings: Settings) -> dict[str, str]:
         """Every accepted spelling (normalised) -> the canonical value."""
         if self.choice_source == "agencies":
-            return dict(settings.agency_synonyms)
+            return {normalise_choice(k): v for k, v in settings.agency_synonyms.items()}
         if self.choice_source is not None:
             allowed = set(
                 settings.all_localities
                 if self.choice_source == "localities_and_area"
                 else settings.localities
             )
-            return {k: v for k, v in settings.locality_synonyms.items() if v in allowed}
+            return {normalise_choice(k): v for k, v in settings.locality_synonyms.items() if v in allowed}
         mapping = {normalise_choice(c): c for c in self.choices}
         mapping.update({normalise_choice(k): v for k, v in self.synonyms.items()})
         return mapping
@@ -87,8 +87,8 @@ def normalise_header(text: object) -> str:
 
 
 def normalise_choice(text: str) -> str:
-    """Choices match ignoring case and surrounding (and doubled) spaces."""
-    return " ".join(text.strip().lower().split())
+    """Choices match ignoring case, surrounding (and doubled) spaces, and curly or straight apostrophes."""
+    return " ".join(text.strip().lower().replace("\u2019", "'").replace("\u2018", "'").split())
 
 
 def normalise_sheet_name(text: str) -> str:
@@ -96,7 +96,7 @@ def normalise_sheet_name(text: str) -> str:
 
 
 _LOCALITY_HELP = "Locality the row belongs to"
-_AGENCY = "agencies"
+_AGENCY: ChoiceSource = "agencies"
 
 YES_NO = {"y": "Yes", "yes": "Yes", "n": "No", "no": "No"}
 

@@ -81,6 +81,7 @@ class LoadResult:
 class UndoResult:
     upload_id: int
     file_name: str
+    # Every dataset the undo put back -> the rows the upload had written to it (0 when it only removed rows).
     restored: dict[str, int]
 
 
@@ -222,12 +223,12 @@ def undo_latest(con: duckdb.DuckDBPyConnection, undone_by: str) -> UndoResult:
     with transaction(con):
         for name in DATASET_NAMES:
             dataset = DATASETS_BY_NAME[name]
-            before = con.execute(_template("count_written", dataset), {"upload_id": upload_id}).fetchall()[0][
-                0
-            ]
-            run_script(con, _template("undo_dataset", dataset), {"upload_id": upload_id})
-            if before:
-                restored[name] = int(before)
+            params = {"upload_id": upload_id}
+            written = int(con.execute(_template("count_written", dataset), params).fetchall()[0][0])
+            saved = int(con.execute(_template("count_saved", dataset), params).fetchall()[0][0])
+            run_script(con, _template("undo_dataset", dataset), params)
+            if written or saved:
+                restored[name] = written
         run_script(
             con,
             read_sql("uploads/mark_undone.sql"),

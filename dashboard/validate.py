@@ -128,8 +128,9 @@ def validate_upload(
         report.errors.append(Problem(file_name, None, None, "", str(exc)))
         return report
     parsed: dict[str, list[pd.DataFrame]] = {}
+    noun = "file" if file_name.lower().endswith(".csv") else "sheet"  # what the user would rename
     for sheet in sheets:
-        chosen = _choose_dataset(sheet, sheets, dataset, report)
+        chosen = _choose_dataset(sheet, sheets, dataset, report, noun)
         if chosen is None:
             continue
         frame = _read_sheet(sheet, chosen, settings, report)
@@ -173,11 +174,17 @@ def _required_found(dataset: Dataset, names: set[str]) -> bool:
 
 
 def _choose_dataset(
-    sheet: RawSheet, sheets: list[RawSheet], wanted: str | None, report: UploadReport
+    sheet: RawSheet, sheets: list[RawSheet], wanted: str | None, report: UploadReport, noun: str = "sheet"
 ) -> Dataset | None:
-    if wanted is not None:
-        return DATASETS_BY_NAME[wanted]
     named = dataset_for_sheet_name(sheet.name)
+    if wanted is not None:
+        # The user's choice is for the table whose dataset the file does not say itself: the only sheet, or
+        # the sheets of a workbook not named after a dataset, explanation sheets such as Notes aside.
+        if len(sheets) == 1:
+            return DATASETS_BY_NAME[wanted]
+        if named is None and normalise_header(sheet.name) not in _QUIET_SHEETS:
+            return DATASETS_BY_NAME[wanted]
+        return named
     if named is not None:
         return named
     candidates = _header_candidates(sheet.rows)
@@ -193,7 +200,7 @@ def _choose_dataset(
                 "",
                 "could be "
                 + " or ".join(d.name for d in matches)
-                + ": name the sheet after its dataset or choose it",
+                + f": name the {noun} after its dataset, or choose the dataset when uploading",
             )
         )
         return None
@@ -204,9 +211,9 @@ def _choose_dataset(
                 None,
                 None,
                 "",
-                "is not a known dataset: name the sheet after one of "
+                f"is not a known dataset: name the {noun} after one of "
                 + ", ".join(DATASETS_BY_NAME)
-                + " or give it that dataset's required columns",
+                + ", or give it that dataset's required columns",
             )
         )
     elif candidates and normalise_header(sheet.name) not in _QUIET_SHEETS:
@@ -314,8 +321,8 @@ def _read_sheet(
     excel_rows = [n for n, _ in numbered]
     data: dict[str, Any] = {"_sheet": [sheet.name] * len(numbered), "_row": excel_rows}
     for column in dataset.columns:
-        position = positions.get(column.name)
-        raw = [row[position] if position is not None and position < len(row) else None for _, row in numbered]
+        at = positions.get(column.name)
+        raw = [row[at] if at is not None and at < len(row) else None for _, row in numbered]
         data[column.name] = _parse_column(column, raw, excel_rows, sheet.name, settings, report)
     return pd.DataFrame(data)
 
@@ -416,7 +423,7 @@ def _fmt(value: Any) -> str:
 def _check_rows(dataset: Dataset, frame: pd.DataFrame, report: UploadReport) -> None:
     _check_keys(dataset, frame, report)
     rules = _ROW_RULES.get(dataset.name, [])
-    groups: dict[str, dict[str, tuple[int, Any, Any]]] = {}
+    groups: dict[str, dict[str, tuple[tuple[str, int], Any, Any]]] = {}
     for index in range(len(frame)):
         sheet, row = frame.at[index, "_sheet"], int(frame.at[index, "_row"])
 
@@ -434,7 +441,7 @@ def _check_rows(dataset: Dataset, frame: pd.DataFrame, report: UploadReport) -> 
             if audit_id is None:
                 continue
             first = groups.setdefault("audit", {}).setdefault(
-                audit_id, (row, get("audit_title"), get("audit_date"))
+                audit_id, ((sheet, row), get("audit_title"), get("audit_date"))
             )
             for column, position in (("audit_title", 1), ("audit_date", 2)):
                 mine, theirs = get(column), first[position]
@@ -445,10 +452,16 @@ def _check_rows(dataset: Dataset, frame: pd.DataFrame, report: UploadReport) -> 
                             row,
                             column,
                             _fmt(mine),
-                            f"differs from row {first[0]} of the same audit_id {audit_id} ({_fmt(theirs)}): "
+                            f"differs from {_here(first[0], sheet)} of the same audit_id {audit_id} "
+                            f"({_fmt(theirs)}): "
                             f"one audit has one {column.replace('audit_', '')}",
                         )
                     )
+
+
+def _here(where: tuple[str, int], sheet: str) -> str:
+    """An earlier row: 'row 5' on `sheet`, 'Q1 row 5' on another sheet of the same dataset."""
+    return f"row {where[1]}" if where[0] == sheet else f"{where[0]} row {where[1]}"
 
 
 def _check_keys(dataset: Dataset, frame: pd.DataFrame, report: UploadReport) -> None:
@@ -456,11 +469,11 @@ def _check_keys(dataset: Dataset, frame: pd.DataFrame, report: UploadReport) -> 
     usable = frame[key].notna().all(axis=1)
     keyed = frame[usable]
     duplicated = keyed[keyed.duplicated(subset=key, keep=False)]
-    first_row: dict[tuple[Any, ...], int] = {}
+    first_row: dict[tuple[Any, ...], tuple[str, int]] = {}
     for _, record in duplicated.iterrows():
         value = tuple(record[k] for k in key)
         if value not in first_row:
-            first_row[value] = int(record["_row"])
+            first_row[value] = (record["_sheet"], int(record["_row"]))
             continue
         shown = ", ".join(f"{k} {v}" for k, v in zip(key, value, strict=True))
         report.errors.append(
@@ -469,7 +482,8 @@ def _check_keys(dataset: Dataset, frame: pd.DataFrame, report: UploadReport) -> 
                 int(record["_row"]),
                 key[-1],
                 str(value[-1]),
-                f"repeats the key of row {first_row[value]} ({shown}): each row needs its own key",
+                f"repeats the key of {_here(first_row[value], record['_sheet'])} ({shown}): "
+                "each row needs its own key",
             )
         )
 

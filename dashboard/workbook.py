@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -65,13 +66,30 @@ def _read_csv(data: bytes, file_name: str) -> list[list[Cell]]:
     if "\x00" in text:
         raise UnreadableFile(f"{file_name} is not a text CSV file.")
     try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel  # type: ignore[assignment]
-    try:
-        return [list(row) for row in csv.reader(io.StringIO(text, newline=""), dialect)]
+        return [list(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))]
     except csv.Error as exc:
         raise UnreadableFile(f"{file_name} is not a well-formed CSV file ({exc}).") from exc
+
+
+_DELIMITERS = (",", ";", "\t")  # Excel writes ";" where the decimal separator is a comma
+_SNIFF_LINES = 50
+
+
+def _delimiter(text: str) -> str:
+    """The separator that splits the file's first lines into the most cells.
+
+    csv.Sniffer wants every line split alike, so a title or note row above the header (which the contract
+    allows) defeats it; counting cells does not. A tie goes to the comma.
+    """
+
+    def cells(delimiter: str) -> int:
+        try:
+            reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+            return sum(len(row) for row in itertools.islice(reader, _SNIFF_LINES))
+        except csv.Error:
+            return 0
+
+    return max(_DELIMITERS, key=cells)
 
 
 def _short(exc: Exception) -> str:
