@@ -1,4 +1,8 @@
-"""`pmf`: the command line, a thin shell over the functions the app calls."""
+"""`pmf`: the command line, a thin shell over the functions the app calls.
+
+Each command imports what it needs when it runs, so that `pmf --help` and a mistyped command answer at once
+instead of after loading pandas, DuckDB and openpyxl.
+"""
 
 from __future__ import annotations
 
@@ -9,27 +13,14 @@ import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NoReturn
-
-import duckdb
-import pandas as pd
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from dashboard.config import PACKAGE_DIR, ConfigError, Settings, settings
 from dashboard.contract import DATASET_NAMES
-from dashboard.db import DatabaseError, connect, database_exists
-from dashboard.formatting import format_count, format_value, plain_number
-from dashboard.ingest import (
-    NothingToUndo,
-    UploadRejected,
-    current_user,
-    load_sample_into,
-    undo_latest,
-    upload_history,
-)
-from dashboard.kpis import OUTPUT_COLUMNS, CatalogueError, kpis_for
-from dashboard.periods import PeriodError, parse_period
-from dashboard.templates import write_template
-from dashboard.validate import validate_upload
+
+if TYPE_CHECKING:
+    import duckdb
+    import pandas as pd
 
 
 class UsageError(Exception):
@@ -119,26 +110,22 @@ def _db_path(args: argparse.Namespace, cfg: Settings) -> Path:
 
 
 def _open(args: argparse.Namespace, cfg: Settings) -> duckdb.DuckDBPyConnection:
+    from dashboard.db import connect
+
     return connect(_db_path(args, cfg))
 
 
-def ensure_database(path: Path, cfg: Settings) -> list[str]:
-    """Create the database from the sample workbooks when there is none; say what was done."""
-    if database_exists(path):
-        return []
-    con = connect(path)
-    try:
-        results = load_sample_into(con, cfg)
-    except BaseException:
-        con.close()
-        path.unlink(missing_ok=True)
-        raise
-    con.close()
-    return [f"Created {path} from the sample workbooks in {cfg.sample_dir}:"] + [
-        f"  {r.file_name}: "
-        + "; ".join(line for line in r.summary_lines() if ":" in line and "upload" not in line)
-        for r in results
-    ]
+def _open_existing(args: argparse.Namespace, cfg: Settings) -> duckdb.DuckDBPyConnection:
+    """Open the database for a command that only reads or undoes: never create one at a mistyped path."""
+    path = _db_path(args, cfg)
+    if str(path) != ":memory:" and not path.exists():  # checked before importing DuckDB: a quick answer
+        raise UserError(
+            f"there is no database at {path}: `pmf init` creates one from the sample workbooks, "
+            "`pmf load FILE` from your own"
+        )
+    from dashboard.db import connect
+
+    return connect(path)
 
 
 def _resolve_locality(text: str | None, cfg: Settings) -> str | None:
@@ -151,16 +138,21 @@ def _resolve_locality(text: str | None, cfg: Settings) -> str | None:
 
 
 def cmd_load(args: argparse.Namespace, cfg: Settings) -> int:
-    reports = []
+    files: list[tuple[str, bytes]] = []
     for name in args.files:
         path = Path(name)
         if not path.is_file():
             raise UserError(f"{name}: no such file")
-        reports.append(validate_upload(path.read_bytes(), path.name, cfg, args.dataset))
-    con = _open(args, cfg)
-    failed = False
-    from dashboard.ingest import load_upload  # local: keeps start-up light for other commands
+        try:
+            files.append((path.name, path.read_bytes()))
+        except OSError as exc:
+            raise UserError(f"{name}: cannot be read ({exc.strerror or exc})") from exc
 
+    from dashboard.ingest import UploadRejected, current_user, load_upload
+    from dashboard.validate import validate_upload
+
+    reports = [validate_upload(data, file_name, cfg, args.dataset) for file_name, data in files]
+    failed = False
     for report in reports:
         for warning in report.warnings:
             print(f"warning: {warning}", file=sys.stderr)
@@ -174,6 +166,7 @@ def cmd_load(args: argparse.Namespace, cfg: Settings) -> int:
                 _print_errors(report)
         print("Nothing was stored.", file=sys.stderr)
         return 1
+    con = _open(args, cfg)  # only now: a rejected file neither waits for nor creates a database
     for report in reports:
         try:
             result = load_upload(
@@ -198,7 +191,9 @@ def _print_errors(report: Any) -> None:
 
 
 def cmd_undo(args: argparse.Namespace, cfg: Settings) -> int:
-    con = _open(args, cfg)
+    from dashboard.ingest import NothingToUndo, current_user, undo_latest
+
+    con = _open_existing(args, cfg)
     try:
         result = undo_latest(con, args.user or current_user())
     except NothingToUndo as exc:
@@ -211,7 +206,12 @@ def cmd_undo(args: argparse.Namespace, cfg: Settings) -> int:
 
 
 def cmd_uploads(args: argparse.Namespace, cfg: Settings) -> int:
-    history = upload_history(_open(args, cfg))
+    con = _open_existing(args, cfg)
+    import pandas as pd
+
+    from dashboard.ingest import upload_history
+
+    history = upload_history(con)
     if history.empty:
         print("No uploads yet.")
         return 0
@@ -236,6 +236,11 @@ def cmd_uploads(args: argparse.Namespace, cfg: Settings) -> int:
 
 def kpi_records(table: pd.DataFrame) -> list[dict[str, Any]]:
     """The JSON shape of `pmf kpis`: one object per row, percentages as percentages."""
+    import pandas as pd
+
+    from dashboard.formatting import plain_number
+    from dashboard.kpis import OUTPUT_COLUMNS
+
     records = []
     for row in table[OUTPUT_COLUMNS].itertuples(index=False):
         item = dict(zip(OUTPUT_COLUMNS, row, strict=True))
@@ -248,18 +253,28 @@ def kpi_records(table: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def cmd_kpis(args: argparse.Namespace, cfg: Settings) -> int:
+    from dashboard.periods import PeriodError, parse_period
+
     try:
         period = parse_period(args.period)
     except PeriodError as exc:
         raise UsageError(str(exc)) from exc
     locality = _resolve_locality(args.locality, cfg)
-    con = _open(args, cfg)
+    con = _open_existing(args, cfg)
+    import pandas as pd
+
+    from dashboard.formatting import plain_number
+    from dashboard.kpis import OUTPUT_COLUMNS, kpis_for
+
     table = kpis_for(con, period, cfg, locality)
     if args.format == "json":
         print(json.dumps(kpi_records(table), indent=2))
     elif args.format == "csv":
-        frame = pd.DataFrame(kpi_records(table), columns=OUTPUT_COLUMNS)
-        frame["year_before"] = [plain_number(v) for v in table["previous_value"]]
+        # object columns keep whole numbers whole (15, not 15.0) and missing values empty
+        frame = pd.DataFrame(kpi_records(table), columns=OUTPUT_COLUMNS, dtype=object)
+        frame["year_before"] = pd.Series(
+            [plain_number(v) for v in table["previous_value"]], index=frame.index, dtype=object
+        )
         print(frame.to_csv(index=False), end="")
     else:
         print(
@@ -270,6 +285,10 @@ def cmd_kpis(args: argparse.Namespace, cfg: Settings) -> int:
 
 
 def _kpi_text_table(table: pd.DataFrame, before_label: str) -> str:
+    import pandas as pd
+
+    from dashboard.formatting import format_count, format_value
+
     headers = ["KPI", "Title", "Value", "Num / den", "Target", "RAG", before_label]
     lines = []
     for row in table.itertuples(index=False):
@@ -300,13 +319,27 @@ def _kpi_text_table(table: pd.DataFrame, before_label: str) -> str:
 
 
 def cmd_template(args: argparse.Namespace, cfg: Settings) -> int:
-    path = write_template(Path(args.output), cfg, None if args.dataset == "all" else [args.dataset])
+    output = Path(args.output)
+    if output.suffix.lower() != ".xlsx":
+        raise UsageError(f"{args.output}: a template is an Excel workbook; its name must end in .xlsx")
+    if output.is_dir():
+        raise UserError(f"{args.output} is a folder: give the path of the .xlsx file to write")
+    from dashboard.templates import write_template
+
+    try:
+        path = write_template(output, cfg, None if args.dataset == "all" else [args.dataset])
+    except OSError as exc:
+        raise UserError(f"cannot write {args.output}: {exc.strerror or exc}") from exc
     print(f"Wrote {path}")
     return 0
 
 
 def cmd_init(args: argparse.Namespace, cfg: Settings) -> int:
     path = _db_path(args, cfg)
+    if path.is_dir():
+        raise UserError(f"{path} is a folder: give the path of the database file")
+    from dashboard.sample import ensure_database
+
     messages = ensure_database(path, cfg)
     print("\n".join(messages) if messages else f"{path} already exists; nothing to do.")
     return 0
@@ -314,6 +347,8 @@ def cmd_init(args: argparse.Namespace, cfg: Settings) -> int:
 
 def cmd_serve(args: argparse.Namespace, cfg: Settings) -> int:
     path = _db_path(args, cfg)
+    from dashboard.sample import ensure_database
+
     for line in ensure_database(path, cfg):
         print(line)
     env = dict(os.environ, PMF_DB=str(path.resolve()))
@@ -358,14 +393,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(f"pmf: {exc}", file=sys.stderr)
         return 2
-    except (UserError, ConfigError, DatabaseError, CatalogueError) as exc:
+    except (UserError, ConfigError) as exc:
         print(f"pmf: {exc}", file=sys.stderr)
-        return 1
-    except duckdb.IOException as exc:
-        print(f"pmf: the database is in use or cannot be opened: {str(exc).splitlines()[0]}", file=sys.stderr)
         return 1
     except BrokenPipeError:
         return 0
+    except Exception as exc:
+        message = _user_facing(exc)
+        if message is None:
+            raise  # a bug: show the traceback
+        print(f"pmf: {message}", file=sys.stderr)
+        return 1
+
+
+def _user_facing(exc: Exception) -> str | None:
+    """The one-line message for a problem with the database or the KPI catalogue; None for anything else."""
+    import duckdb
+
+    from dashboard.db import DatabaseError
+    from dashboard.kpis import CatalogueError
+
+    if isinstance(exc, DatabaseError | CatalogueError):
+        return str(exc)
+    if isinstance(exc, duckdb.IOException):
+        return f"the database is in use or cannot be opened: {str(exc).splitlines()[0]}"
+    return None
 
 
 if __name__ == "__main__":

@@ -68,7 +68,9 @@ class LoadResult:
                 parts.append(f"{c.removed} removed")
             parts.append(f"{c.unchanged} unchanged")
             lines.append(f"{c.dataset}: " + ", ".join(parts))
-        if not self.changed:
+        if not any(c.added or c.replaced or c.removed or c.unchanged for c in self.changes):
+            lines.append("The file holds no rows to load.")
+        elif not self.changed:
             lines.append("Nothing changed: every row is already stored as it is in the file.")
         elif self.upload_id is not None:
             lines.append(f"Recorded as upload {self.upload_id}; `pmf undo` takes it back.")
@@ -146,6 +148,11 @@ def load_upload(
         raise ValueError(f"{replace!r} is not a dataset: " + ", ".join(DATASET_NAMES))
     if replace is not None and replace not in report.located:
         raise ValueError(f"cannot replace {replace}: {report.file_name} has no {replace} sheet")
+    if replace is not None and report.located[replace].empty:
+        raise ValueError(
+            f"cannot replace {replace} with an empty sheet: that would delete every stored row. "
+            "Upload the rows it should hold."
+        )
     if report.ok:
         check_against_store(report, _stored_session_ids(con))
     if not report.ok:

@@ -239,7 +239,8 @@ def _fill_headlines(rows: pd.DataFrame, kpi: Kpi, periods: list[Period], setting
         if (p.label, loc) not in have
     ]
     if missing:
-        zero = 0.0 if kpi.unit == "count" else None
+        # A context count with no events is 0; a KPI with a target and no data has no value (and no RAG).
+        zero = 0.0 if kpi.unit == "count" and kpi.direction == "none" else None
         filler = pd.DataFrame(
             {
                 "period": [m[0] for m in missing],

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from pmf_cli import Run, run_all, run_pmf
 
 from dashboard.config import settings
 from dashboard.db import connect
@@ -46,3 +49,71 @@ def app(sample_db: Path) -> Iterator[object]:
     at = AppTest.from_file(str(ENTRY), default_timeout=60)
     yield at
     st.cache_resource.clear()  # close this test's connection before its file is removed
+
+
+# --- `pmf` as a user runs it (tests/test_cli.py, tests/test_sample_data.py) ----------------------------
+
+
+@pytest.fixture(scope="session")
+def cli_sample_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Run]:
+    """A database made by `pmf init` from the sample workbooks, once per session, and that run.
+
+    Only read it (by `pmf kpis` or a read-only connection); copy it (cli_db) to load or undo.
+    """
+    path = tmp_path_factory.mktemp("cli-sample") / "pmf.duckdb"
+    run = run_pmf("init", db=path)
+    assert run.returncode == 0, run
+    assert path.is_file(), run
+    return path, run
+
+
+@pytest.fixture
+def cli_db(cli_sample_db: tuple[Path, Run], tmp_path: Path) -> Path:
+    """A private copy of the `pmf init` sample database."""
+    target = tmp_path / "db" / "pmf.duckdb"
+    target.parent.mkdir()
+    shutil.copyfile(cli_sample_db[0], target)
+    return target
+
+
+STANDARD_KPI_RUNS = [
+    ("2023-24 Q3", None),
+    ("2023-24 Q3", "Hartlepool"),
+    ("2023-24 Q3", "Stockton-on-Tees"),
+    ("2023-24 Q3", "stockton"),
+    ("2021-22", None),
+    ("2024-25", None),
+]
+
+
+@pytest.fixture(scope="session")
+def sample_kpis(
+    cli_sample_db: tuple[Path, Run], tmp_path_factory: pytest.TempPathFactory
+) -> Callable[..., list[dict[str, Any]]]:
+    """`pmf kpis --period P [--locality L] --format json` on the sample database, each run once a session.
+
+    Each run gets its own copy of the database (`pmf kpis` opens it for writing, so two cannot share it),
+    which lets the usual runs go side by side the first time one is asked for.
+    """
+    where = tmp_path_factory.mktemp("cli-kpis")
+    cache: dict[tuple[str, str | None], list[dict[str, Any]]] = {}
+
+    def job(index: int, period: str, locality: str | None) -> Callable[[], Run]:
+        db = where / f"copy{index}.duckdb"
+        shutil.copyfile(cli_sample_db[0], db)
+        extra = ("--locality", locality) if locality is not None else ()
+        return lambda: run_pmf("kpis", "--period", period, *extra, "--format", "json", db=db)
+
+    def fetch(keys: list[tuple[str, str | None]]) -> None:
+        wanted = [k for k in keys if k not in cache]
+        runs = run_all({k: job(len(cache) + i, *k) for i, k in enumerate(wanted)})
+        for key, run in runs.items():
+            assert run.returncode == 0 and run.stderr == "", run
+            cache[key] = json.loads(run.stdout)
+
+    def get(period: str, locality: str | None = None) -> list[dict[str, Any]]:
+        if (period, locality) not in cache:
+            fetch([*STANDARD_KPI_RUNS, (period, locality)])
+        return cache[period, locality]
+
+    return get

@@ -1015,3 +1015,16 @@ def test_ap03_median_days_overdue(actions_db):
         }
     )
     assert_results(df, expected)
+
+
+def test_empty_database_gives_context_counts_zero_and_targeted_kpis_no_value_or_rag() -> None:
+    from dashboard.config import settings
+    from dashboard.kpis import kpis_for
+    from dashboard.periods import parse_period
+
+    con = connect(":memory:")
+    card = kpis_for(con, parse_period("2023-24 Q3"), settings())
+    heads = card[card["category"].isna()].set_index("kpi")
+    assert heads.at["TR01", "value"] == 0 and heads.at["CR04", "value"] == 0  # no sessions, no notifications
+    assert pd.isna(heads.at["TR05", "value"]) and heads.at["TR05", "rag"] is None  # not "0 agencies: Red"
+    assert heads["rag"].isna().all()

@@ -539,3 +539,19 @@ def test_an_interrupted_first_load_stores_nothing(
     with pytest.raises(KeyboardInterrupt):
         load(con, FIRST)
     assert whole_state(con) == before
+
+
+def test_replacing_a_dataset_with_an_empty_sheet_is_refused(con: duckdb.DuckDBPyConnection) -> None:
+    load(con, sessions({"session_id": "S1"}, {"session_id": "S2"}))
+    before = whole_state(con)
+    empty = xlsx({TS: [list(SESSION)]})  # the header row and nothing else
+    report = check(empty, "empty.xlsx")
+    with pytest.raises(ValueError, match="cannot replace training_sessions with an empty sheet"):
+        load_upload(con, report, "analyst", replace=TS)
+    assert whole_state(con) == before
+
+
+def test_a_file_with_no_rows_says_so(con: duckdb.DuckDBPyConnection) -> None:
+    result = load(con, xlsx({TS: [list(SESSION)]}), "blank-template.xlsx")
+    assert result.upload_id is None
+    assert result.summary_lines()[-1] == "The file holds no rows to load."

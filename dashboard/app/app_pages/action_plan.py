@@ -1,0 +1,65 @@
+"""Action plan: the combined learning action plan as at the period's last day, each action with its RAG."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import actions
+from dashboard.app import area_cache_reviews, components, state
+from dashboard.formatting import uk_date
+
+filters = st.session_state.filters
+cfg = state.app_settings()
+as_at = actions.as_at_date(filters.period.end)
+plan = area_cache_reviews.action_plan(
+    str(state.database_path()), state.version(), as_at, filters.locality, cfg.action_due_soon_days
+)
+
+components.page_header("Action plan", filters, f"combined learning action plan as at {uk_date(as_at)}")
+
+if plan.empty:
+    st.info(components.NO_DATA)
+    st.stop()
+
+agency_options, source_options = actions.filter_options(plan)
+left, right = st.columns(2)
+with left:
+    agencies = st.multiselect("Lead agency", agency_options, key="agency", placeholder="All lead agencies")
+with right:
+    sources = st.multiselect("Source", source_options, key="source_type", placeholder="All sources")
+shown = actions.filter_plan(plan, agencies, sources)
+
+counts = actions.rag_counts(shown)
+for column, (rag, count) in zip(st.columns(len(counts)), counts.items(), strict=True):
+    column.metric(
+        actions.rag_markdown(rag), count, help=f"Actions {actions.RAG_MEANING[rag]} as at {uk_date(as_at)}"
+    )
+
+if shown.empty:
+    st.info("No action matches these filters.")
+    st.stop()
+
+by_agency = actions.open_by_agency(shown)
+if by_agency.empty:
+    st.info(f"No action was open on {uk_date(as_at)}.")
+else:
+    components.chart(actions.open_by_agency_figure(by_agency, as_at), key="open_by_agency")
+
+st.subheader("Actions")
+table = actions.plan_table(shown)
+st.dataframe(
+    components.styled(table, ["RAG"]),
+    hide_index=True,
+    key="actions_table",
+    column_config={
+        "RAG": st.column_config.TextColumn("RAG", pinned=True),
+        "Action": st.column_config.TextColumn("Action", width="large"),
+    },
+)
+st.caption(
+    f"■ Blue complete; ✖ Red open past its target date; ▲ Amber open and due within "
+    f"{cfg.action_due_soon_days} days, or reported at risk; ✔ Green other open actions. Overdue actions come "
+    "first, then open actions by target date, then completed ones. An action counts only once agreed; one "
+    "completed after the as-at date was still open then. Statuses are the latest uploaded."
+)
+components.csv_download(table, f"action-plan-{as_at.isoformat()}.csv", "download_actions")

@@ -1,0 +1,72 @@
+"""Audits: each multi-agency audit of the period, the grades of the localities side by side, and the cases
+of one audit."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard.app import area_cache, components, state
+from dashboard.audits import GRADES, audit_choices, grades_figure
+
+SHORT_GRADES = {"Requires improvement": "Req. improvement"}
+
+filters = st.session_state.filters
+path, version = str(state.database_path()), state.version()
+period, locality = filters.period.label, filters.locality
+
+components.page_header("Audits", filters, "multi-agency audits by audit date (AU01 to AU04)")
+
+st.subheader("Audits in the period")
+audits = area_cache.audit_list(path, version, period, locality)
+if audits.empty:
+    st.info(components.NO_DATA)
+else:
+    st.dataframe(
+        audits,
+        hide_index=True,
+        key="audit_list",
+        column_config={
+            **{
+                name: st.column_config.NumberColumn(name, help=f"Cases from {name}")
+                for name in state.app_settings().all_localities
+            },
+            **{
+                grade: st.column_config.NumberColumn(
+                    SHORT_GRADES.get(grade, grade), help=f"Cases graded {grade}"
+                )
+                for grade in GRADES
+            },
+            "Audit": None,  # the ID is in the CSV; people read the title and date
+            "Title": st.column_config.TextColumn("Title", width="medium"),
+            "Date": st.column_config.DateColumn("Date", format="DD/MM/YYYY", help="Date of the audit"),
+            "Cases": st.column_config.NumberColumn("Cases", help="Cases audited (AU01)"),
+            "Good or better (%)": st.column_config.NumberColumn(
+                "Good or better (%)", format="%.1f", help="Outstanding or Good / graded cases (AU02)"
+            ),
+            "Actions completed": st.column_config.NumberColumn(
+                "Actions completed", help="As currently recorded on the audit rows (AU04)"
+            ),
+            "Exec report": st.column_config.DateColumn(
+                "Exec report", format="DD/MM/YYYY", help="Date reported to the Exec group"
+            ),
+        },
+    )
+    components.csv_download(audits, f"audits-{period}.csv", "download_audits")
+
+st.subheader("Grades by locality")
+grades = area_cache.grades_by_locality(path, version, period, None if filters.compare else locality)
+if grades.empty:
+    st.info(components.NO_DATA)
+else:
+    components.chart(grades_figure(grades, period), key="audit_grades")
+    st.caption("Each bar is one locality's audited cases, best grade at the bottom; hover for the share.")
+
+st.subheader("Cases of one audit")
+if audits.empty:
+    st.info(components.NO_DATA)
+else:
+    choices = audit_choices(audits)
+    chosen = st.selectbox("Audit", list(choices), format_func=choices.__getitem__, key="audit")
+    cases = area_cache.audit_cases(path, version, period, locality, chosen)
+    st.dataframe(cases, hide_index=True, key="audit_cases")
+    components.csv_download(cases, f"audit-{chosen}-cases.csv", "download_audit_cases")

@@ -1,0 +1,60 @@
+"""Case reviews: every serious incident review active in the period, its journey against the deadlines,
+and the steps that were late."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import reviews
+from dashboard.app import area_cache_reviews, components, state
+from dashboard.formatting import plural
+
+filters = st.session_state.filters
+period = filters.period
+active = area_cache_reviews.active_reviews(
+    str(state.database_path()), state.version(), period.start, period.end, filters.locality
+)
+
+components.page_header(
+    "Case reviews", filters, "reviews notified, rapid-reviewed or with an LCSPR running in the period"
+)
+
+if active.empty:
+    st.info(components.NO_DATA)
+    st.stop()
+
+late = reviews.late_steps(active, period.start, period.end)
+if late.empty:
+    st.success(f"No step was late in {period.label}: every deadline that fell due was met.", icon="✔")
+else:
+    st.warning(f"**{plural(len(late), 'late step')} in {period.label}**", icon="✖")
+    st.dataframe(
+        late.style.map(reviews.timeliness_style, subset=["Status"]), hide_index=True, key="late_steps"
+    )
+
+st.caption(
+    f"Deadlines: notification to the Panel within {reviews.NOTIFICATION_WORKING_DAYS} working days of the "
+    f"local authority becoming aware (statutory); rapid review within {reviews.RAPID_REVIEW_WORKING_DAYS} "
+    f"working days of the notification; LCSPR published within {reviews.LCSPR_MONTHS} months of its start. "
+    "Working days leave out weekends and England and Wales bank holidays."
+)
+
+components.chart(
+    reviews.timeline_figure(reviews.timeline_points(active), period.label, period.start, period.end),
+    key="review_timeline",
+)
+
+st.subheader("Reviews")
+table = reviews.review_table(active)
+st.dataframe(
+    table.style.map(reviews.timeliness_style, subset=list(reviews.TIMELINESS_COLUMNS)),
+    hide_index=True,
+    key="reviews_table",
+    column_config={"Review": st.column_config.TextColumn("Review", pinned=True)},
+)
+st.caption(
+    "Steps are judged on every date held, including steps taken after the period; a step not yet taken is "
+    "✖ Overdue when its deadline passed before the period's last day. The number of notifications is "
+    "context, not a performance measure."
+)
+components.csv_download(table, f"case-reviews-{period.label}.csv", "download_reviews")

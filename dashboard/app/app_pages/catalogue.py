@@ -1,0 +1,103 @@
+"""KPI catalogue: every KPI's definition, SQL, unit, direction, target and tolerance; targets editable."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.app import components, state
+from dashboard.formatting import format_value
+from dashboard.ingest import current_user
+from dashboard.targets import TargetError, set_target, target_history
+
+cfg = state.app_settings()
+path, version = str(state.database_path()), state.version()
+catalogue = state.catalogue(path, version)
+
+st.title("KPI catalogue")
+st.caption(
+    f"{len(catalogue)} KPIs, one SQL file each in queries/kpi/. Targets and tolerances below are the ones in force; "
+    "the PMF group changes them here and every change is kept with who made it and when."
+)
+
+if message := st.session_state.pop("target_message", None):
+    st.success(message)
+
+overview = pd.DataFrame(
+    {
+        "KPI": [k.id for k in catalogue],
+        "Area": [k.area for k in catalogue],
+        "Title": [k.title for k in catalogue],
+        "Unit": [k.unit for k in catalogue],
+        "Better": [k.direction if k.direction != "none" else "context only" for k in catalogue],
+        "Target": [format_value(k.target, k.unit) if k.has_target else "no target" for k in catalogue],
+        "Amber within": [
+            (f"{k.tolerance_amount(cfg):g} pts" if k.unit == "percent" else f"{k.tolerance_amount(cfg):g}")
+            if k.has_target
+            else "–"
+            for k in catalogue
+        ],
+        "Breakdown": [k.category or "" for k in catalogue],
+    }
+)
+st.dataframe(overview, hide_index=True, key="catalogue")
+components.csv_download(overview, "kpi-catalogue.csv", "download_catalogue")
+
+for kpi in catalogue:
+    with st.expander(f"{kpi.id} {kpi.title}"):
+        st.markdown(kpi.description)
+        st.markdown(
+            f"**Unit** {kpi.unit} · **Better** {kpi.direction} · **Target** "
+            f"{format_value(kpi.target, kpi.unit) if kpi.has_target else 'none'} · **Records** {kpi.records}"
+            + (f" · **Breakdown** {kpi.category}" if kpi.category else "")
+        )
+        st.code(kpi.sql, language="sql")
+
+st.header("Change a target")
+editable = [k for k in catalogue if k.direction != "none"]
+choice = st.selectbox(
+    "KPI",
+    [k.id for k in editable],
+    key="target_kpi",
+    format_func=lambda i: f"{i} {next(k.title for k in editable if k.id == i)}",
+)
+kpi = next(k for k in editable if k.id == choice)
+with st.form("target_form"):
+    target = st.number_input(
+        f"Target ({'%' if kpi.unit == 'percent' else kpi.unit})",
+        value=float(kpi.target) if kpi.target is not None else 0.0,
+        min_value=0.0,
+        max_value=100.0 if kpi.unit == "percent" else None,
+        step=1.0 if kpi.unit in ("percent", "count", "days") else 0.1,
+        key="target_value",
+    )
+    tolerance = st.text_input(
+        "Amber tolerance (blank = the default; a number in the KPI's unit, or a share of the target such as 10%)",
+        value=kpi.tolerance or "",
+        key="target_tolerance",
+    )
+    reason = st.text_input("Reason for the change (kept in the history)", key="target_reason")
+    submitted = st.form_submit_button("Save target", type="primary")
+if submitted:
+    cur = state.cursor()
+    try:
+        set_target(cur, kpi, float(target), tolerance, current_user(), reason)
+    except TargetError as exc:
+        st.error(str(exc))
+    else:
+        state.refresh_after_change()
+        st.session_state.target_message = f"{kpi.id} target set to {format_value(target, kpi.unit)}."
+        st.rerun()
+    finally:
+        cur.close()
+
+st.header("Target history")
+cur = state.cursor()
+try:
+    history = target_history(cur)
+finally:
+    cur.close()
+if history.empty:
+    st.write("No target has been changed yet: every KPI uses its file's default.")
+else:
+    st.dataframe(history, hide_index=True, key="target_history")

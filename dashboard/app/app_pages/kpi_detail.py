@@ -1,0 +1,75 @@
+"""KPI detail: one KPI's trend with its target, its definition, its figures by quarter, and the records behind it."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import charts
+from dashboard.app import components, state
+from dashboard.formatting import format_value
+from dashboard.scorecard import headline_trend, kpi_history
+
+filters = st.session_state.filters
+cfg = state.app_settings()
+path, version = str(state.database_path()), state.version()
+catalogue = {k.id: k for k in state.catalogue(path, version)}
+
+if "kpi" not in st.session_state:
+    wanted = st.query_params.get("kpi", "")
+    st.session_state.kpi = wanted.upper() if wanted.upper() in catalogue else next(iter(catalogue))
+kpi_id = st.selectbox("KPI", list(catalogue), key="kpi", format_func=lambda i: f"{i} {catalogue[i].title}")
+st.query_params["kpi"] = kpi_id
+kpi = catalogue[kpi_id]
+
+components.page_header(f"{kpi.id} {kpi.title}", filters)
+st.markdown(kpi.description)
+target = (
+    "no target (context only)"
+    if not kpi.has_target
+    else f"{format_value(kpi.target, kpi.unit)} ({'higher' if kpi.direction == 'higher' else 'lower'} is better)"
+)
+tolerance = (
+    format_value(kpi.tolerance_amount(cfg), kpi.unit if kpi.unit != "percent" else "points")
+    if kpi.has_target
+    else "–"
+)
+c1, c2, c3, c4 = st.columns(4)
+c1.markdown(f"**Unit**  \n{kpi.unit}")
+c2.markdown(f"**Target**  \n{target}")
+c3.markdown(
+    f"**Amber within**  \n{tolerance}{' percentage points' if kpi.unit == 'percent' and kpi.has_target else ''}"
+)
+c4.markdown(f"**Area**  \n{kpi.area}")
+
+trend = state.trend(path, version, state.all_quarters())
+series = headline_trend(trend, kpi.id)
+if series["value"].notna().any():
+    components.chart(
+        charts.kpi_trend(
+            series, kpi, list(cfg.all_localities), components.colours(), kpi.tolerance_amount(cfg)
+        ),
+        key="trend",
+    )
+else:
+    st.info("No data for this KPI in any quarter held.")
+
+st.header("By quarter")
+shown = [None, *cfg.all_localities] if filters.compare else [filters.locality]
+history = kpi_history(trend, kpi.id, shown)
+st.dataframe(
+    components.styled(history, [c for c in history.columns if c.endswith("RAG")]),
+    hide_index=True,
+    key="history",
+)
+components.csv_download(history, f"{kpi.id}-by-quarter.csv", "download_history")
+
+st.header(f"Records behind {kpi.id}, {filters.period.label}, {filters.locality_label}")
+records = state.records(path, version, kpi.id, filters.period.label, filters.locality)
+if records.empty:
+    st.info(components.NO_DATA)
+else:
+    st.caption(
+        f"{len(records)} record(s) from {kpi.records.replace('_', ' ')}; counts_as says how each one counts."
+    )
+    st.dataframe(records, hide_index=True, key="records")
+    components.csv_download(records, f"{kpi.id}-{filters.period.label}-records.csv", "download_records")

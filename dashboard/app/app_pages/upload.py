@@ -1,0 +1,172 @@
+"""Upload: analysts load workbooks. Check -> preview of the change -> Confirm; history and undo of the latest."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard.app import components, state
+from dashboard.contract import DATASET_NAMES
+from dashboard.formatting import format_value
+from dashboard.ingest import NothingToUndo, current_user, undo_latest, upload_history
+from dashboard.uploads import (
+    apply_upload,
+    check_upload,
+    kpi_changes,
+    preview_table,
+    report_csv,
+)
+
+filters = st.session_state.filters
+cfg = state.app_settings()
+path = str(state.database_path())
+user = current_user()
+
+st.title("Upload")
+st.caption(
+    "Upload a workbook (.xlsx, a sheet per dataset) or a single-table .csv. Nothing is stored until you confirm, "
+    "and a file with any error stores nothing."
+)
+
+with st.expander("Templates", icon=":material/download:"):
+    st.write("A template has a sheet per dataset with the right headers, drop-down lists and a Notes sheet.")
+    st.download_button(
+        "Download the template (all datasets)",
+        state.template(None),
+        file_name="pmf-template.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="template_all",
+    )
+    one = st.selectbox("Or one dataset", DATASET_NAMES, key="template_dataset")
+    st.download_button(
+        f"Download the {one} template",
+        state.template((one,)),
+        file_name=f"pmf-template-{one}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="template_one",
+    )
+
+if message := st.session_state.pop("upload_message", None):
+    st.success(message["text"])
+    if message.get("kpis") is not None and not message["kpis"].empty:
+        st.markdown(f"KPIs that changed for {message['period']} ({message['locality']}):")
+        st.dataframe(message["kpis"], hide_index=True, key="changed_kpis")
+
+uploaded = st.file_uploader("Workbook or CSV file", type=["xlsx", "csv"], key="upload")
+replace = st.selectbox(
+    "Mode",
+    ["Add and update rows (upsert)", *[f"Replace the whole {name} dataset" for name in DATASET_NAMES]],
+    key="upload_mode",
+    help="Upsert: rows whose key is stored are replaced, new keys added, nothing deleted. "
+    "Replace: the dataset's stored rows that are not in the file are removed too.",
+)
+replace_dataset = (
+    None if replace.startswith("Add") else replace.removeprefix("Replace the whole ").removesuffix(" dataset")
+)
+
+if uploaded is not None:
+    data = uploaded.getvalue()
+    cur = state.cursor()
+    try:
+        checked = check_upload(cur, data, uploaded.name, cfg, replace=None)
+        if checked.ok and replace_dataset is not None:
+            if replace_dataset in checked.report.located:
+                checked = check_upload(cur, data, uploaded.name, cfg, replace=replace_dataset)
+            else:
+                st.error(
+                    f"{uploaded.name} has no {replace_dataset} sheet, so it cannot replace that dataset."
+                )
+                st.stop()
+    finally:
+        cur.close()
+    report = checked.report
+    if report.warnings:
+        st.warning(f"{len(report.warnings)} warning(s): columns or sheets that were not stored.")
+        st.dataframe(report.warning_table(), hide_index=True, key="warnings")
+    if not checked.ok:
+        st.error(
+            f"{uploaded.name} was not loaded: {len(report.errors)} error(s). Nothing was stored. Correct them and upload again."
+        )
+        st.dataframe(report.error_table(), hide_index=True, key="errors")
+        st.download_button(
+            "Download the validation report (CSV)",
+            report_csv(report),
+            file_name=f"{uploaded.name}-report.csv",
+            mime="text/csv",
+            key="report_csv",
+        )
+    else:
+        assert checked.preview is not None
+        st.header("What this upload will change")
+        st.dataframe(preview_table(checked.preview), hide_index=True, key="preview")
+        if not checked.preview.changed:
+            st.info("Nothing would change: every row is already stored as it is in this file.")
+        elif st.button("Confirm and load", type="primary", key="confirm", icon=":material/check:"):
+            before = state.scorecard(path, state.version(), filters.period.label, filters.locality)
+            cur = state.cursor()
+            try:
+                result = apply_upload(cur, checked, user, replace=replace_dataset)
+            finally:
+                cur.close()
+            state.refresh_after_change()
+            after = state.scorecard(path, state.version(), filters.period.label, filters.locality)
+            changes = kpi_changes(before, after)
+            changes["value_before"] = [
+                format_value(v, u) for v, u in zip(changes["value_before"], changes["unit"], strict=True)
+            ]
+            changes["value_after"] = [
+                format_value(v, u) for v, u in zip(changes["value_after"], changes["unit"], strict=True)
+            ]
+            st.session_state.upload_message = {
+                "text": f"Loaded {uploaded.name} as upload {result.upload_id}. "
+                + " ".join(result.summary_lines()[:-1]),
+                "kpis": changes.drop(columns=["unit"]).rename(
+                    columns={"kpi": "KPI", "title": "Title", "value_before": "Before", "value_after": "After"}
+                ),
+                "period": filters.period.label,
+                "locality": filters.locality_label,
+            }
+            del st.session_state["upload"]
+            st.rerun()
+
+st.header("Upload history")
+cur = state.cursor()
+try:
+    history = upload_history(cur)
+finally:
+    cur.close()
+if history.empty:
+    st.write("No uploads yet.")
+else:
+    st.dataframe(history.drop(columns=["file_hash"]), hide_index=True, key="history")
+    components.csv_download(history, "upload-history.csv", "download_history")
+    in_force = history[history["undone_at"].isna()]
+    if not in_force.empty:
+        latest = in_force.iloc[0]
+        if st.button(
+            f"Undo upload {latest['upload_id']} ({latest['file_name']})", key="undo", icon=":material/undo:"
+        ):
+            st.session_state.confirm_undo = int(latest["upload_id"])
+        if st.session_state.get("confirm_undo") == int(latest["upload_id"]):
+            st.warning(
+                f"Undo upload {latest['upload_id']} ({latest['file_name']}, {latest['uploaded_at']:%d %B %Y %H:%M})? "
+                "Every row it added, replaced or removed goes back exactly as it was before it."
+            )
+            yes, no = st.columns(2)
+            if yes.button("Yes, undo it", type="primary", key="undo_yes"):
+                cur = state.cursor()
+                try:
+                    undone = undo_latest(cur, user)
+                except NothingToUndo as exc:
+                    st.error(str(exc))
+                else:
+                    state.refresh_after_change()
+                    st.session_state.upload_message = {
+                        "text": f"Undid upload {undone.upload_id} ({undone.file_name})."
+                    }
+                finally:
+                    cur.close()
+                del st.session_state["confirm_undo"]
+                st.rerun()
+            if no.button("Cancel", key="undo_no"):
+                del st.session_state["confirm_undo"]
+                st.rerun()

@@ -1,0 +1,53 @@
+"""Small rendering helpers shared by the pages."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboard.app import state
+from dashboard.app.filters import Filters
+from dashboard.charts import RAG_COLOURS, locality_colours
+from dashboard.formatting import uk_date
+
+NO_DATA = "No data for this period."
+
+
+def page_header(title: str, filters: Filters, what: str = "") -> None:
+    st.title(title)
+    where = filters.locality_label + (", localities compared" if filters.compare else "")
+    st.caption(
+        f"{filters.period.label} ({uk_date(filters.period.start)} to {uk_date(filters.period.end)}) · {where}"
+        + (f" · {what}" if what else "")
+    )
+
+
+def colours() -> dict[str, str]:
+    return locality_colours(state.app_settings().all_localities)
+
+
+def chart(fig: go.Figure, key: str | None = None) -> None:
+    st.plotly_chart(fig, width="stretch", key=key, config={"displaylogo": False})
+
+
+def _rag_style(value: object) -> str:
+    text = str(value)
+    for rag, colour in RAG_COLOURS.items():
+        if text.endswith(rag):
+            return f"color: {colour}; font-weight: 600"
+    return ""
+
+
+def styled(frame: pd.DataFrame, rag_columns: list[str]) -> object:
+    """RAG cells coloured as well as worded (the word and symbol carry the meaning)."""
+    present = [c for c in rag_columns if c in frame.columns]
+    return frame.style.map(_rag_style, subset=present) if present else frame
+
+
+def csv_download(frame: pd.DataFrame, name: str, key: str) -> None:
+    from dashboard.exports import csv_bytes
+
+    st.download_button(
+        "Download CSV", csv_bytes(frame), file_name=name, mime="text/csv", key=key, icon=":material/download:"
+    )

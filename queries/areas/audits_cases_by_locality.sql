@@ -1,0 +1,10 @@
+-- How many cases of each audit in the period come from each locality.
+SELECT
+    audit_id,
+    locality,
+    count(*)::BIGINT AS cases
+FROM audits
+WHERE audit_date::DATE BETWEEN $period_start AND $period_end
+  AND ($locality::VARCHAR IS NULL OR locality = $locality)
+GROUP BY audit_id, locality
+ORDER BY audit_id, locality

@@ -1,0 +1,12 @@
+-- Delivered training sessions by delivery mode: one row per (locality, mode) and, with locality NULL, one
+-- total row per mode over every locality (Teeswide counted once, under Teeswide and in the total).
+SELECT
+    locality,
+    delivery_mode,
+    count(*)::BIGINT AS sessions
+FROM training_sessions
+WHERE status = 'Delivered'
+  AND session_date::DATE BETWEEN $period_start AND $period_end
+  AND ($locality::VARCHAR IS NULL OR locality = $locality)
+GROUP BY GROUPING SETS ((locality, delivery_mode), (delivery_mode))
+ORDER BY locality NULLS FIRST, delivery_mode

@@ -1,0 +1,152 @@
+"""The analysts' Upload page in AppTest: errors shown and nothing stored; preview, confirm, changed KPIs; undo."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from pathlib import Path
+
+import duckdb
+from openpyxl import Workbook
+
+from tests.apptest_helpers import all_text, frame, metric, open_app
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+HEADERS = [
+    "session_id",
+    "session_date",
+    "course_title",
+    "delivery_mode",
+    "locality",
+    "places_booked",
+    "attended",
+]
+
+
+def _workbook(rows: list[list[object]]) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "training_sessions"
+    sheet.append(HEADERS)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _table_rows(db: Path, table: str) -> list[tuple[object, ...]]:
+    con = duckdb.connect(str(db))
+    try:
+        return con.execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall()
+    finally:
+        con.close()
+
+
+GOOD = _workbook(
+    [
+        ["NEW-1", date(2023, 11, 20), "Neglect: graded care profile", "F2F", "Hartlepool", 12, 11],
+        ["NEW-2", "21/11/2023", "Exploitation", "Teams", "Stockton on Tees", 20, 18],
+    ]
+)
+BAD = _workbook(
+    [
+        ["BAD-1", "31/02/2023", "Neglect", "Face to face", "Hartlepool", 12, 11],
+        ["BAD-2", date(2023, 11, 21), "Neglect", "Carrier pigeon", "Leeds", 12.5, 11],
+    ]
+)
+
+
+def _upload_page(app):
+    at = open_app(app)
+    at.switch_page("app_pages/upload.py").run()
+    assert not at.exception
+    return at
+
+
+def test_bad_workbook_shows_every_error_and_stores_nothing(app, sample_db) -> None:
+    before = _table_rows(sample_db, "training_sessions")
+    at = _upload_page(app)
+    at.file_uploader(key="upload").upload("bad.xlsx", BAD, XLSX).run()
+    assert not at.exception
+    assert at.error[0].value.startswith("bad.xlsx was not loaded: 4 error(s). Nothing was stored.")
+    errors = frame(at, "reason")
+    assert list(errors.itertuples(index=False, name=None)) == [
+        (
+            "training_sessions",
+            2,
+            "session_date",
+            "31/02/2023",
+            "is not a real date (dates are read day first: day/month/year)",
+        ),
+        (
+            "training_sessions",
+            3,
+            "delivery_mode",
+            "Carrier pigeon",
+            "is not one of: Face to face, Virtual, E-learning",
+        ),
+        (
+            "training_sessions",
+            3,
+            "locality",
+            "Leeds",
+            "is not one of: Hartlepool, Stockton-on-Tees, Teeswide",
+        ),
+        ("training_sessions", 3, "places_booked", "12.5", "is not a whole number"),
+    ]
+    assert not [b for b in at.button if b.key == "confirm"]
+    assert _table_rows(sample_db, "training_sessions") == before
+
+
+def test_good_workbook_previews_then_loads_and_says_what_changed(app, sample_db) -> None:
+    at = _upload_page(app)
+    at.file_uploader(key="upload").upload("more-training.xlsx", GOOD, XLSX).run()
+    preview = frame(at, "Rows added")
+    assert preview.iloc[0].to_dict() == {
+        "Dataset": "training_sessions",
+        "Rows added": 2,
+        "Rows replaced": 0,
+        "Rows removed": 0,
+        "Rows unchanged": 0,
+    }
+    assert len(_table_rows(sample_db, "training_sessions")) == 261  # nothing stored before Confirm
+    at.button(key="confirm").click().run()
+    assert not at.exception
+    assert at.success[0].value.startswith("Loaded more-training.xlsx as upload 5.")
+    changed = frame(at, "Before")
+    tr01 = changed[changed["KPI"] == "TR01"].iloc[0]
+    assert (tr01["Before"], tr01["After"]) == ("15", "17")
+    assert len(_table_rows(sample_db, "training_sessions")) == 263
+    at.switch_page("app_pages/overview.py").run()
+    assert metric(at, "Training sessions") == "17"  # cached results were refreshed
+
+
+def test_undo_asks_for_confirmation_then_restores(app, sample_db) -> None:
+    at = _upload_page(app)
+    at.file_uploader(key="upload").upload("more-training.xlsx", GOOD, XLSX).run()
+    at.button(key="confirm").click().run()
+    at.button(key="undo").click().run()
+    assert "Every row it added, replaced or removed goes back" in all_text(at)
+    assert len(_table_rows(sample_db, "training_sessions")) == 263  # not before "Yes"
+    at.button(key="undo_yes").click().run()
+    assert not at.exception
+    assert at.success[0].value == "Undid upload 5 (more-training.xlsx)."
+    assert len(_table_rows(sample_db, "training_sessions")) == 261
+    history = frame(at, "undone_by")
+    assert history.iloc[0]["upload_id"] == 5 and history.iloc[0]["undone_at"] is not None
+
+
+def test_same_file_twice_changes_nothing(app, sample_db) -> None:
+    at = _upload_page(app)
+    at.file_uploader(key="upload").upload("more-training.xlsx", GOOD, XLSX).run()
+    at.button(key="confirm").click().run()
+    at.file_uploader(key="upload").upload("more-training.xlsx", GOOD, XLSX).run()
+    assert "Nothing would change" in all_text(at)
+    assert not [b for b in at.button if b.key == "confirm"]
+
+
+def test_templates_are_offered(app) -> None:
+    at = _upload_page(app)
+    labels = [b.label for b in at.get("download_button")]
+    assert "Download the template (all datasets)" in labels
