@@ -1,0 +1,386 @@
+"""Publication-safe numbers: small counts shown as "c", following Department for Education practice.
+
+Internal users see real numbers. Anything made for publication passes through this module first:
+
+* `suppress_value` hides a single count from 1 to the threshold (zeros are shown);
+* `suppress_rate` hides a percentage whose denominator is from 1 to the threshold;
+* `suppress_counts` hides the small counts of a two-way table (primary suppression) and then enough other
+  counts (secondary suppression) that no hidden count can be worked out from the totals;
+* `publication_footnote` explains "c" in plain English.
+
+The threshold comes from the configuration (`Settings.suppression_threshold`, 5 by default); callers pass it
+in, so this module reads no settings, no database and nothing of Streamlit.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any, TypeVar
+
+import pandas as pd
+
+SUPPRESSED = "c"
+"""What a published table shows in place of a hidden count."""
+
+Cell = tuple[Hashable, Hashable]
+"""A cell of a table, named by (row label, column label)."""
+
+_Pos = tuple[int, int]
+_V = TypeVar("_V")
+
+
+@dataclass
+class SuppressionResult:
+    """A table made safe to publish.
+
+    `table` has object dtype: hidden cells hold the string "c", every other cell its original number.
+    `primary` holds the cells hidden because they are small (1 to the threshold); `secondary` the cells hidden
+    so that a small count cannot be worked out from the totals. Both name cells by (row label, column label).
+    """
+
+    table: pd.DataFrame
+    primary: set[Cell]
+    secondary: set[Cell]
+    footnote: str
+
+    @property
+    def hidden(self) -> set[Cell]:
+        """Every hidden cell, primary or secondary."""
+        return self.primary | self.secondary
+
+
+def _check_threshold(threshold: int) -> None:
+    if isinstance(threshold, bool) or not isinstance(threshold, int) or threshold < 0:
+        raise ValueError(f"the suppression threshold must be a whole number of 0 or more, not {threshold!r}")
+
+
+def _is_missing(value: Any) -> bool:
+    if value is None or value is pd.NA:
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _is_small(number: float, threshold: int) -> bool:
+    """A count from 1 to the threshold (for whole counts, the same as 0 < number <= threshold)."""
+    return 0 < number <= threshold
+
+
+def publication_footnote(threshold: int, any_secondary: bool) -> str:
+    """The plain-English note that goes under a published table or figure.
+
+    Empty when the threshold is 0 (nothing is hidden).
+    """
+    _check_threshold(threshold)
+    if threshold == 0:
+        return ""
+    small = "a count of 1" if threshold == 1 else f"a count from 1 to {threshold}"
+    parts = [f"{SUPPRESSED}: {small} is not shown, to protect the children and families concerned."]
+    if any_secondary:
+        parts.append(
+            "Some other counts are also hidden (secondary suppression) so that a hidden count cannot be "
+            "worked out from the totals."
+        )
+    parts.append("Zeros are shown.")
+    return " ".join(parts)
+
+
+def suppress_value(value: _V, threshold: int) -> _V | str:
+    """A single count for publication: "c" when it is from 1 to `threshold`, otherwise unchanged.
+
+    Zeros and missing values (None, NaN, pd.NA) are returned as they are.
+    """
+    _check_threshold(threshold)
+    if _is_missing(value):
+        return value
+    if isinstance(value, bool):
+        raise TypeError("a count must be a number, not a bool")
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"a count must be a number, not {value!r}") from exc
+    return SUPPRESSED if _is_small(number, threshold) else value
+
+
+def suppress_rate(
+    numerator: float | None,
+    denominator: float | None,
+    threshold: int,
+    *,
+    protect_numerator: bool = False,
+) -> float | str | None:
+    """A percentage (100 * numerator / denominator) for publication.
+
+    * None when there is no rate: the denominator or numerator is missing, or the denominator is 0;
+    * "c" when the denominator is from 1 to `threshold` (a rate on so few children is hidden);
+    * with `protect_numerator=True`, "c" also when the numerator is from 1 to `threshold`. Use it when the
+      denominator is published next to the rate: rate x denominator gives the numerator back exactly, so a
+      numerator hidden elsewhere would otherwise be revealed.
+    * otherwise the percentage, unrounded (formatting is the caller's business).
+    """
+    _check_threshold(threshold)
+    if denominator is None or _is_missing(denominator):
+        return None
+    denom = float(denominator)
+    if denom < 0 or not math.isfinite(denom):
+        raise ValueError(f"a rate's denominator must be a count of 0 or more, not {denominator!r}")
+    if denom == 0:
+        return None
+    if _is_small(denom, threshold):
+        return SUPPRESSED
+    if numerator is None or _is_missing(numerator):
+        return None
+    num = float(numerator)
+    if protect_numerator and _is_small(num, threshold):
+        return SUPPRESSED
+    return 100.0 * num / denom
+
+
+@dataclass(frozen=True)
+class _Line:
+    """One row or column of the table with a total: the sum of `components` is the cell `total`."""
+
+    components: tuple[_Pos, ...]
+    total: _Pos
+
+    @property
+    def members(self) -> tuple[_Pos, ...]:
+        return (*self.components, self.total)
+
+
+def _whole_counts(table: pd.DataFrame) -> list[list[int]]:
+    values: list[list[int]] = []
+    for i, row_label in enumerate(table.index):
+        row: list[int] = []
+        for j, column in enumerate(table.columns):
+            value = table.iat[i, j]
+            where = f"row {row_label!r}, column {column!r}"
+            if _is_missing(value):
+                raise ValueError(f"the table has no value at {where}; counts must all be present")
+            if isinstance(value, bool):
+                raise ValueError(f"the value at {where} is a bool, not a count")
+            try:
+                number = float(value)
+            except (TypeError, ValueError) as exc:
+                raise ValueError(f"the value at {where} ({value!r}) is not a count") from exc
+            if not math.isfinite(number) or number < 0 or not number.is_integer():
+                raise ValueError(f"the value at {where} ({value!r}) is not a whole count of 0 or more")
+            row.append(int(number))
+        values.append(row)
+    return values
+
+
+def _lines(n_rows: int, n_cols: int, total_i: int | None, total_j: int | None) -> list[_Line]:
+    """The lines that have a total, rows (top to bottom) before columns (left to right)."""
+    lines: list[_Line] = []
+    if total_j is not None:
+        for i in range(n_rows):
+            parts = tuple((i, j) for j in range(n_cols) if j != total_j)
+            lines.append(_Line(parts, (i, total_j)))
+    if total_i is not None:
+        for j in range(n_cols):
+            parts = tuple((i, j) for i in range(n_rows) if i != total_i)
+            lines.append(_Line(parts, (total_i, j)))
+    return lines
+
+
+def _exposed(line: _Line, values: list[list[int]], hidden: set[_Pos]) -> bool:
+    """Whether the line on its own gives a hidden cell away.
+
+    It does when exactly one of its cells (components and total) is hidden: that cell is the difference.
+    It also does when its total is shown and the hidden components add up to exactly as many as there are
+    of them: zeros are shown, so every hidden count is at least 1 and all of these must be 1.
+    """
+    hidden_here = [pos for pos in line.members if pos in hidden]
+    if len(hidden_here) == 1:
+        return True
+    if len(hidden_here) >= 2 and line.total not in hidden:
+        ti, tj = line.total
+        remainder = values[ti][tj] - sum(values[i][j] for i, j in line.components if (i, j) not in hidden)
+        return remainder == len(hidden_here)
+    return False
+
+
+def _recoverable(lines: Sequence[_Line], hidden: set[_Pos]) -> list[_Pos]:
+    """The hidden cells that the total equations determine exactly, found by exact Gaussian elimination.
+
+    Each line gives sum(hidden components) - (hidden total) = a number the reader can work out. A hidden cell
+    is determined when, in the reduced row echelon form of that system, its variable is a pivot whose row
+    has no free variable in it.
+    """
+    unknowns = sorted(hidden)
+    column_of = {pos: k for k, pos in enumerate(unknowns)}
+    n = len(unknowns)
+    rows: list[list[Fraction]] = []
+    for line in lines:
+        coefficients = [Fraction(0)] * n
+        for pos in line.components:
+            if pos in hidden:
+                coefficients[column_of[pos]] += 1
+        if line.total in hidden:
+            coefficients[column_of[line.total]] -= 1
+        if any(coefficients):
+            rows.append(coefficients)
+    pivots: list[int] = []
+    r = 0
+    for c in range(n):
+        if r == len(rows):
+            break
+        found = next((k for k in range(r, len(rows)) if rows[k][c] != 0), None)
+        if found is None:
+            continue
+        rows[r], rows[found] = rows[found], rows[r]
+        lead = rows[r][c]
+        rows[r] = [v / lead for v in rows[r]]
+        for k in range(len(rows)):
+            if k != r and rows[k][c] != 0:
+                factor = rows[k][c]
+                rows[k] = [a - factor * b for a, b in zip(rows[k], rows[r], strict=True)]
+        pivots.append(c)
+        r += 1
+    pivot_set = set(pivots)
+    free = [c for c in range(n) if c not in pivot_set]
+    return [unknowns[c] for k, c in enumerate(pivots) if all(rows[k][f] == 0 for f in free)]
+
+
+def suppress_counts(
+    table: pd.DataFrame,
+    threshold: int,
+    total_row: Hashable | None = None,
+    total_column: Hashable | None = None,
+) -> SuppressionResult:
+    """Make a two-way table of counts safe to publish (primary and secondary suppression).
+
+    `table` holds whole counts of 0 or more; its index labels the rows and its columns the columns (both
+    unique). `total_row` and/or `total_column` name the row or column that holds the sums of the others; a
+    table without them gets primary suppression only, because with no total a hidden count cannot be worked
+    out from the counts beside it. A total that does not equal the sum of its line raises ValueError.
+
+    A *line* is a row or a column of the table, the total row and total column included, that has a total:
+    every row when there is a total column (its total is its cell in the total column) and every column when
+    there is a total row. The grand total is the total of both the total row and the total column.
+
+    1. Primary: every cell, totals included, holding 1 to `threshold` is hidden. Zeros are always shown and
+       are never chosen for secondary suppression.
+    2. Secondary, line by line (rows top to bottom, then columns left to right, repeated until nothing
+       changes). A line is *exposed* when
+       a. exactly one of its cells (components and total together) is hidden: that cell is the total minus
+          the others, or the sum of the others; or
+       b. its total is shown and its hidden components add up to exactly their number: zeros are shown, so
+          each hidden count is at least 1, and they would all be known to be 1.
+       In an exposed line another cell is hidden: the smallest non-zero shown count among those that are
+       not totals (a row or column total is used only when no other cell qualifies, and the grand total
+       last). Ties go first to a cell whose crossing line has exactly one hidden cell (hiding it protects
+       that line too), then to one whose crossing line has no total or two or more hidden cells (no knock-on
+       effect), then to the first in table order. There is always such a cell: an exposed line has a shown,
+       non-zero total or a shown, non-zero component.
+    3. When no line is exposed, the whole system of line equations over the hidden cells is solved exactly
+       (Gaussian elimination over fractions). Rule 2 already stops a line with a single unknown from giving
+       a cell away, and so stops the peeling ("sudoku") attack, which needs such a line to start from; but
+       combining several lines can still pin a cell down (a hidden cell joining two otherwise separate
+       groups of hidden cells, say). For the first such cell, the shown non-zero cell hidden is the first,
+       in the preference order of rule 2 (non-totals, then smaller counts, then table order), that leaves
+       it undetermined; failing that, the first such cell in one of its lines. Then back to step 2.
+
+    Every round hides a cell, so it stops; and if every non-zero cell were hidden nothing could be worked
+    out, so it stops safe. When it stops, every line has 0 or at least 2 hidden cells among its components
+    and total, and no hidden cell is determined by the totals.
+
+    Not covered: bounds beyond rule 2b (a reader who combines "each hidden count is at least 1" across several
+    lines by linear programming can sometimes narrow a count down), and counts published elsewhere (another
+    table, a headline figure, a rate beside its denominator) that add equations this function cannot see.
+    """
+    _check_threshold(threshold)
+    if not table.index.is_unique or not table.columns.is_unique:
+        raise ValueError("the table's row labels and column labels must each be unique")
+    total_i = _label_position(table.index, total_row, "row")
+    total_j = _label_position(table.columns, total_column, "column")
+    values = _whole_counts(table)
+    n_rows, n_cols = table.shape
+    lines = _lines(n_rows, n_cols, total_i, total_j)
+    for line in lines:
+        ti, tj = line.total
+        if sum(values[i][j] for i, j in line.components) != values[ti][tj]:
+            raise ValueError(
+                f"the total at row {table.index[ti]!r}, column {table.columns[tj]!r} ({values[ti][tj]}) is not "
+                "the sum of the other cells of its line"
+            )
+
+    primary = {(i, j) for i in range(n_rows) for j in range(n_cols) if _is_small(values[i][j], threshold)}
+    hidden = set(primary)
+    lines_of: dict[_Pos, list[_Line]] = {}
+    for line in lines:
+        for pos in line.members:
+            lines_of.setdefault(pos, []).append(line)
+
+    def totalness(pos: _Pos) -> int:
+        return (pos[0] == total_i) + (pos[1] == total_j)
+
+    def knock_on(pos: _Pos, current: _Line) -> int:
+        crossing = [line for line in lines_of.get(pos, []) if line is not current]
+        counts = [sum(1 for member in line.members if member in hidden) for line in crossing]
+        if any(count == 1 for count in counts):
+            return 0
+        if any(count == 0 for count in counts):
+            return 2
+        return 1
+
+    def candidates(cells: Iterable[_Pos]) -> list[_Pos]:
+        shown = [pos for pos in cells if pos not in hidden and values[pos[0]][pos[1]] > 0]
+        return sorted(shown, key=lambda pos: (totalness(pos), values[pos[0]][pos[1]], pos))
+
+    secondary: set[_Pos] = set()
+    while True:
+        changed = False
+        for line in lines:
+            if not _exposed(line, values, hidden):
+                continue
+            choices = candidates(line.members)
+            if not choices:  # pragma: no cover - impossible for a table whose totals add up
+                raise AssertionError("an exposed line has no cell left to hide")
+            best = min(
+                choices, key=lambda pos: (totalness(pos), values[pos[0]][pos[1]], knock_on(pos, line), pos)
+            )
+            hidden.add(best)
+            secondary.add(best)
+            changed = True
+        if changed:
+            continue
+        determined = _recoverable(lines, hidden)
+        if not determined:
+            break
+        target = determined[0]
+        everywhere = candidates((i, j) for i in range(n_rows) for j in range(n_cols))
+        chosen = next((pos for pos in everywhere if target not in _recoverable(lines, hidden | {pos})), None)
+        if chosen is None:
+            nearby = candidates(pos for line in lines_of.get(target, []) for pos in line.members)
+            chosen = nearby[0] if nearby else everywhere[0]
+        hidden.add(chosen)
+        secondary.add(chosen)
+
+    published = table.astype(object)
+    for i, j in hidden:
+        published.iat[i, j] = SUPPRESSED
+
+    def named(cells: set[_Pos]) -> set[Cell]:
+        return {(table.index[i], table.columns[j]) for i, j in cells}
+
+    return SuppressionResult(
+        table=published,
+        primary=named(primary),
+        secondary=named(secondary),
+        footnote=publication_footnote(threshold, any_secondary=bool(secondary)),
+    )
+
+
+def _label_position(labels: pd.Index, label: Hashable | None, kind: str) -> int | None:
+    if label is None:
+        return None
+    if label not in labels:
+        raise ValueError(f"the total {kind} {label!r} is not in the table")
+    return int(labels.get_loc(label))
