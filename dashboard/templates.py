@@ -1,20 +1,30 @@
 """Blank template workbooks: one sheet per dataset with the contract's headers, drop-down lists for choice
-columns (from the configuration), day-first date cells, and a Notes sheet explaining every column."""
+columns (from the configuration), day-first date cells, and a Notes sheet explaining every column.
+
+The Notes sheet ends with "Example rows (not loaded)": one made-up, valid row per dataset, laid out as on the
+dataset's sheet. The loader ignores a sheet named Notes, and the example's labels ("session_id (column A)")
+are not the dataset's headers, so the examples can never be read as data whatever the sheet is called.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
 
 from dashboard.config import Settings
 from dashboard.contract import DATASETS, DATASETS_BY_NAME, Column, Dataset
 
 TEMPLATE_ROWS = 2000  # rows that carry the drop-down lists and date formats
+DATE_FORMAT = "DD/MM/YYYY"
+EXAMPLES_HEADING = "Example rows (not loaded)"
 _HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 _KIND_TEXT = {
     "text": "text",
@@ -51,7 +61,7 @@ def _add_dataset_sheet(book: Workbook, dataset: Dataset, settings: Settings) -> 
         cells = f"{letter}2:{letter}{TEMPLATE_ROWS + 1}"
         if column.kind == "date":
             for row in range(2, TEMPLATE_ROWS + 2):
-                sheet.cell(row=row, column=index).number_format = "DD/MM/YYYY"
+                sheet.cell(row=row, column=index).number_format = DATE_FORMAT
             validation = DataValidation(
                 type="date",
                 operator="greaterThan",
@@ -133,9 +143,111 @@ def _add_notes(book: Workbook, datasets: list[Dataset], settings: Settings) -> N
                 dataset.description,
             ]
         )
+    _add_examples(notes, datasets, settings)
     for letter, width in zip("ABCDEF", (22, 24, 10, 30, 60, 60), strict=True):
         notes.column_dimensions[letter].width = width
     notes.freeze_panes = "A6"
+
+
+def _pick(values: Sequence[str], preferred: str) -> str:
+    return preferred if preferred in values else values[0]
+
+
+def example_rows(settings: Settings) -> dict[str, dict[str, Any]]:
+    """One made-up, valid row per dataset, every column filled (choices from the configuration)."""
+    locality = settings.localities[0]
+    agency = _pick(settings.agencies, "Police")
+    social_care = _pick(settings.agencies, "Children's social care")
+    return {
+        "training_sessions": {
+            "session_id": "TS-2023-041",
+            "session_date": date(2023, 11, 13),
+            "course_title": "Neglect: recognising and responding to neglect",
+            "theme": "Neglect",
+            "delivery_mode": "Face to face",
+            "locality": locality,
+            "status": "Delivered",
+            "places_offered": 20,
+            "places_booked": 18,
+            "attended": 16,
+            "did_not_attend": 2,
+            "pre_confidence_avg": 2.9,
+            "post_confidence_avg": 4.1,
+        },
+        "training_attendance": {"session_id": "TS-2023-041", "agency": agency, "booked": 6, "attended": 5},
+        "audits": {
+            "audit_id": "MAA-2023-03",
+            "audit_title": "Step down from social care assessment",
+            "audit_date": date(2023, 11, 13),
+            "case_ref": "A23-03-01",
+            "locality": locality,
+            "lead_agency": social_care,
+            "age_band": "5-9",
+            "case_level": "Child in need",
+            "overall_grade": "Good",
+            "actions_raised": 2,
+            "actions_completed": 1,
+            "exec_report_date": date(2024, 2, 15),
+        },
+        "reviews": {
+            "review_id": "XYZ",
+            "locality": locality,
+            "nature": "Serious harm",
+            "harm_type": "Neglect",
+            "la_aware_date": date(2023, 10, 12),
+            "notification_date": date(2023, 10, 16),
+            "rr_completed_date": date(2023, 11, 3),
+            "rr_outcome": "LCSPR",
+            "lcspr_start_date": date(2023, 11, 3),
+            "learning_event_date": date(2024, 1, 25),
+            "recall_event_date": date(2024, 2, 26),
+            "lcspr_published_date": date(2024, 4, 30),
+            "published_name": "Child Sam",
+        },
+        "actions": {
+            "action_id": "ACT-001",
+            "source_type": "LCSPR",
+            "source_ref": "XYZ",
+            "action": "Refresh the multi-agency neglect guidance and share it with every agency",
+            "lead_agency": social_care,
+            "locality": settings.area_wide,
+            "date_agreed": date(2024, 5, 1),
+            "target_date": date(2024, 9, 30),
+            "status": "Complete",
+            "completed_date": date(2024, 9, 12),
+        },
+    }
+
+
+def _add_examples(notes: Worksheet, datasets: list[Dataset], settings: Settings) -> None:
+    """The heading, then per dataset its name, a row of labels and one example row, as on its sheet."""
+    examples = example_rows(settings)
+    notes.append([])
+    notes.append([EXAMPLES_HEADING])
+    notes.cell(row=notes.max_row, column=1).font = Font(bold=True, size=12)
+    notes.append(
+        [
+            "Made-up rows showing how a filled-in row looks on each sheet. They are on this sheet only and are "
+            "never loaded: type your own rows on the dataset sheets from row 2."
+        ]
+    )
+    for dataset in datasets:
+        values = examples.get(dataset.name)
+        if values is None:
+            continue
+        notes.append([])
+        notes.append([f"Example for the {dataset.name} sheet"])
+        notes.cell(row=notes.max_row, column=1).font = Font(bold=True)
+        # Labels, not headers: "session_id (column A)" is never taken for the header "session_id".
+        notes.append(
+            [f"{c.name} (column {get_column_letter(i)})" for i, c in enumerate(dataset.columns, start=1)]
+        )
+        for cell in notes[notes.max_row]:
+            cell.font = Font(italic=True)
+        notes.append([values.get(c.name) for c in dataset.columns])
+        for cell, column in zip(notes[notes.max_row], dataset.columns, strict=False):
+            if column.kind == "date":
+                cell.number_format = DATE_FORMAT
 
 
 def write_template(path: Path, settings: Settings, dataset_names: Iterable[str] | None = None) -> Path:
