@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     import duckdb
     import pandas as pd
 
+    from dashboard.periods import Period
+
 
 class UsageError(Exception):
     """Wrong arguments: exit 2 with one line."""
@@ -90,6 +92,28 @@ def build_parser() -> argparse.ArgumentParser:
     template = sub.add_parser("template", help="write a blank template workbook")
     template.add_argument("dataset", choices=(*DATASET_NAMES, "all"))
     template.add_argument("-o", "--output", required=True, metavar="PATH")
+
+    export = sub.add_parser("export", help="write the KPI pack workbook for a period")
+    export.add_argument(
+        "--period", required=True, help='a quarter such as "2023-24 Q3" or a year such as 2023-24'
+    )
+    export.add_argument("--publish", action="store_true", help="suppress small numbers, for publication")
+    export.add_argument("-o", "--output", required=True, metavar="PATH", help="the .xlsx file to write")
+    _db_option(export)
+
+    report = sub.add_parser("report", help="write the quarterly report (one self-contained HTML file)")
+    report.add_argument(
+        "--period", required=True, help='a quarter such as "2023-24 Q3" or a year such as 2023-24'
+    )
+    report.add_argument("--locality", help="a locality (default: all localities together)")
+    report.add_argument(
+        "--publish", action="store_true", help="suppress small numbers and case names, for publication"
+    )
+    report.add_argument(
+        "--pdf", action="store_true", help="also print it to PDF (FILE.pdf) with headless Chromium"
+    )
+    report.add_argument("-o", "--output", required=True, metavar="PATH", help="the .html file to write")
+    _db_option(report)
 
     init = sub.add_parser(
         "init", help="create the database, loading the sample workbooks if it does not exist"
@@ -318,6 +342,61 @@ def _kpi_text_table(table: pd.DataFrame, before_label: str) -> str:
     return "\n".join(out)
 
 
+def _period(text: str) -> Period:
+    from dashboard.periods import PeriodError, parse_period
+
+    try:
+        return parse_period(text)
+    except PeriodError as exc:
+        raise UsageError(str(exc)) from exc
+
+
+def _output(text: str, suffix: str, what: str) -> Path:
+    output = Path(text)
+    if output.suffix.lower() != suffix:
+        raise UsageError(f"{text}: {what}; its name must end in {suffix}")
+    if output.is_dir():
+        raise UserError(f"{text} is a folder: give the path of the {suffix} file to write")
+    return output
+
+
+def cmd_export(args: argparse.Namespace, cfg: Settings) -> int:
+    period = _period(args.period)
+    output = _output(args.output, ".xlsx", "the KPI pack is an Excel workbook")
+    con = _open_existing(args, cfg)
+    from dashboard.pack import write_kpi_pack
+
+    try:
+        path = write_kpi_pack(con, period, cfg, output, publish=args.publish)
+    except OSError as exc:
+        raise UserError(f"cannot write {args.output}: {exc.strerror or exc}") from exc
+    print(f"Wrote {path}" + (" (published: small numbers suppressed)" if args.publish else ""))
+    return 0
+
+
+def cmd_report(args: argparse.Namespace, cfg: Settings) -> int:
+    period = _period(args.period)
+    locality = _resolve_locality(args.locality, cfg)
+    output = _output(args.output, ".html", "the report is an HTML file")
+    con = _open_existing(args, cfg)
+    from dashboard.report import ReportError, build_report, report_pdf
+
+    html = build_report(con, period, cfg, locality=locality, publish=args.publish)
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(html, encoding="utf-8")
+    except OSError as exc:
+        raise UserError(f"cannot write {args.output}: {exc.strerror or exc}") from exc
+    print(f"Wrote {output}" + (" (published: small numbers suppressed)" if args.publish else ""))
+    if args.pdf:
+        try:
+            pdf = report_pdf(html, output.with_suffix(".pdf"))
+        except ReportError as exc:
+            raise UserError(str(exc)) from exc
+        print(f"Wrote {pdf}")
+    return 0
+
+
 def cmd_template(args: argparse.Namespace, cfg: Settings) -> int:
     output = Path(args.output)
     if output.suffix.lower() != ".xlsx":
@@ -380,6 +459,8 @@ COMMANDS = {
     "uploads": cmd_uploads,
     "kpis": cmd_kpis,
     "template": cmd_template,
+    "export": cmd_export,
+    "report": cmd_report,
     "init": cmd_init,
     "serve": cmd_serve,
 }

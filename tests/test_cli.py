@@ -625,3 +625,18 @@ def test_template_for_one_dataset(templates):
     assert [s.title for s in book.worksheets if s.sheet_state == "visible"] == ["Notes", "reviews"]
     header = [str(c.value).rstrip("*") for c in book["reviews"][1] if c.value is not None]
     assert header == DATASETS_BY_NAME["reviews"].column_names
+
+
+def test_export_writes_the_kpi_pack_and_its_published_version(cli_db, tmp_path) -> None:
+    from openpyxl import load_workbook
+
+    internal = tmp_path / "pack.xlsx"
+    published = tmp_path / "pack-published.xlsx"
+    first = run_pmf("export", "--period", "2023-24 Q3", "-o", str(internal), db=cli_db)
+    second = run_pmf("export", "--period", "2023-24 Q3", "--publish", "-o", str(published), db=cli_db)
+    assert first.returncode == 0 and first.stdout.strip() == f"Wrote {internal}"
+    assert second.returncode == 0 and "small numbers suppressed" in second.stdout
+    assert "Scorecard" in load_workbook(internal).sheetnames
+    assert load_workbook(published).sheetnames == ["Scorecard", "Definitions"]
+    wrong = run_pmf("export", "--period", "2023-24 Q3", "-o", str(tmp_path / "pack.csv"), db=cli_db)
+    assert wrong.returncode == 2 and len(wrong.stderr.strip().splitlines()) == 1
