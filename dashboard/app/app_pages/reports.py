@@ -1,0 +1,71 @@
+"""Reports: the period's performance report (the numbers part of the newsletter) as one HTML file to download,
+print or email, internal or for publication, with a preview."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import report
+from dashboard.app import components, report_cache, state
+
+filters = st.session_state.filters
+cfg = state.app_settings()
+path, version = str(state.database_path()), state.version()
+period, locality = filters.period.label, filters.locality
+
+components.page_header("Reports", filters, "the newsletter's figures, as one file to print or email")
+
+publish = st.toggle(
+    "Publication mode",
+    key="publish",
+    help=(
+        f"For anything published: counts from 1 to {cfg.suppression_threshold} are shown as c (with "
+        "secondary suppression so totals cannot reveal them), percentages on small numbers are hidden, and "
+        "there are no case references, names or per-case rows."
+    ),
+)
+if publish:
+    st.success(
+        f"Publication version: small numbers (1 to {cfg.suppression_threshold}) are suppressed and no case "
+        "is named.",
+        icon=":material/public:",
+    )
+else:
+    st.warning(
+        "Internal version: it names cases and shows small numbers. Do not publish or share it outside the "
+        "partnership; switch on Publication mode for that.",
+        icon=":material/lock:",
+    )
+
+html = report_cache.report_html(path, version, period, locality, publish)
+name = report.report_filename(filters.period, locality, publish, cfg.partnership_short_name)
+
+left, right = st.columns(2)
+with left:
+    st.download_button(
+        "Download the report (HTML)",
+        html.encode("utf-8"),
+        file_name=name,
+        mime="text/html",
+        key="download_report_html",
+        icon=":material/download:",
+        type="primary",
+        help="One file that opens offline in any browser; print it from there (A4).",
+    )
+with right:
+    if report_cache.chromium_available():
+        st.download_button(
+            "Download as PDF",
+            lambda: report_cache.report_pdf_bytes(path, version, period, locality, publish),
+            file_name=name.removesuffix(".html") + ".pdf",
+            mime="application/pdf",
+            key="download_report_pdf",
+            icon=":material/picture_as_pdf:",
+            help="The same report printed to A4 by headless Chromium.",
+        )
+    else:
+        st.caption("PDF: open the HTML report in a browser and print it (Chromium is not installed here).")
+
+st.subheader("Preview")
+st.caption("The report as it will print, A4 width; scroll inside the frame.")
+st.iframe(html, height=900)
