@@ -9,6 +9,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from dashboard.auth import Role, RoleSettings, parse_role
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent
 DEFAULT_CONFIG_PATH = PACKAGE_DIR / "default_config.toml"
@@ -35,6 +37,7 @@ class Settings:
     action_due_soon_days: int
     suppression_threshold: int
     source: Path = field(default=DEFAULT_CONFIG_PATH)
+    roles: RoleSettings = field(default_factory=RoleSettings)
 
     @property
     def all_localities(self) -> tuple[str, ...]:
@@ -67,6 +70,41 @@ def _require(data: dict[str, Any], dotted: str) -> Any:
     return node
 
 
+def _emails(value: Any, where: str) -> frozenset[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where} must be a list of email addresses")
+    return frozenset(v.strip().lower() for v in value if v.strip())
+
+
+def roles_from_toml(section: Any) -> RoleSettings:
+    """The [roles] section: who gets which role once sign-in is configured (absent: everyone a viewer)."""
+    if not isinstance(section, dict):
+        raise ConfigError("[roles] must be a table")
+    groups = section.get("groups", {})
+    if not isinstance(groups, dict):
+        raise ConfigError("[roles.groups] must be a table of group name = role")
+    try:
+        group_roles: dict[str, Role] = {}
+        for name, value in groups.items():
+            role = parse_role(value, f"[roles.groups] {name!r}")
+            if role is None:
+                raise ConfigError(f'[roles.groups] {name!r} is "none": leave the group out instead')
+            group_roles[str(name)] = role
+        default_role = parse_role(section.get("default_role", "viewer"), "[roles] default_role")
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
+    claim = section.get("groups_claim", "groups")
+    if not isinstance(claim, str) or not claim.strip():
+        raise ConfigError('[roles] groups_claim must be the name of a claim, such as "groups"')
+    return RoleSettings(
+        admins=_emails(section.get("admins", []), "[roles] admins"),
+        analysts=_emails(section.get("analysts", []), "[roles] analysts"),
+        groups=group_roles,
+        default_role=default_role,
+        groups_claim=claim.strip(),
+    )
+
+
 def settings_from_toml(data: dict[str, Any], source: Path) -> Settings:
     localities = _require(data, "localities")
     names = [str(loc["name"]) for loc in localities]
@@ -95,6 +133,7 @@ def settings_from_toml(data: dict[str, Any], source: Path) -> Settings:
         action_due_soon_days=int(rag.get("action_due_soon_days", 30)),
         suppression_threshold=int(data.get("publication", {}).get("suppression_threshold", 5)),
         source=source,
+        roles=roles_from_toml(data.get("roles", {})),
     )
 
 

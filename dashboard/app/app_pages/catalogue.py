@@ -1,4 +1,4 @@
-"""KPI catalogue: every KPI's definition, SQL, unit, direction, target and tolerance; targets editable."""
+"""KPI catalogue: every KPI's definition, SQL, unit, direction, target and tolerance; targets editable by admins."""
 
 from __future__ import annotations
 
@@ -6,11 +6,12 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.app import components, state
+from dashboard.auth import Action, role_needed
 from dashboard.formatting import format_value
-from dashboard.ingest import current_user
 from dashboard.targets import TargetError, set_target, target_history
 
 cfg = state.app_settings()
+access = st.session_state.access
 path, version = str(state.database_path()), state.version()
 catalogue = state.catalogue(path, version)
 
@@ -54,42 +55,45 @@ for kpi in catalogue:
         st.code(kpi.sql, language="sql")
 
 st.header("Change a target")
-editable = [k for k in catalogue if k.direction != "none"]
-choice = st.selectbox(
-    "KPI",
-    [k.id for k in editable],
-    key="target_kpi",
-    format_func=lambda i: f"{i} {next(k.title for k in editable if k.id == i)}",
-)
-kpi = next(k for k in editable if k.id == choice)
-with st.form("target_form"):
-    target = st.number_input(
-        f"Target ({'%' if kpi.unit == 'percent' else kpi.unit})",
-        value=float(kpi.target) if kpi.target is not None else 0.0,
-        min_value=0.0,
-        max_value=100.0 if kpi.unit == "percent" else None,
-        step=1.0 if kpi.unit in ("percent", "count", "days") else 0.1,
-        key="target_value",
+if not access.can(Action.EDIT_TARGETS):
+    st.caption(f"Targets and tolerances are changed by the dashboard's {role_needed(Action.EDIT_TARGETS)}s.")
+else:
+    editable = [k for k in catalogue if k.direction != "none"]
+    choice = st.selectbox(
+        "KPI",
+        [k.id for k in editable],
+        key="target_kpi",
+        format_func=lambda i: f"{i} {next(k.title for k in editable if k.id == i)}",
     )
-    tolerance = st.text_input(
-        "Amber tolerance (blank = the default; a number in the KPI's unit, or a share of the target such as 10%)",
-        value=kpi.tolerance or "",
-        key="target_tolerance",
-    )
-    reason = st.text_input("Reason for the change (kept in the history)", key="target_reason")
-    submitted = st.form_submit_button("Save target", type="primary")
-if submitted:
-    cur = state.cursor()
-    try:
-        set_target(cur, kpi, float(target), tolerance, current_user(), reason)
-    except TargetError as exc:
-        st.error(str(exc))
-    else:
-        state.refresh_after_change()
-        st.session_state.target_message = f"{kpi.id} target set to {format_value(target, kpi.unit)}."
-        st.rerun()
-    finally:
-        cur.close()
+    kpi = next(k for k in editable if k.id == choice)
+    with st.form("target_form"):
+        target = st.number_input(
+            f"Target ({'%' if kpi.unit == 'percent' else kpi.unit})",
+            value=float(kpi.target) if kpi.target is not None else 0.0,
+            min_value=0.0,
+            max_value=100.0 if kpi.unit == "percent" else None,
+            step=1.0 if kpi.unit in ("percent", "count", "days") else 0.1,
+            key="target_value",
+        )
+        tolerance = st.text_input(
+            "Amber tolerance (blank = the default; a number in the KPI's unit, or a share of the target such as 10%)",
+            value=kpi.tolerance or "",
+            key="target_tolerance",
+        )
+        reason = st.text_input("Reason for the change (kept in the history)", key="target_reason")
+        submitted = st.form_submit_button("Save target", type="primary")
+    if submitted:
+        cur = state.cursor()
+        try:
+            set_target(cur, kpi, float(target), tolerance, access.user, reason)
+        except TargetError as exc:
+            st.error(str(exc))
+        else:
+            state.refresh_after_change()
+            st.session_state.target_message = f"{kpi.id} target set to {format_value(target, kpi.unit)}."
+            st.rerun()
+        finally:
+            cur.close()
 
 st.header("Target history")
 cur = state.cursor()

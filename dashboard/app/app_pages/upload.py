@@ -5,9 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.app import components, state
+from dashboard.auth import Action, page_refusal
 from dashboard.contract import DATASET_NAMES
 from dashboard.formatting import format_value
-from dashboard.ingest import NothingToUndo, current_user, undo_latest, upload_history
+from dashboard.ingest import NothingToUndo, undo_latest, upload_history
 from dashboard.uploads import (
     apply_upload,
     check_upload,
@@ -17,9 +18,13 @@ from dashboard.uploads import (
 )
 
 filters = st.session_state.filters
+access = st.session_state.access
+if not access.can(Action.UPLOAD):  # the entry point refuses first; this page does not rely on it alone
+    st.error(page_refusal(Action.UPLOAD))
+    st.stop()
 cfg = state.app_settings()
 path = str(state.database_path())
-user = current_user()
+user = access.user  # recorded as uploaded_by / undone_by: the signed-in email, else the OS login name
 
 st.title("Upload")
 st.caption(

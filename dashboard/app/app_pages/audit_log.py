@@ -1,0 +1,35 @@
+"""Audit log (admins): every upload, replace, undo and KPI target change, who made it and when, newest first."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard.app import components, state
+from dashboard.audit_log import audit_log
+from dashboard.auth import Action, page_refusal
+
+access = st.session_state.access
+if not access.can(Action.AUDIT_LOG):  # the entry point refuses first; this page does not rely on it alone
+    st.error(page_refusal(Action.AUDIT_LOG))
+    st.stop()
+
+st.title("Audit log")
+st.caption(
+    "Every upload, replace, undo and KPI target change, newest first, with who made it: the signed-in email, "
+    "or the computer's login name in local mode."
+)
+cur = state.cursor()
+try:
+    log = audit_log(cur)
+finally:
+    cur.close()
+if log.empty:
+    st.write("Nothing has been uploaded or changed yet.")
+else:
+    st.dataframe(
+        log.rename(columns={"at": "When", "user": "Who", "action": "Action", "detail": "What"}),
+        hide_index=True,
+        key="audit_log",
+        column_config={"When": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm:ss")},
+    )
+    components.csv_download(log, "audit-log.csv", "download_audit_log")

@@ -1,0 +1,36 @@
+"""The audit trail: who uploaded, replaced, undid or changed a target, and when, newest first.
+
+Nothing new is recorded for it: uploads, undos and target changes are already kept in the uploads,
+upload_datasets and kpi_target_changes tables; queries/audit/audit_log.sql reads them together.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from dashboard.contract import DATASET_NAMES
+from dashboard.db import read_sql
+from dashboard.kpis import Kpi, load_catalogue
+
+#: The columns of audit_log(): when, who (an email when signed in, else the OS login name), what kind of
+#: change ('upload', 'replace', 'undo' or 'target change') and a plain-English description.
+COLUMNS = ("at", "user", "action", "detail")
+ACTIONS = ("upload", "replace", "undo", "target change")
+
+
+def audit_log(con: duckdb.DuckDBPyConnection, catalogue: list[Kpi] | None = None) -> pd.DataFrame:
+    """Every upload, replace, undo and target change, newest first, with columns COLUMNS.
+
+    `catalogue` (default: the KPI files) gives each KPI's target before its first change in the app.
+    """
+    kpis = catalogue if catalogue is not None else load_catalogue()
+    return con.execute(
+        read_sql("audit/audit_log.sql"),
+        {
+            "datasets": list(DATASET_NAMES),
+            "kpis": [k.id for k in kpis],
+            "targets": [k.target for k in kpis],
+            "tolerances": [k.tolerance for k in kpis],
+        },
+    ).df()
