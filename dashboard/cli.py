@@ -78,6 +78,10 @@ def build_parser() -> argparse.ArgumentParser:
     undo.add_argument("--user", help="who is undoing (default: your login name)")
     _db_option(undo)
 
+    audit = sub.add_parser("audit-log", help="who uploaded, replaced, undid or changed a target, and when")
+    audit.add_argument("--format", choices=("table", "csv"), default="table")
+    _db_option(audit)
+
     uploads = sub.add_parser("uploads", help="the upload log")
     _db_option(uploads)
 
@@ -255,6 +259,23 @@ def cmd_uploads(args: argparse.Namespace, cfg: Settings) -> int:
             print(
                 f"      {row['dataset']}: {row['added']} added, {row['replaced']} replaced{removed}, {row['unchanged']} unchanged"
             )
+    return 0
+
+
+def cmd_audit_log(args: argparse.Namespace, cfg: Settings) -> int:
+    from dashboard.audit_log import audit_log
+
+    log = audit_log(_open_existing(args, cfg))
+    if args.format == "csv":
+        from dashboard.exports import csv_bytes
+
+        sys.stdout.write(csv_bytes(log).decode("utf-8-sig"))
+        return 0
+    if log.empty:
+        print("Nothing recorded yet.")
+        return 0
+    for row in log.itertuples(index=False):
+        print(f"{row.at:%Y-%m-%d %H:%M}  {row.user}  {row.action}: {row.detail}")
     return 0
 
 
@@ -457,6 +478,7 @@ COMMANDS = {
     "load": cmd_load,
     "undo": cmd_undo,
     "uploads": cmd_uploads,
+    "audit-log": cmd_audit_log,
     "kpis": cmd_kpis,
     "template": cmd_template,
     "export": cmd_export,

@@ -242,6 +242,7 @@ ALL_PAGES = [
     "Audits",
     "Case reviews",
     "Action plan",
+    "Reports",
     "Upload",
     "KPI catalogue",
     "Audit log",
@@ -424,3 +425,19 @@ def test_audit_log_of_an_empty_database(tmp_path: Path) -> None:
     finally:
         con.close()
     assert log.empty and tuple(log.columns) == COLUMNS
+
+
+def test_local_mode_refuses_to_serve_on_a_network_address(app) -> None:
+    """Without sign-in everyone is an admin: that is only safe on 127.0.0.1."""
+    from streamlit import config as st_config
+
+    previous = st_config.get_option("server.address")
+    st_config.set_option("server.address", "0.0.0.0")
+    try:
+        at = app.run()
+    finally:
+        st_config.set_option("server.address", previous)
+    assert not at.exception
+    assert at.title[0].value == "Sign-in needed"
+    assert "listening on a network address but sign-in is not configured" in at.error[0].value
+    assert not at.metric  # no data shown

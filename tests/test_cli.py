@@ -640,3 +640,49 @@ def test_export_writes_the_kpi_pack_and_its_published_version(cli_db, tmp_path) 
     assert load_workbook(published).sheetnames == ["Scorecard", "Definitions"]
     wrong = run_pmf("export", "--period", "2023-24 Q3", "-o", str(tmp_path / "pack.csv"), db=cli_db)
     assert wrong.returncode == 2 and len(wrong.stderr.strip().splitlines()) == 1
+
+
+def test_audit_log_lists_uploads_and_undos(cli_db, tmp_path) -> None:
+    book = write_book(
+        tmp_path / "one.xlsx",
+        {
+            "training_sessions": (
+                [
+                    "session_id",
+                    "session_date",
+                    "course_title",
+                    "delivery_mode",
+                    "locality",
+                    "places_booked",
+                    "attended",
+                ],
+                [["AUD-1", "20/11/2023", "Neglect", "Virtual", "Hartlepool", 10, 9]],
+            )
+        },
+    )
+    assert run_pmf("load", str(book), "--user", "ann@example.org", db=cli_db).returncode == 0
+    assert run_pmf("undo", "--user", "bob@example.org", db=cli_db).returncode == 0
+    log = run_pmf("audit-log", db=cli_db)
+    assert log.returncode == 0
+    lines = log.stdout.splitlines()
+    assert lines[0].endswith("bob@example.org  undo: undid upload 5 (one.xlsx)")
+    assert lines[1].endswith("ann@example.org  upload: one.xlsx: training_sessions 1 added, 0 replaced")
+    csv_text = run_pmf("audit-log", "--format", "csv", db=cli_db).stdout
+    assert csv_text.splitlines()[0] == "at,user,action,detail"
+
+
+def test_report_writes_one_self_contained_html_file(cli_db, tmp_path) -> None:
+    out = tmp_path / "report.html"
+    run = run_pmf("report", "--period", "2023-24 Q3", "-o", str(out), db=cli_db)
+    assert run.returncode == 0 and run.stdout.strip() == f"Wrote {out}"
+    html = out.read_text(encoding="utf-8")
+    assert (
+        "1 serious incident notification was received during this quarter, leading to a rapid review." in html
+    )
+    assert "<script src=" not in html
+    published = run_pmf(
+        "report", "--period", "2023-24 Q3", "--publish", "-o", str(tmp_path / "p.html"), db=cli_db
+    )
+    assert published.returncode == 0 and "KLT" not in (tmp_path / "p.html").read_text(encoding="utf-8")
+    bad = run_pmf("report", "--period", "2023-24 Q3", "--locality", "Leeds", "-o", str(out), db=cli_db)
+    assert bad.returncode == 2 and len(bad.stderr_lines) == 1

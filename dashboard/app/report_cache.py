@@ -8,7 +8,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import report
+from dashboard import pack, report
 from dashboard.app import state
 from dashboard.periods import parse_period
 
@@ -32,3 +32,13 @@ def report_pdf_bytes(path: str, data_version: str, period: str, locality: str | 
     html = report_html(path, data_version, period, locality, publish)
     with tempfile.TemporaryDirectory(prefix="pmf-pdf-") as work:
         return report.report_pdf(html, Path(work) / "report.pdf").read_bytes()
+
+
+@st.cache_data(show_spinner="Writing the KPI pack…", max_entries=8)
+def kpi_pack(path: str, data_version: str, period: str, publish: bool) -> bytes:
+    """The KPI pack workbook (scorecard, area sheets, definitions) for the period."""
+    cur = state.cursor()
+    try:
+        return pack.kpi_pack_bytes(cur, parse_period(period), state.app_settings(), publish=publish)
+    finally:
+        cur.close()

@@ -47,6 +47,7 @@ PAGE_SPECS = (
     PageSpec("Areas", "audits.py", "Audits", ":material/fact_check:", "audits"),
     PageSpec("Areas", "case_reviews.py", "Case reviews", ":material/timeline:", "reviews"),
     PageSpec("Areas", "action_plan.py", "Action plan", ":material/checklist:", "actions"),
+    PageSpec("Areas", "reports.py", "Reports", ":material/description:", "reports"),
     PageSpec("Analysts", "upload.py", "Upload", ":material/upload_file:", "upload", Action.UPLOAD),
     PageSpec("Analysts", "catalogue.py", "KPI catalogue", ":material/menu_book:", "catalogue"),
     PageSpec(
@@ -60,6 +61,15 @@ def sign_in_configured() -> bool:
         return "auth" in st.secrets
     except (FileNotFoundError, StreamlitSecretNotFoundError):  # no secrets.toml at all
         return False
+
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def listening_on_loopback() -> bool:
+    """Local mode is safe only when the server cannot be reached from another computer."""
+    address = st.get_option("server.address")
+    return bool(address) and (str(address) in LOOPBACK or str(address).startswith("127."))
 
 
 def who_is_here() -> Access | None:
@@ -139,6 +149,15 @@ if access is None:
     st.stop()
 if access.role is None:
     refused_screen(access)
+    st.stop()
+
+if access.local_mode and not listening_on_loopback():
+    st.title("Sign-in needed")
+    st.error(
+        "This dashboard is listening on a network address but sign-in is not configured, so anyone who can "
+        "reach it would be an admin. Configure sign-in (see the README, 'Deploying with sign-in'), or start it "
+        "with `pmf serve`, which listens on 127.0.0.1 only."
+    )
     st.stop()
 
 st.session_state.filters = filters.sidebar_filters()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import report
+from dashboard import pack, report
 from dashboard.app import components, report_cache, state
 
 filters = st.session_state.filters
@@ -40,7 +40,7 @@ else:
 html = report_cache.report_html(path, version, period, locality, publish)
 name = report.report_filename(filters.period, locality, publish, cfg.partnership_short_name)
 
-left, right = st.columns(2)
+left, middle, right = st.columns(3)
 with left:
     st.download_button(
         "Download the report (HTML)",
@@ -51,6 +51,16 @@ with left:
         icon=":material/download:",
         type="primary",
         help="One file that opens offline in any browser; print it from there (A4).",
+    )
+with middle:
+    st.download_button(
+        "Download the KPI pack (Excel)",
+        lambda: report_cache.kpi_pack(path, version, period, publish),
+        file_name=pack.pack_file_name(filters.period, cfg, publish),
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="download_kpi_pack",
+        icon=":material/table_view:",
+        help="A scorecard sheet, a sheet per area and the definitions, formatted for Excel.",
     )
 with right:
     if report_cache.chromium_available():
@@ -66,6 +76,6 @@ with right:
     else:
         st.caption("PDF: open the HTML report in a browser and print it (Chromium is not installed here).")
 
-st.subheader("Preview")
+st.header("Preview")
 st.caption("The report as it will print, A4 width; scroll inside the frame.")
 st.iframe(html, height=900)
