@@ -1,16 +1,80 @@
-"""Turning one raw cell into a typed value, or a reason why it cannot be one (the data contract's value rules)."""
+"""Turning one raw cell into a typed value, or a reason why it cannot be one (the data contract's value rules).
+
+Text is cleaned before anything else (clean_text): control characters, which Excel does not show, are
+removed (a vertical tab or form feed, as Word pastes for a line break, becomes a space), and so are invisible
+characters that change what a value is without changing how it looks: zero-width spaces, the word
+joiner, byte-order marks, soft hyphens and bidirectional overrides. Headers and choices are also folded
+with Unicode NFKC (fold), so full-width letters and non-breaking spaces match; a letter from another script
+that only looks Latin (Cyrillic "а" in "Hartlepool") is never folded into one: the value is refused with a
+reason that says which character it is (lookalike_note).
+"""
 
 from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from datetime import date, datetime, time, timedelta
 
 from dashboard.contract import normalise_choice
 
+MAX_TEXT_CHARS = 1_000  # one cell's text, once trimmed
+MAX_WHOLE = 1_000_000  # the largest count any whole-number column may hold
+SHOWN_CHARS = 80  # a value longer than this is cut short in the report
+
 
 class CellError(ValueError):
     """The reason a cell is not acceptable; str() is the reason shown to the user."""
+
+
+_SPACES = "\x0b\x0c\x1c\x1d\x1e\x1f\x85"  # whitespace to Python; a line break pasted from Word is \x0b
+_INVISIBLE = (
+    "\u00ad\u180e\u200b\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2066\u2067\u2068\u2069\ufeff"
+)
+_CLEAN = {
+    **{code: None for code in (*range(0x00, 0x09), 0x0E, *range(0x0F, 0x1C), *range(0x7F, 0xA0))},
+    **{ord(c): " " for c in _SPACES},
+    **{ord(c): None for c in _INVISIBLE},
+}
+
+
+def clean_text(text: str) -> str:
+    """Text without control or invisible characters, trimmed; in text with line breaks, each run of
+    whitespace becomes one space (as before: an address-like cell typed with Alt+Enter reads as one line)."""
+    text = text.translate(_CLEAN)
+    return " ".join(text.split()) if "\n" in text or "\r" in text else text.strip()
+
+
+def fold(text: str) -> str:
+    """clean_text, then NFKC and no format characters at all: for matching headers, sheet names and choices."""
+    if text.isascii():
+        return clean_text(text)  # NFKC leaves ASCII alone, and ASCII has no format characters
+    folded = unicodedata.normalize("NFKC", clean_text(text))
+    return clean_text("".join(c for c in folded if unicodedata.category(c) != "Cf"))
+
+
+# Letters of other scripts that look like Latin ones: used only to explain a refusal, never to accept.
+_LOOKALIKES = {
+    **dict(zip("аекорсухіјѕԁһӏԛԝ", "aekopcyxijsdhlqw", strict=True)),  # Cyrillic
+    **dict(zip("АВЕЗКМНОРСТУХІЈЅ", "ABE3KMHOPCTYXIJS", strict=True)),
+    **dict(zip("αοικνρτυχ", "aoikvptux", strict=True)),  # Greek
+    **dict(zip("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧ", "ABEZHIKMNOPTYX", strict=True)),
+    "ı": "i",
+}
+
+
+def skeleton(text: str) -> str:
+    """The text with look-alike letters of other scripts replaced by the Latin letters they imitate."""
+    return "".join(_LOOKALIKES.get(c, c) for c in text)
+
+
+def lookalike_note(text: str) -> str | None:
+    """'"а" (Cyrillic small letter a) in place of the Latin "a"' for the first look-alike letter, if any."""
+    for char in text:
+        if char in _LOOKALIKES:
+            name = unicodedata.name(char, f"U+{ord(char):04X}")
+            return f'"{char}" ({name.capitalize()}) in place of the Latin "{_LOOKALIKES[char]}"'
+    return None
 
 
 _MONTHS = {
@@ -52,14 +116,15 @@ def is_blank(value: object) -> bool:
 
 
 def show(value: object) -> str:
-    """A cell as the user would recognise it in the report."""
+    """A cell as the user would recognise it in the report (long text cut short, control characters out)."""
     if isinstance(value, datetime):
         return value.strftime("%d/%m/%Y %H:%M") if value.time() != time(0) else value.strftime("%d/%m/%Y")
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y")
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value)
+    text = str(value).translate(_CLEAN) if isinstance(value, str) else str(value)
+    return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 1] + "…"
 
 
 def parse_text(value: object) -> str:
@@ -71,7 +136,16 @@ def parse_text(value: object) -> str:
         return value.date().isoformat() if value.time() == time(0) else value.isoformat(sep=" ")
     if isinstance(value, date):
         return value.isoformat()
-    return " ".join(str(value).split()) if isinstance(value, str) and "\n" in value else str(value).strip()
+    if isinstance(value, str):
+        return clean_text(value)
+    return str(value).strip()
+
+
+def text_too_long(value: object) -> str | None:
+    """The reason to refuse a text cell longer than MAX_TEXT_CHARS (counted once cleaned), if it is."""
+    if isinstance(value, str) and len(value) > MAX_TEXT_CHARS and len(clean_text(value)) > MAX_TEXT_CHARS:
+        return f"is longer than {MAX_TEXT_CHARS:,} characters ({len(clean_text(value)):,}): shorten it"
+    return None
 
 
 def parse_date(value: object) -> date:
@@ -107,14 +181,21 @@ def parse_whole(value: object) -> int:
     if isinstance(value, bool):
         raise CellError("is not a whole number")
     if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        if math.isfinite(value) and value.is_integer():
-            return int(value)
+        number = value
+    elif isinstance(value, float):
+        if not (math.isfinite(value) and value.is_integer()):
+            raise CellError("is not a whole number")
+        number = int(value)
+    elif isinstance(value, str) and _WHOLE.match(value.strip()):
+        digits = value.strip().split(".")[0]
+        if len(digits.lstrip("+-").lstrip("0")) > len(str(MAX_WHOLE)):
+            raise CellError(f"is too large: a count here is at most {MAX_WHOLE:,}")  # and int() need not try
+        number = int(digits)
+    else:
         raise CellError("is not a whole number")
-    if isinstance(value, str) and _WHOLE.match(value.strip()):
-        return int(float(value.strip()))
-    raise CellError("is not a whole number")
+    if abs(number) > MAX_WHOLE:
+        raise CellError(f"is too large: a count here is at most {MAX_WHOLE:,}")
+    return number
 
 
 def parse_number(value: object) -> float:
@@ -138,7 +219,12 @@ def parse_choice(value: object, mapping: dict[str, str], allowed: list[str]) -> 
     if isinstance(value, date) and not isinstance(value, datetime):
         # Excel turns an age band such as 1-4 typed into a cell into 1 April: read it back as typed.
         value = f"{value.day}-{value.month}"
-    found = mapping.get(normalise_choice(parse_text(value)))
+    text = fold(parse_text(value))
+    found = mapping.get(normalise_choice(text))
     if found is None:
-        raise CellError("is not one of: " + ", ".join(allowed))
+        reason = "is not one of: " + ", ".join(allowed)
+        note = lookalike_note(text)
+        if note is not None and mapping.get(normalise_choice(skeleton(text))) is not None:
+            reason += f" (it has {note}: retype it)"
+        raise CellError(reason)
     return found

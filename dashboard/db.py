@@ -26,6 +26,12 @@ class DatabaseError(RuntimeError):
     """The database cannot be opened or is not a PMF database."""
 
 
+BUSY = (
+    "the database {path} is busy: another program{holder} has it open and locked; "
+    "close it or upload through the dashboard"
+)
+
+
 def schema_files() -> list[tuple[int, str, Path]]:
     """queries/schema/NNN_name.sql, in order of NNN."""
     found = []
@@ -97,7 +103,13 @@ def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnect
     try:
         con = duckdb.connect(target, read_only=read_only)
     except duckdb.IOException as exc:
-        raise DatabaseError(f"cannot open the database {target}: {exc}") from exc
+        # Only one process may open the file to write (DuckDB's rule): say so plainly, not in DuckDB's words.
+        text = str(exc)
+        if "Could not set lock" in text or "Conflicting lock" in text:
+            pid = re.search(r"\(PID (\d+)\)", text)
+            holder = f" (probably the dashboard, process {pid[1]})" if pid else " (probably the dashboard)"
+            raise DatabaseError(BUSY.format(path=target, holder=holder)) from exc
+        raise DatabaseError(f"cannot open the database {target}: {text.splitlines()[0]}") from exc
     if not read_only:
         migrate(con)
     return con

@@ -2,11 +2,17 @@
 
 The statements live in queries/load/*.sql. Table and column names in them are filled in from the data
 contract (dashboard/contract.py), never from anything a user typed; every value is a bound parameter.
+
+Writes are serialised within a process (WRITE_LOCK): the app serves each browser session from its own
+thread, each with its own cursor of one shared connection, and two uploads (or an upload and an undo)
+must apply in turn rather than race for the next upload number or conflict inside DuckDB. Another process
+cannot open the database to write while one has it (dashboard.db.connect says so plainly).
 """
 
 from __future__ import annotations
 
 import getpass
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -18,6 +24,9 @@ from dashboard.config import Settings
 from dashboard.contract import DATASET_NAMES, DATASETS_BY_NAME, Dataset
 from dashboard.db import quote_identifier, read_sql, run_script, transaction
 from dashboard.validate import UploadReport, check_against_store, validate_upload
+
+# Held by load_upload (dry runs too: they write, then roll back) and by undo_latest.
+WRITE_LOCK = threading.RLock()
 
 
 class UploadRejected(ValueError):
@@ -153,6 +162,17 @@ def load_upload(
             f"cannot replace {replace} with an empty sheet: that would delete every stored row. "
             "Upload the rows it should hold."
         )
+    with WRITE_LOCK:
+        return _load_upload(con, report, uploaded_by, replace, dry_run)
+
+
+def _load_upload(
+    con: duckdb.DuckDBPyConnection,
+    report: UploadReport,
+    uploaded_by: str,
+    replace: str | None,
+    dry_run: bool,
+) -> LoadResult:
     if report.ok:
         check_against_store(report, _stored_session_ids(con))
     if not report.ok:
@@ -222,6 +242,11 @@ def load_file(
 
 def undo_latest(con: duckdb.DuckDBPyConnection, undone_by: str) -> UndoResult:
     """Restore every dataset to exactly what it was before the latest upload still in force."""
+    with WRITE_LOCK:
+        return _undo_latest(con, undone_by)
+
+
+def _undo_latest(con: duckdb.DuckDBPyConnection, undone_by: str) -> UndoResult:
     latest = con.execute(read_sql("uploads/latest_applied.sql")).fetchall()
     if not latest:
         raise NothingToUndo("There is no upload to undo.")

@@ -2,11 +2,18 @@
 
 Validation is lazy: every problem in every sheet is collected, each with the sheet, the Excel row number as
 Excel shows it, the column, the value and the reason, and nothing is stored unless there are none.
+
+validate_upload never raises for anything a file holds: a file that cannot be read is one error in the
+report (dashboard/workbook.py says why, in one sentence), and should a bug let any other exception out of
+the checks, the report says so (UNEXPECTED_PROBLEM) and the traceback goes to the log, never to the user.
+Headers and sheet names are matched after Unicode folding (dashboard/cells.py: fold); a header that only
+looks like a contract column (a Cyrillic letter in it) is an error, not a column silently left out.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -16,13 +23,17 @@ import pandas as pd
 
 from dashboard.cells import (
     CellError,
+    fold,
     is_blank,
+    lookalike_note,
     parse_choice,
     parse_date,
     parse_number,
     parse_text,
     parse_whole,
     show,
+    skeleton,
+    text_too_long,
 )
 from dashboard.config import Settings
 from dashboard.contract import (
@@ -34,9 +45,11 @@ from dashboard.contract import (
     looks_like_personal_data,
     normalise_header,
 )
-from dashboard.workbook import RawSheet, UnreadableFile, read_raw_sheets
+from dashboard.workbook import RawSheet, UnreadableFile, display_name, read_raw_sheets
 
 HEADER_SEARCH_ROWS = 30  # title and note rows above the header
+UNEXPECTED_PROBLEM = "could not be checked because of an unexpected problem in the dashboard"
+_log = logging.getLogger(__name__)
 _QUIET_SHEETS = {
     "notes",
     "instructions",
@@ -115,21 +128,60 @@ def file_hash(data: bytes) -> str:
 def validate_upload(
     data: bytes, file_name: str, settings: Settings, dataset: str | None = None
 ) -> UploadReport:
-    """Read and check one uploaded file. `dataset` names the dataset of a single-table file when ambiguous."""
-    report = UploadReport(file_name=file_name, file_hash=file_hash(data))
+    """Read and check one uploaded file. `dataset` names the dataset of a single-table file when ambiguous.
+
+    Never raises: whatever the file holds, the answer is a report (see the module's docstring).
+    """
+    # The name is shown in reports and kept in the upload log: without control characters.
+    report = UploadReport(file_name=display_name(file_name), file_hash=file_hash(data))
+    try:
+        _validate(data, report.file_name, settings, dataset, report)
+    except Exception as exc:  # a bug, not the file's fault: say so, keep the traceback for the log
+        _log.exception("validating %r failed", file_name)
+        report.located = {}
+        report.errors.append(
+            Problem(
+                report.file_name,
+                None,
+                None,
+                "",
+                f"{UNEXPECTED_PROBLEM} ({type(exc).__name__}); nothing was stored: please send the file to "
+                "whoever looks after the dashboard",
+            )
+        )
+    return report
+
+
+def _validate(
+    data: bytes, file_name: str, settings: Settings, dataset: str | None, report: UploadReport
+) -> None:
     if dataset is not None and dataset not in DATASETS_BY_NAME:
         report.errors.append(
             Problem(file_name, None, None, dataset, "is not a dataset: " + ", ".join(DATASETS_BY_NAME))
         )
-        return report
+        return
     try:
         sheets = read_raw_sheets(data, file_name)
     except UnreadableFile as exc:
         report.errors.append(Problem(file_name, None, None, "", str(exc)))
-        return report
+        return
     parsed: dict[str, list[pd.DataFrame]] = {}
     noun = "file" if file_name.lower().endswith(".csv") else "sheet"  # what the user would rename
+    empty = {id(sheet) for sheet in sheets if _is_empty(sheet)}
+    if sheets and len(empty) == len(sheets):
+        if noun == "file" or len(sheets) == 1:
+            reason = "is empty: it holds no cells"
+        else:
+            reason = "is empty: none of its sheets holds a cell"
+        report.errors.append(Problem(file_name, None, None, "", reason))
+        return
     for sheet in sheets:
+        if id(sheet) in empty:
+            if _named_dataset(sheet) is not None:
+                report.warnings.append(
+                    Problem(sheet.name, None, None, "", "sheet is empty: nothing to load from it")
+                )
+            continue
         chosen = _choose_dataset(sheet, sheets, dataset, report, noun)
         if chosen is None:
             continue
@@ -150,7 +202,19 @@ def validate_upload(
         _check_rows(DATASETS_BY_NAME[name], frame, report)
     report.located = frames
     report.errors.sort(key=lambda p: (p.sheet, p.row or 0))
-    return report
+
+
+def _is_empty(sheet: RawSheet) -> bool:
+    return all(is_blank(cell) for row in sheet.rows for cell in row)
+
+
+def _header_key(cell: Any) -> str:
+    """A header cell as the contract's columns are matched: folded, then normalised."""
+    return normalise_header(fold(cell)) if isinstance(cell, str) else normalise_header(cell)
+
+
+def _named_dataset(sheet: RawSheet) -> Dataset | None:
+    return dataset_for_sheet_name(fold(sheet.name))
 
 
 # --- which dataset a sheet holds ---------------------------------------------------------------------
@@ -159,7 +223,7 @@ def validate_upload(
 def _header_candidates(rows: list[list[Any]]) -> list[tuple[int, set[str]]]:
     out = []
     for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        names = {normalise_header(c) for c in row if isinstance(c, str) and c.strip()}
+        names = {_header_key(c) for c in row if isinstance(c, str)} - {""}
         if names:
             out.append((index, names))
     return out
@@ -176,13 +240,13 @@ def _required_found(dataset: Dataset, names: set[str]) -> bool:
 def _choose_dataset(
     sheet: RawSheet, sheets: list[RawSheet], wanted: str | None, report: UploadReport, noun: str = "sheet"
 ) -> Dataset | None:
-    named = dataset_for_sheet_name(sheet.name)
+    named = _named_dataset(sheet)
     if wanted is not None:
         # The user's choice is for the table whose dataset the file does not say itself: the only sheet, or
         # the sheets of a workbook not named after a dataset, explanation sheets such as Notes aside.
         if len(sheets) == 1:
             return DATASETS_BY_NAME[wanted]
-        if named is None and normalise_header(sheet.name) not in _QUIET_SHEETS:
+        if named is None and normalise_header(fold(sheet.name)) not in _QUIET_SHEETS:
             return DATASETS_BY_NAME[wanted]
         return named
     if named is not None:
@@ -216,7 +280,7 @@ def _choose_dataset(
                 + ", or give it that dataset's required columns",
             )
         )
-    elif candidates and normalise_header(sheet.name) not in _QUIET_SHEETS:
+    elif candidates and normalise_header(fold(sheet.name)) not in _QUIET_SHEETS:
         report.warnings.append(
             Problem(sheet.name, None, None, "", "sheet ignored: it is not one of the datasets")
         )
@@ -246,16 +310,25 @@ def _find_header(sheet: RawSheet, dataset: Dataset, report: UploadReport) -> int
             best = (hits, index, names)
     missing = [r for r in dataset.required if best is None or normalise_header(r) not in best[2]]
     row = best[1] + 1 if best and best[0] else None
-    report.errors.append(
-        Problem(
-            sheet.name,
-            row,
-            None,
-            "",
-            f"no header row with the required columns of {dataset.name}: missing " + ", ".join(missing),
-        )
-    )
+    reason = f"no header row with the required columns of {dataset.name}: missing " + ", ".join(missing)
+    if best is not None:
+        for position, cell in enumerate(sheet.rows[best[1]]):
+            note = _lookalike_header(cell, {normalise_header(m) for m in missing})
+            if note:
+                reason += f" (the header in column {_column_letter(position)} has {note}: retype it)"
+                break
+    report.errors.append(Problem(sheet.name, row, None, "", reason))
     return None
+
+
+def _lookalike_header(cell: Any, wanted: set[str]) -> str | None:
+    """What makes a header cell only look like one of the `wanted` (normalised) column names, if it does."""
+    if not isinstance(cell, str):
+        return None
+    folded = fold(cell)
+    if normalise_header(folded) in wanted or normalise_header(skeleton(folded)) not in wanted:
+        return None
+    return lookalike_note(folded)
 
 
 def _read_sheet(
@@ -269,11 +342,23 @@ def _read_sheet(
     positions: dict[str, int] = {}
     ignored: list[str] = []
     for position, cell in enumerate(header):
-        if is_blank(cell):
+        if is_blank(cell) or _header_key(cell) == "":
             continue
-        name = known.get(normalise_header(cell))
+        name = known.get(_header_key(cell))
         if name is None:
-            label = parse_text(cell)
+            label = show(parse_text(cell))
+            note = _lookalike_header(cell, set(known))
+            if note is not None:
+                report.errors.append(
+                    Problem(
+                        sheet.name,
+                        header_index + 1,
+                        known[normalise_header(skeleton(fold(cell)))],
+                        label,
+                        f"header only looks like this column: it has {note}; retype it",
+                    )
+                )
+                continue
             ignored.append(label)
             if looks_like_personal_data(label):
                 report.warnings.append(
@@ -361,6 +446,11 @@ def _parse_column(
 
     values: list[Any] = []
     for value, excel_row in zip(raw, excel_rows, strict=True):
+        too_long = text_too_long(value)
+        if too_long:
+            report.errors.append(Problem(sheet, excel_row, column.name, show(value), too_long))
+            values.append(None)
+            continue
         if is_blank(value):
             if column.default is not None:
                 values.append(column.default)
@@ -380,6 +470,8 @@ def _parse_column(
         problem = _range_problem(column, parsed)
         if problem:
             report.errors.append(Problem(sheet, excel_row, column.name, show(value), problem))
+            values.append(None)  # the typed column must still hold it (a count may be out of any range)
+            continue
         values.append(parsed)
     if column.kind == "date":
         return pd.Series(pd.to_datetime(values), dtype="datetime64[s]")
@@ -407,28 +499,32 @@ def _range_problem(column: Column, value: Any) -> str | None:
 # --- rules between cells and rows ------------------------------------------------------------------
 
 
-def _value(frame: pd.DataFrame, index: int, column: str) -> Any:
-    value = frame.at[index, column]
-    return (
-        None if value is None or value is pd.NA or (not isinstance(value, str) and pd.isna(value)) else value
-    )
-
-
 def _fmt(value: Any) -> str:
     if isinstance(value, (pd.Timestamp, date)):
         return value.strftime("%d/%m/%Y")
     return show(value)
 
 
+def _plain_values(series: pd.Series) -> list[Any]:
+    """A column's values as Python objects, None where missing (frame.at per cell is ~50x slower)."""
+    return [
+        None if value is None or value is pd.NA or (not isinstance(value, str) and pd.isna(value)) else value
+        for value in series.tolist()
+    ]
+
+
 def _check_rows(dataset: Dataset, frame: pd.DataFrame, report: UploadReport) -> None:
     _check_keys(dataset, frame, report)
     rules = _ROW_RULES.get(dataset.name, [])
+    if not rules and dataset.name != "audits":
+        return
+    columns = {name: _plain_values(frame[name]) for name in frame.columns}
     groups: dict[str, dict[str, tuple[tuple[str, int], Any, Any]]] = {}
     for index in range(len(frame)):
-        sheet, row = frame.at[index, "_sheet"], int(frame.at[index, "_row"])
+        sheet, row = columns["_sheet"][index], int(columns["_row"][index])
 
         def get(column: str, index: int = index) -> Any:
-            return _value(frame, index, column)
+            return columns[column][index]
 
         for column, check in rules:
             reason = check(get)
