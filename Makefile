@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP_APP := $(VENV)/.installed-app
 STAMP_TEST := $(VENV)/.installed-test
 
-.PHONY: run test lint typecheck unit browser sample clean
+.PHONY: run test lint typecheck unit browser sample clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,11 @@ typecheck: $(STAMP_TEST)
 
 unit: $(STAMP_TEST)
 	$(BIN)/pytest -q
+
+## Benchmarks from one partnership to national scale (bench/README.md): prints a table, writes
+## bench-results/bench.json. Data is generated once into bench/cache/. Under ten minutes on 2 cores.
+bench: $(STAMP_TEST)
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 ## Regenerate the sample workbooks (committed) from their script.
 sample: $(STAMP_APP)

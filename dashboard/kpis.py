@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from dashboard.config import QUERIES_DIR, Settings
@@ -135,10 +136,29 @@ def parse_kpi_file(path: Path) -> Kpi:
 
 
 def load_catalogue(directory: Path = KPI_DIR) -> list[Kpi]:
-    """Every KPI file, ordered by area (training, audits, case reviews, action plan) and id."""
+    """Every KPI file, ordered by area (training, audits, case reviews, action plan) and id.
+
+    Parsed once and kept while no file is added, removed or changed (checked by name, size and mtime), so
+    the app's reruns do not read and parse the 19 files each time.
+    """
+    paths = sorted(directory.glob("*.sql"))
+    stamp = tuple((p.name, *_file_stamp(p)) for p in paths)
+    cached = _CATALOGUE_CACHE.get(directory)
+    if cached is not None and cached[0] == stamp:
+        return list(cached[1])
     order = list(AREAS)
-    kpis = [parse_kpi_file(p) for p in directory.glob("*.sql")]
-    return sorted(kpis, key=lambda k: (order.index(k.id[:2]) if k.id[:2] in order else len(order), k.id))
+    kpis = [parse_kpi_file(p) for p in paths]
+    ordered = sorted(kpis, key=lambda k: (order.index(k.id[:2]) if k.id[:2] in order else len(order), k.id))
+    _CATALOGUE_CACHE[directory] = (stamp, tuple(ordered))
+    return ordered
+
+
+_CATALOGUE_CACHE: dict[Path, tuple[tuple[tuple[str, int, int], ...], tuple[Kpi, ...]]] = {}
+
+
+def _file_stamp(path: Path) -> tuple[int, int]:
+    stat = path.stat()
+    return stat.st_mtime_ns, stat.st_size
 
 
 def with_target_overrides(con: duckdb.DuckDBPyConnection, catalogue: list[Kpi]) -> list[Kpi]:
@@ -200,59 +220,171 @@ def compute_kpis(
     cursor = con.cursor()
     try:
         cursor.register("kpi_periods_frame", _periods_frame(periods))
-        cursor.execute("CREATE OR REPLACE TEMP TABLE kpi_periods AS SELECT * FROM kpi_periods_frame")
+        cursor.execute(  # DATE columns: the queries compare dates, and need not cast a TIMESTAMP per row
+            "CREATE OR REPLACE TEMP TABLE kpi_periods AS SELECT period, period_start::DATE AS period_start, "
+            "period_end::DATE AS period_end FROM kpi_periods_frame"
+        )
         cursor.unregister("kpi_periods_frame")
-        parts = []
-        for kpi in kpis:
-            rows = run_kpi(cursor, kpi)
-            parts.append(_fill_headlines(rows, kpi, periods, settings).assign(kpi=kpi.id))
+        rows, kpi_index = _run_catalogue(cursor, kpis)
         cursor.execute("DROP TABLE IF EXISTS kpi_periods")
     finally:
         cursor.close()
-    result = pd.concat(parts, ignore_index=True)
-    for column in ("locality", "category"):  # None, never NaN, for "all localities" and "headline"
-        result[column] = pd.Series([None if pd.isna(x) else x for x in result[column]], dtype=object)
-    by_id = {k.id: k for k in kpis}
-    result["title"] = result["kpi"].map(lambda i: by_id[i].title)
-    result["unit"] = result["kpi"].map(lambda i: by_id[i].unit)
-    result["direction"] = result["kpi"].map(lambda i: by_id[i].direction)
-    result["target"] = result["kpi"].map(lambda i: by_id[i].target).astype("Float64")
-    result["rag"] = [
-        rag_status(by_id[k], None if pd.isna(v) else float(v), settings) if pd.isna(c) else None
-        for k, v, c in zip(result["kpi"], result["value"], result["category"], strict=True)
-    ]
-    return result[OUTPUT_COLUMNS]
+    return _assemble(kpis, rows, kpi_index, periods, settings)
 
 
-def _fill_headlines(rows: pd.DataFrame, kpi: Kpi, periods: list[Period], settings: Settings) -> pd.DataFrame:
-    rows = rows.astype({"period": object, "locality": object, "category": object})
-    rows = rows.astype({"numerator": "Float64", "denominator": "Float64", "value": "Float64"})
-    have = {
-        (p, None if pd.isna(loc) else loc)
-        for p, loc, cat in zip(rows["period"], rows["locality"], rows["category"], strict=True)
-        if pd.isna(cat)
-    }
-    missing = [
-        (p.label, loc)
-        for p in dict.fromkeys(periods)
-        for loc in (None, *settings.all_localities)
-        if (p.label, loc) not in have
+# KPI queries whose result columns run_kpi has checked (by their text): these may run together.
+_CHECKED_SQL: set[str] = set()
+
+
+def _run_catalogue(cursor: duckdb.DuckDBPyConnection, kpis: list[Kpi]) -> tuple[pd.DataFrame, np.ndarray]:
+    """Every KPI's rows, in catalogue order and each KPI's own order, and the KPI (its index) of each row.
+
+    A query is run alone the first time its text is seen, so that a file returning the wrong columns is
+    named (CatalogueError); after that the KPIs run as one UNION ALL statement: one round trip that DuckDB
+    plans and schedules at once, instead of 19 (the fixed cost of each query dominates on small data).
+    """
+    parts: list[pd.DataFrame] = []
+    indexes: list[np.ndarray] = []
+    together = []
+    for i, kpi in enumerate(kpis):
+        if kpi.sql in _CHECKED_SQL:
+            together.append(i)
+            continue
+        frame = run_kpi(cursor, kpi)
+        _CHECKED_SQL.add(kpi.sql)
+        parts.append(frame)
+        indexes.append(np.full(len(frame), i, dtype=np.int64))
+    if together:
+        try:
+            frame = cursor.execute(_union_sql(kpis, together)).df()
+        except duckdb.Error:  # a query that only runs alone: run each one alone, as before
+            for i in together:
+                alone = run_kpi(cursor, kpis[i])
+                parts.append(alone)
+                indexes.append(np.full(len(alone), i, dtype=np.int64))
+        else:
+            indexes.append(frame["kpi_ordinal"].to_numpy(dtype=np.int64))
+            parts.append(frame[RESULT_COLUMNS])
+    if not parts:
+        return pd.DataFrame(columns=RESULT_COLUMNS), np.zeros(0, dtype=np.int64)
+    rows = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0].reset_index(drop=True)
+    return rows, np.concatenate(indexes)
+
+
+def _union_sql(kpis: list[Kpi], chosen: list[int]) -> str:
+    """The chosen KPIs' queries as one statement; kpi_ordinal and row_ordinal keep each query's row order."""
+    # The statements are the catalogue's own files (never user input); i is an int.
+    branches = [
+        f"(SELECT {i} AS kpi_ordinal, row_number() OVER () AS row_ordinal, * FROM (\n"  # noqa: S608
+        f"{kpis[i].sql.strip().rstrip(';')}\n))"
+        for i in chosen
     ]
-    if missing:
-        # A context count with no events is 0; a KPI with a target and no data has no value (and no RAG).
-        zero = 0.0 if kpi.unit == "count" and kpi.direction == "none" else None
-        filler = pd.DataFrame(
-            {
-                "period": [m[0] for m in missing],
-                "locality": [m[1] for m in missing],
-                "category": [None] * len(missing),
-                "numerator": pd.array([zero] * len(missing), dtype="Float64"),
-                "denominator": pd.array([None] * len(missing), dtype="Float64"),
-                "value": pd.array([zero] * len(missing), dtype="Float64"),
-            }
-        ).astype({"period": object, "locality": object, "category": object})
-        rows = pd.concat([rows, filler], ignore_index=True)
-    return rows
+    return "\nUNION ALL\n".join(branches) + "\nORDER BY kpi_ordinal, row_ordinal"
+
+
+def _assemble(
+    kpis: list[Kpi],
+    rows: pd.DataFrame,
+    kpi_index: np.ndarray,
+    periods: list[Period],
+    settings: Settings,
+) -> pd.DataFrame:
+    """The KPIs' rows, each KPI followed by the headline rows it lacks, with titles, targets and RAG.
+
+    Column operations on the whole table (no per-row Python), so the cost grows with the rows returned,
+    not with a per-row interpreter loop: a national trend has about 250,000 rows.
+    """
+    labels = [p.label for p in dict.fromkeys(periods)]
+    localities: list[str | None] = [None, *settings.all_localities]
+    period = _as_object(rows["period"])
+    locality = _as_object(rows["locality"])
+    category = _as_object(rows["category"])
+
+    # The headline (period, locality) pairs each KPI lacks: every pair minus the pairs it returned.
+    n_periods, n_places = len(labels), len(localities)
+    period_code = pd.Categorical(period, categories=labels).codes.astype(np.int64)
+    named = pd.Categorical(locality, categories=settings.all_localities).codes.astype(np.int64)
+    place_code = np.where(pd.isna(locality), 0, np.where(named >= 0, named + 1, -1))
+    known = (category == None) & (period_code >= 0) & (place_code >= 0)  # noqa: E711 - elementwise
+    have = (kpi_index * n_periods + period_code) * n_places + place_code
+    grid = np.arange(len(kpis) * n_periods * n_places, dtype=np.int64)
+    missing = grid[~np.isin(grid, have[known])]
+    missing_kpi, rest = np.divmod(missing, n_periods * n_places)
+    missing_period, missing_place = np.divmod(rest, n_places)
+    # A context count with no events is 0; a KPI with a target and no data has no value (and no RAG).
+    zero = np.array([0.0 if k.unit == "count" and k.direction == "none" else np.nan for k in kpis], "float64")
+    fill = zero[missing_kpi]
+
+    def numbers(column: str, filler: np.ndarray) -> pd.Series:
+        values = rows[column].astype("Float64").to_numpy("float64", na_value=np.nan)
+        return _float64(np.concatenate([values, filler]))
+
+    no_number = np.full(len(missing), np.nan)
+    table = pd.DataFrame(
+        {
+            "kpi_index": np.concatenate([kpi_index, missing_kpi]),
+            "period": _objects(period, np.asarray(labels, dtype=object)[missing_period]),
+            "locality": _objects(locality, np.asarray(localities, dtype=object)[missing_place]),
+            "category": _objects(category, np.full(len(missing), None, dtype=object)),
+            "numerator": numbers("numerator", fill),
+            "denominator": numbers("denominator", no_number),
+            "value": numbers("value", fill),
+        }
+    )
+    # Each KPI's own rows first, then its filler rows (a stable sort keeps each part's order).
+    order = np.argsort(table["kpi_index"].to_numpy(), kind="stable")
+    table = table.iloc[order].reset_index(drop=True)
+    index = table.pop("kpi_index").to_numpy()
+
+    def per_kpi(values: list[str]) -> pd.Series:  # one value per KPI, repeated for its rows
+        return pd.Series(values, dtype="str").take(index).reset_index(drop=True)
+
+    table["kpi"] = per_kpi([k.id for k in kpis])
+    table["title"] = per_kpi([k.title for k in kpis])
+    table["unit"] = per_kpi([k.unit for k in kpis])
+    table["direction"] = per_kpi([k.direction for k in kpis])
+    targets = np.array([np.nan if k.target is None else float(k.target) for k in kpis], dtype="float64")
+    table["target"] = _float64(targets[index])
+    table["rag"] = _rag_column(kpis, index, table["value"], table["category"], settings)
+    return table[OUTPUT_COLUMNS]
+
+
+def _float64(values: np.ndarray) -> pd.Series:
+    """A nullable Float64 column, NA where the value is NaN."""
+    array = pd.array(values, dtype="Float64")
+    array[np.isnan(values)] = pd.NA
+    return pd.Series(array)
+
+
+def _objects(*parts: np.ndarray) -> pd.Series:
+    """An object column (None stays None: pandas 3 would otherwise infer str and turn it into NaN)."""
+    return pd.Series(np.concatenate(parts), dtype=object)
+
+
+def _as_object(series: pd.Series) -> np.ndarray:
+    """Values as an object array with None (never NaN or NA) for missing ones."""
+    return series.to_numpy(dtype=object, na_value=None)
+
+
+def _rag_column(
+    kpis: list[Kpi], index: np.ndarray, values: pd.Series, category: pd.Series, settings: Settings
+) -> pd.Series:
+    """rag_status for every headline row at once (breakdown rows have none)."""
+    has_target = np.array([k.has_target for k in kpis], dtype=bool)
+    target = np.array([k.target if k.has_target else np.nan for k in kpis], dtype="float64")
+    higher = np.array([k.direction == "higher" for k in kpis], dtype=bool)
+    tolerance = np.array(
+        [k.tolerance_amount(settings) if k.has_target else 0.0 for k in kpis], dtype="float64"
+    )
+    value = values.to_numpy("float64", na_value=np.nan)
+    judged = has_target[index] & ~np.isnan(value) & category.isna().to_numpy()
+    gap = np.where(higher[index], value - target[index], target[index] - value)
+    with np.errstate(invalid="ignore"):
+        green = gap >= -1e-9
+        amber = -gap <= tolerance[index] + 1e-9
+    rag = np.where(green, "Green", np.where(amber, "Amber", "Red")).astype(object)
+    rag[~judged] = None
+    return pd.Series(rag)  # inferred as the runner always did: str (None -> NaN), or object when all None
 
 
 def kpis_for(
@@ -263,7 +395,14 @@ def kpis_for(
     catalogue: list[Kpi] | None = None,
 ) -> pd.DataFrame:
     """The scorecard of one period and one locality (None = all together), with the value a year before."""
-    table = compute_kpis(con, [period, period.year_before], settings, catalogue)
+    return scorecard_from(
+        compute_kpis(con, [period, period.year_before], settings, catalogue), period, locality
+    )
+
+
+def scorecard_from(table: pd.DataFrame, period: Period, locality: str | None = None) -> pd.DataFrame:
+    """kpis_for's rows taken from compute_kpis(con, [period, period.year_before], ...), which holds every
+    locality: one table serves the scorecard of each locality (the overview's "Compare localities")."""
     mine = table[(table["period"] == period.label) & _locality_mask(table, locality)].reset_index(drop=True)
     before = table[(table["period"] == period.year_before.label) & _locality_mask(table, locality)]
     previous = {(k, c): v for k, c, v in zip(before["kpi"], before["category"], before["value"], strict=True)}
@@ -271,6 +410,12 @@ def kpis_for(
         [previous.get((k, c)) for k, c in zip(mine["kpi"], mine["category"], strict=True)], dtype="Float64"
     )
     return mine
+
+
+def reset_caches() -> None:
+    """Forget the parsed catalogue and the checked queries (a cold start, for benchmarks and tests)."""
+    _CATALOGUE_CACHE.clear()
+    _CHECKED_SQL.clear()
 
 
 def _locality_mask(table: pd.DataFrame, locality: str | None) -> pd.Series:

@@ -3,11 +3,17 @@
 Every cached result is keyed on the database path, the data version (which changes with each upload, undo
 or target change) and the filters, so a rerun with the same filters does no database work and an upload
 refreshes everything. Nothing touches the database at import time.
+
+Costs kept off each rerun (bench/README.md has the figures): the data version is read once per script run,
+not once per caller; the KPI table of a period (every locality) is computed once and each locality's
+scorecard is cut from it; and the large KPI tables (a national trend has about 250,000 rows) are cached as
+objects rather than pickled copies, each caller getting a copy-on-write view, so a cache hit costs no copy.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -19,6 +25,11 @@ from dashboard.db import connect, data_version
 from dashboard.periods import Period, parse_period
 from dashboard.sample import data_quarters, ensure_database
 from dashboard.uploads import template_bytes
+
+try:  # where Streamlit keeps the current script run (absent when this module runs without Streamlit)
+    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+except ImportError:  # pragma: no cover - Streamlit moved it
+    get_script_run_ctx = None  # type: ignore[assignment]
 
 
 def app_settings() -> Settings:
@@ -40,17 +51,35 @@ def cursor() -> duckdb.DuckDBPyConnection:
     return _connection(str(database_path())).cursor()
 
 
+_RUN_VERSION = "_pmf_data_version"  # attribute of the script run context: (that run's token, version)
+
+
 def version() -> str:
+    """The data version, read from the database once per script run (the filters and the page both ask)."""
+    ctx = get_script_run_ctx() if get_script_run_ctx is not None else None
+    token = getattr(ctx, "cursors", None)  # a new dict for every run of the script
+    held: tuple[Any, str, str] | None = getattr(ctx, _RUN_VERSION, None)
+    path = str(database_path())
+    if held is not None and token is not None and held[0] is token and held[1] == path:
+        return held[2]
     cur = cursor()
     try:
-        return data_version(cur)
+        value = data_version(cur)
     finally:
         cur.close()
+    if ctx is not None and token is not None:
+        setattr(ctx, _RUN_VERSION, (token, path, value))
+    return value
 
 
 def refresh_after_change() -> None:
-    """After an upload, undo or target change: drop every cached result."""
+    """After an upload, undo or target change: drop every cached result (and this run's data version)."""
     st.cache_data.clear()
+    _period_kpis.clear()
+    _trend_kpis.clear()
+    ctx = get_script_run_ctx() if get_script_run_ctx is not None else None
+    if ctx is not None and hasattr(ctx, _RUN_VERSION):
+        delattr(ctx, _RUN_VERSION)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -62,23 +91,47 @@ def quarters(path: str, data_version: str) -> list[str]:
         cur.close()
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+# Room for every locality's scorecard of several periods: "Compare localities" asks for each one, and a
+# national configuration has about 300 (with 256 entries the least recently used were evicted as the loop
+# went on, so every rerun recomputed them all).
+@st.cache_data(show_spinner=False, max_entries=4096)
 def scorecard(path: str, data_version: str, period: str, locality: str | None) -> pd.DataFrame:
+    """kpis.kpis_for for one locality, cut from the period's table of every locality (computed once)."""
+    return kpis.scorecard_from(_period_table(path, data_version, period), parse_period(period), locality)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _period_kpis(path: str, data_version: str, period: str) -> pd.DataFrame:
+    chosen = parse_period(period)
     cur = cursor()
     try:
-        return kpis.kpis_for(cur, parse_period(period), app_settings(), locality)
+        return kpis.compute_kpis(cur, [chosen, chosen.year_before], app_settings())
     finally:
         cur.close()
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
-def trend(path: str, data_version: str, periods: tuple[str, ...]) -> pd.DataFrame:
-    """Every KPI, every locality, for the given periods (usually every quarter held)."""
+def _period_table(path: str, data_version: str, period: str) -> pd.DataFrame:
+    """Every KPI and locality for the period and the year before: a copy-on-write view of the cached table."""
+    return _period_kpis(path, data_version, period).copy(deep=False)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _trend_kpis(path: str, data_version: str, periods: tuple[str, ...]) -> pd.DataFrame:
     cur = cursor()
     try:
         return kpis.compute_kpis(cur, [parse_period(p) for p in periods], app_settings())
     finally:
         cur.close()
+
+
+def trend(path: str, data_version: str, periods: tuple[str, ...]) -> pd.DataFrame:
+    """Every KPI, every locality, for the given periods (usually every quarter held).
+
+    Cached as the object itself (st.cache_resource): unpickling a copy on every rerun cost more than the
+    page's own work at national scale. The caller gets a shallow copy, and pandas' copy-on-write keeps any
+    change it makes to its own copy, never to the cached table.
+    """
+    return _trend_kpis(path, data_version, periods).copy(deep=False)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)

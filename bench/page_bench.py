@@ -1,0 +1,166 @@
+"""Pages: each page's AppTest run cold (every cache cleared), warm (the run after it), and its floor.
+
+The floor is the same page's Streamlit calls replayed with the results the page had already made (see
+floor.py): what Streamlit itself costs to build and serialise those elements. warm / floor is what the
+page's own work (cache look-ups, tables and figures built on every rerun) adds on top of Streamlit;
+cold / floor adds the queries and the KPI runs.
+
+Each page is run the way a visitor opening its address would (AppTest on the real entry point, straight to
+that page), so the sidebar filters and navigation are part of every figure, the floor's included.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import floor
+from common import BENCH_DIR, ENTRY, ScaleData, Timing, timed, use_database
+
+PAGES = ("overview", "kpi_detail", "training", "audits", "case_reviews", "action_plan", "upload", "catalogue")
+# Cases opened with URL parameters: (page, query parameters). "Compare localities" asks for the scorecard of
+# every locality, the heaviest overview at national scale.
+VARIANTS = {"overview+compare": ("overview", {"compare": "1"})}
+TARGET_WARM = 1.3  # warm within 1.3 x the floor
+TARGET_COLD = 3.0  # cold within 3 x the floor
+TIMEOUT = 600
+
+
+def clear_caches() -> None:
+    """A cold start: Streamlit's caches and the package's own (parsed KPI files, SQL texts)."""
+    import streamlit as st
+
+    from dashboard import db, kpis
+
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    reset = getattr(kpis, "reset_caches", None)
+    if callable(reset):
+        reset()
+    db.read_sql.cache_clear()
+
+
+class Pages:
+    def __init__(self) -> None:
+        self.hashes: dict[str, str] = {}
+        # Each new AppTest scans every installed package for Streamlit components (~0.2 s), which a real
+        # server does once at start: share the first scan, for the pages and the floor alike.
+        self.components: Any = None
+
+    def discover(self) -> None:
+        """Each page's script hash, as st.navigation registers it (AppTest needs one run to learn them)."""
+        from streamlit.testing.v1 import AppTest
+
+        at = AppTest.from_file(str(ENTRY), default_timeout=TIMEOUT)
+        at.run()
+        _check(at, "overview (discovery)")
+        self.components = at._bidi_component_manager
+        for page in PAGES:
+            at.switch_page(f"app_pages/{page}.py")
+            self.hashes[page] = at._page_hash
+
+    def app(self, case: str) -> Any:
+        """A new session opening the case's page directly (with its URL parameters)."""
+        from streamlit.testing.v1 import AppTest
+
+        page, params = VARIANTS.get(case, (case, {}))
+        at = AppTest.from_file(str(ENTRY), default_timeout=TIMEOUT)
+        for key, value in params.items():
+            at.query_params[key] = value
+        at._page_hash = self.hashes[page]  # what switch_page sets; here before the first run
+        at._bidi_component_manager = self.components
+        return at
+
+    def floor(self) -> Any:
+        from streamlit.testing.v1 import AppTest
+
+        at = AppTest.from_file(str(BENCH_DIR / "floor_page.py"), default_timeout=TIMEOUT)
+        at._bidi_component_manager = self.components
+        return at
+
+
+def _check(at: Any, what: str) -> None:
+    if at.exception:
+        error = at.exception[0]
+        detail = error.message or ""
+        trace = [line for line in (error.stack_trace or []) if line.strip()]
+        raise RuntimeError(f"{what}: {detail}" + (f" ({trace[-1].strip()})" if trace else ""))
+
+
+def _elements(at: Any) -> int:
+    return sum(1 for _ in at.main) + sum(1 for _ in at.sidebar)
+
+
+def _page(pages: Pages, page: str, repeats: int) -> dict[str, Any]:
+    # Record the page's Streamlit calls on a warm run (caches filled by the run before it).
+    first = pages.app(page)
+    first.run()
+    _check(first, page)
+    with floor.recording():
+        recorded = pages.app(page)
+        recorded.run()
+    _check(recorded, page)
+    calls = floor.summary()
+    check = pages.floor()
+    check.run()
+    _check(check, f"{page} floor")
+    runs: dict[str, list[float]] = {"cold": [], "warm": [], "floor": []}
+    elements: dict[str, int] = {}
+    for _ in range(repeats):
+        clear_caches()
+        cold = pages.app(page)
+        runs["cold"].append(timed(cold.run))
+        _check(cold, f"{page} cold")
+        warm = pages.app(page)
+        runs["warm"].append(timed(warm.run))
+        _check(warm, f"{page} warm")
+        replay = pages.floor()
+        runs["floor"].append(timed(replay.run))
+        _check(replay, f"{page} floor")
+        elements = {"page": _elements(warm), "floor": _elements(replay)}
+    timings = {name: Timing(values) for name, values in runs.items()}
+    base = timings["floor"].median
+    return {
+        "timings": {name: t.as_dict() for name, t in timings.items()},
+        "warm_vs_floor": timings["warm"].median / base,
+        "cold_vs_floor": timings["cold"].median / base,
+        "warm_met": timings["warm"].median / base <= TARGET_WARM,
+        "cold_met": timings["cold"].median / base <= TARGET_COLD,
+        "calls": calls,
+        "elements": elements,
+    }
+
+
+def run(data: ScaleData, repeats: int, log: Any = print) -> dict[str, Any]:
+    from streamlit import config
+
+    config.set_option("client.showErrorDetails", "full")  # the real message of a page that fails
+    use_database(data)
+    clear_caches()
+    pages = Pages()
+    pages.discover()
+    log(f"  pages on {data.name}: {repeats} rounds of cold / warm / floor per page")
+    results: dict[str, Any] = {}
+    for page in (*PAGES, *VARIANTS):
+        try:
+            results[page] = _page(pages, page, repeats)
+        except Exception as exc:  # a page that fails at this scale is a finding, not the end of the run
+            message = str(exc).splitlines()[0][:300]
+            results[page] = {"error": f"{type(exc).__name__}: {message}"}
+            log(f"    {page:<16} FAILED: {results[page]['error']}")
+            continue
+        timings = results[page]["timings"]
+        log(
+            f"    {page:<16} cold {timings['cold']['median_s']:6.2f} s  warm {timings['warm']['median_s']:6.3f} s  "
+            f"floor {timings['floor']['median_s']:6.3f} s  ({sum(results[page]['calls'].values())} calls)"
+        )
+    clear_caches()
+    return {
+        "scale": data.name,
+        "targets": {"warm_max": TARGET_WARM, "cold_max": TARGET_COLD},
+        "pages": results,
+    }

@@ -1,0 +1,173 @@
+"""Upload: validate and load a large training_sessions workbook, against reading the same file.
+
+Three ways through the same file, timed side by side (interleaved rounds):
+
+- floor: python-calamine alone, `CalamineWorkbook.from_path(p).get_sheet_by_name(s).to_python()`: the least
+  any reader of this file can cost;
+- openpyxl: `pandas.read_excel(p, engine="openpyxl")` alone: what a plain pandas app would do;
+- load: `dashboard.ingest.load_file` into a new, empty database: read, check every cell and rule, store.
+  `validate_upload` alone is timed too, so the store's share is load - validate.
+
+Peak memory: each way once more in a fresh subprocess (this file run as a script), which reports its peak
+resident memory (ru_maxrss) and its resident memory before the work began.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import PROJECT, Timing, side_by_side, upload_workbook
+
+SHEET = "training_sessions"
+TARGET_VS_FLOOR = 1.5  # load <= 1.5 x the calamine read
+TARGET_VS_OPENPYXL = 3.0  # load >= 3 x faster than the openpyxl read
+
+
+def read_calamine(path: Path) -> list[list[Any]]:
+    from python_calamine import CalamineWorkbook
+
+    return CalamineWorkbook.from_path(str(path)).get_sheet_by_name(SHEET).to_python()
+
+
+def read_openpyxl(path: Path) -> object:
+    import pandas as pd
+
+    return pd.read_excel(path, sheet_name=SHEET, engine="openpyxl")
+
+
+def validate(path: Path) -> object:
+    from dashboard.config import settings
+    from dashboard.validate import validate_upload
+
+    report = validate_upload(path.read_bytes(), path.name, settings())
+    if report.errors:
+        raise RuntimeError(f"{path.name}: {len(report.errors)} errors, first {report.errors[0]}")
+    return report
+
+
+class _FreshDatabase:
+    """A new empty database for each load (made before the timer starts)."""
+
+    def __init__(self) -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix="pmf-bench-load-"))
+        self.count = 0
+        self.con: Any = None
+
+    def make(self) -> None:
+        from dashboard.db import connect
+
+        self.close()
+        self.count += 1
+        self.con = connect(self.folder / f"load{self.count}.duckdb")
+
+    def close(self) -> None:
+        if self.con is not None:
+            self.con.close()
+            self.con = None
+        for path in self.folder.glob("*"):
+            path.unlink()
+
+    def load(self, path: Path) -> None:
+        from dashboard.config import settings
+        from dashboard.ingest import load_file
+
+        result = load_file(self.con, path, settings(), uploaded_by="bench")
+        if not result.changed:
+            raise RuntimeError("the load changed nothing")
+
+
+def _child(mode: str, path: Path) -> None:
+    """Run one way once and print its memory use as JSON (subprocess entry point)."""
+    from common import rss_kib
+
+    if mode == "load":
+        db = _FreshDatabase()
+        db.make()
+        import dashboard.ingest  # noqa: F401 - imports are not the work being measured
+    elif mode == "validate":
+        import dashboard.validate  # noqa: F401
+    elif mode == "openpyxl":
+        import openpyxl  # noqa: F401
+        import pandas  # noqa: F401
+    else:
+        import python_calamine  # noqa: F401
+    before = rss_kib()["VmRSS"]
+    if mode == "load":
+        db.load(path)
+        db.close()
+    elif mode == "validate":
+        validate(path)
+    elif mode == "openpyxl":
+        read_openpyxl(path)
+    else:
+        read_calamine(path)
+    # VmHWM, not ru_maxrss: Linux keeps ru_maxrss across exec, so a child would report its parent's peak.
+    print(json.dumps({"before_kib": before, "peak_kib": rss_kib()["VmHWM"]}))
+
+
+def _memory(mode: str, path: Path) -> dict[str, Any]:
+    run = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), mode, str(path)],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT,
+        check=False,
+    )
+    if run.returncode != 0:
+        return {"error": run.stderr.strip().splitlines()[-1:] or ["failed"]}
+    data = json.loads(run.stdout.strip().splitlines()[-1])
+    data["peak_mib"] = data["peak_kib"] / 1024
+    data["added_mib"] = (data["peak_kib"] - data["before_kib"]) / 1024
+    return data
+
+
+def run(rows: int, repeats: int, log: Any = print) -> dict[str, Any]:
+    path = upload_workbook(rows, log=log)
+    fresh = _FreshDatabase()
+    log(f"  upload: {rows:,} rows, {repeats} interleaved rounds of calamine / openpyxl / validate / load")
+    timings: dict[str, Timing]
+    try:
+        read_calamine(path)  # warm the file cache and imports
+        timings = side_by_side(
+            {
+                "calamine": lambda: read_calamine(path),
+                "openpyxl": lambda: read_openpyxl(path),
+                "validate": lambda: validate(path),
+                "load": lambda: fresh.load(path),
+            },
+            repeats,
+            setup=fresh.make,
+        )
+    finally:
+        fresh.close()
+    memory = {mode: _memory(mode, path) for mode in ("calamine", "openpyxl", "validate", "load")}
+    floor, openpyxl_t, load = (timings[k].median for k in ("calamine", "openpyxl", "load"))
+    return {
+        "rows": rows,
+        "file": str(path.relative_to(PROJECT)),
+        "file_mib": path.stat().st_size / 2**20,
+        "timings": {name: t.as_dict() for name, t in timings.items()},
+        "rows_per_second": {name: rows / t.median for name, t in timings.items()},
+        "load_vs_calamine": load / floor,
+        "openpyxl_vs_load": openpyxl_t / load,
+        "validate_share_of_load": timings["validate"].median / load,
+        "targets": {
+            "load_vs_calamine_max": TARGET_VS_FLOOR,
+            "load_vs_calamine_met": load / floor <= TARGET_VS_FLOOR,
+            "faster_than_openpyxl_min": TARGET_VS_OPENPYXL,
+            "faster_than_openpyxl_met": openpyxl_t / load >= TARGET_VS_OPENPYXL,
+        },
+        "memory": memory,
+    }
+
+
+if __name__ == "__main__":
+    _child(sys.argv[1], Path(sys.argv[2]))
