@@ -44,6 +44,22 @@ def clear_caches() -> None:
     db.read_sql.cache_clear()
 
 
+def share_script_cache() -> None:
+    """Compile each script once for every session, as a real server does.
+
+    A server keeps one ScriptCache (the scripts' compiled bytecode, magic added) for all its sessions; each
+    AppTest run makes a new one, so every run parsed and compiled the entry point and the page again (about
+    20 ms for a page of a few hundred lines, next to nothing for the floor's short replay file). Every
+    AppTest made here, the floor's included, shares one cache instead.
+    """
+    from streamlit.runtime.scriptrunner.script_cache import ScriptCache
+    from streamlit.testing.v1 import app_test, local_script_runner
+
+    shared = ScriptCache()
+    app_test.ScriptCache = lambda: shared  # type: ignore[attr-defined,misc]
+    local_script_runner.ScriptCache = lambda: shared  # type: ignore[attr-defined,misc]
+
+
 class Pages:
     def __init__(self) -> None:
         self.hashes: dict[str, str] = {}
@@ -141,6 +157,7 @@ def run(data: ScaleData, repeats: int, log: Any = print) -> dict[str, Any]:
     config.set_option("client.showErrorDetails", "full")  # the real message of a page that fails
     use_database(data)
     clear_caches()
+    share_script_cache()
     pages = Pages()
     pages.discover()
     log(f"  pages on {data.name}: {repeats} rounds of cold / warm / floor per page")

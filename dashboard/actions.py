@@ -111,7 +111,10 @@ def plan_table(plan: pd.DataFrame) -> pd.DataFrame:
             ],
             "Agreed": [uk_date(_day(d)) for d in plan["date_agreed"]],
             "Target date": [uk_date(_day(d)) for d in plan["target_date"]],
-            "Status then": [_status_then(r) for _, r in plan.iterrows()],
+            "Status then": [
+                _status_then({"is_open": o, "status": st})
+                for o, st in zip(plan["is_open"], plan["status"], strict=True)
+            ],
             "Completed": [uk_date(_day(d)) for d in plan["completed_date"]],
         }
     )

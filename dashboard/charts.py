@@ -19,6 +19,9 @@ RAG_COLOURS = {"Green": "#1B7837", "Amber": "#B35806", "Red": "#B2182B", "Blue":
 RAG_SYMBOLS = {"Green": "✔", "Amber": "▲", "Red": "✖", "Blue": "■"}
 UNIT_AXIS = {"percent": "Per cent (%)", "count": "Number", "points": "Points (scale 1 to 5)", "days": "Days"}
 FONT = dict(family="Source Sans Pro, Arial, sans-serif", size=13, color="#1B1F24")
+# Charts with more localities than this draw "All localities" and the chosen locality only (one trace per
+# locality of a national configuration, about 300, was slow to build and unreadable).
+MAX_CHARTED_LOCALITIES = 8
 
 
 def locality_colours(localities: Sequence[str]) -> dict[str, str]:
@@ -170,6 +173,14 @@ def stacked_bars(
     fig.update_layout(barmode="stack")
     fig.update_xaxes(type="category")
     return _layout(fig, title, y_title, x_title)
+
+
+def sparklines(trend: pd.DataFrame, locality: str | None) -> dict[str, list[float]]:
+    """Every KPI's headline values over the quarters for one locality (None = all), in one pass."""
+    heads = trend[trend["category"].isna()]
+    rows = heads[heads["locality"].isna()] if locality is None else heads[heads["locality"] == locality]
+    values = rows["value"].astype("float64")
+    return {str(kpi): list(group.tolist()) for kpi, group in values.groupby(rows["kpi"], sort=False)}
 
 
 def sparkline_values(trend: pd.DataFrame, kpi_id: str, locality: str | None) -> list[float]:

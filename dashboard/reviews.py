@@ -280,9 +280,9 @@ def timeline_figure(
     # Each review's journey as a thin line from its first to its last date.
     xs: list[date | None] = []
     ys: list[str | None] = []
+    spans = points.groupby("review", sort=False)["date"].agg(["min", "max"])
     for review in reviews:
-        dates = points.loc[points["review"] == review, "date"]
-        xs += [min(dates), max(dates), None]
+        xs += [spans.at[review, "min"], spans.at[review, "max"], None]
         ys += [review, review, None]
     fig.add_trace(
         go.Scatter(

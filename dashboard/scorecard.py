@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from dashboard.charts import rag_label, sparkline_values
+from dashboard.charts import rag_label, sparklines
 from dashboard.formatting import format_count, format_value, is_missing
 from dashboard.kpis import AREAS
 
@@ -31,6 +31,7 @@ def _change(value: object, previous: object, unit: str) -> str:
 def scorecard_table(card: pd.DataFrame, trend: pd.DataFrame, locality: str | None) -> pd.DataFrame:
     """One row per KPI (headline rows only): what the overview's table shows."""
     rows = []
+    trends = sparklines(trend, locality)
     for r in card[card["category"].isna()].itertuples(index=False):
         rows.append(
             {
@@ -42,7 +43,7 @@ def scorecard_table(card: pd.DataFrame, trend: pd.DataFrame, locality: str | Non
                 "RAG": rag_label(r.rag if isinstance(r.rag, str) else None),
                 "Numerator / denominator": _fraction(r.numerator, r.denominator),
                 "Change on a year before": _change(r.value, r.previous_value, r.unit),
-                "Trend": sparkline_values(trend, str(r.kpi), locality),
+                "Trend": trends.get(str(r.kpi), []),
             }
         )
     return pd.DataFrame(rows)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -39,15 +41,36 @@ def _rag_style(value: object) -> str:
     return ""
 
 
+# Colouring cells goes through a pandas Styler, which refuses more than 262,144 cells
+# (styler.render.max_elements) and is slow long before that. Larger tables are shown plain: every RAG and
+# timeliness cell says its symbol and word, so the colour is never the only carrier of meaning.
+STYLE_MAX_CELLS = 20_000
+
+
+def colourable(frame: pd.DataFrame) -> bool:
+    return frame.size <= STYLE_MAX_CELLS
+
+
+def styled_map(frame: pd.DataFrame, style: Callable[[object], str], columns: list[str]) -> object:
+    """`frame` with `style` (value -> CSS) applied to `columns`; the frame itself when it is too large."""
+    present = [c for c in columns if c in frame.columns]
+    return frame.style.map(style, subset=present) if present and colourable(frame) else frame
+
+
 def styled(frame: pd.DataFrame, rag_columns: list[str]) -> object:
     """RAG cells coloured as well as worded (the word and symbol carry the meaning)."""
-    present = [c for c in rag_columns if c in frame.columns]
-    return frame.style.map(_rag_style, subset=present) if present else frame
+    return styled_map(frame, _rag_style, rag_columns)
 
 
 def csv_download(frame: pd.DataFrame, name: str, key: str) -> None:
+    """A CSV download whose bytes are made only when the button is clicked, not on every rerun."""
     from dashboard.exports import csv_bytes
 
     st.download_button(
-        "Download CSV", csv_bytes(frame), file_name=name, mime="text/csv", key=key, icon=":material/download:"
+        "Download CSV",
+        lambda: csv_bytes(frame),
+        file_name=name,
+        mime="text/csv",
+        key=key,
+        icon=":material/download:",
     )

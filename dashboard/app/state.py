@@ -77,6 +77,9 @@ def refresh_after_change() -> None:
     st.cache_data.clear()
     _period_kpis.clear()
     _trend_kpis.clear()
+    from dashboard.app import views  # views imports this module
+
+    views.clear()
     ctx = get_script_run_ctx() if get_script_run_ctx is not None else None
     if ctx is not None and hasattr(ctx, _RUN_VERSION):
         delattr(ctx, _RUN_VERSION)

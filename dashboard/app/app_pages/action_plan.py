@@ -5,31 +5,33 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import actions
-from dashboard.app import area_cache_reviews, components, state
+from dashboard.app import components, state, views
 from dashboard.formatting import uk_date
 
 filters = st.session_state.filters
 cfg = state.app_settings()
 as_at = actions.as_at_date(filters.period.end)
-plan = area_cache_reviews.action_plan(
-    str(state.database_path()), state.version(), as_at, filters.locality, cfg.action_due_soon_days
-)
+path, version = str(state.database_path()), state.version()
+options = views.plan_options(path, version, as_at, filters.locality, cfg.action_due_soon_days)
 
 components.page_header("Action plan", filters, f"combined learning action plan as at {uk_date(as_at)}")
 
-if plan.empty:
+if options is None:
     st.info(components.NO_DATA)
     st.stop()
 
-agency_options, source_options = actions.filter_options(plan)
+agency_options, source_options = options
 left, right = st.columns(2)
 with left:
     agencies = st.multiselect("Lead agency", agency_options, key="agency", placeholder="All lead agencies")
 with right:
     sources = st.multiselect("Source", source_options, key="source_type", placeholder="All sources")
-shown = actions.filter_plan(plan, agencies, sources)
+view = views.action_plan(
+    path, version, as_at, filters.locality, cfg.action_due_soon_days, tuple(agencies), tuple(sources)
+)
+shown = view.shown
 
-counts = actions.rag_counts(shown)
+counts = view.counts
 for column, (rag, count) in zip(st.columns(len(counts)), counts.items(), strict=True):
     column.metric(
         actions.rag_markdown(rag), count, help=f"Actions {actions.RAG_MEANING[rag]} as at {uk_date(as_at)}"
@@ -39,14 +41,13 @@ if shown.empty:
     st.info("No action matches these filters.")
     st.stop()
 
-by_agency = actions.open_by_agency(shown)
-if by_agency.empty:
+if view.by_agency is None:
     st.info(f"No action was open on {uk_date(as_at)}.")
 else:
-    components.chart(actions.open_by_agency_figure(by_agency, as_at), key="open_by_agency")
+    components.chart(view.by_agency, key="open_by_agency")
 
 st.subheader("Actions")
-table = actions.plan_table(shown)
+table = view.table
 st.dataframe(
     components.styled(table, ["RAG"]),
     hide_index=True,

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.app import area_cache, components, state
-from dashboard.audits import GRADES, audit_choices, grades_figure
+from dashboard.app import area_cache, components, state, views
+from dashboard.audits import GRADES, audit_choices
 
 SHORT_GRADES = {"Requires improvement": "Req. improvement"}
 
@@ -54,11 +54,11 @@ else:
     components.csv_download(audits, f"audits-{period}.csv", "download_audits")
 
 st.subheader("Grades by locality")
-grades = area_cache.grades_by_locality(path, version, period, None if filters.compare else locality)
-if grades.empty:
+grades = views.grades(path, version, period, None if filters.compare else locality)
+if grades is None:
     st.info(components.NO_DATA)
 else:
-    components.chart(grades_figure(grades, period), key="audit_grades")
+    components.chart(grades, key="audit_grades")
     st.caption("Each bar is one locality's audited cases, best grade at the bottom; hover for the share.")
 
 st.subheader("Cases of one audit")

@@ -6,30 +6,30 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import reviews
-from dashboard.app import area_cache_reviews, components, state
+from dashboard.app import components, state, views
 from dashboard.formatting import plural
 
 filters = st.session_state.filters
 period = filters.period
-active = area_cache_reviews.active_reviews(
-    str(state.database_path()), state.version(), period.start, period.end, filters.locality
+view = views.case_reviews(
+    str(state.database_path()), state.version(), period.label, period.start, period.end, filters.locality
 )
 
 components.page_header(
     "Case reviews", filters, "reviews notified, rapid-reviewed or with an LCSPR running in the period"
 )
 
-if active.empty:
+if view is None:
     st.info(components.NO_DATA)
     st.stop()
 
-late = reviews.late_steps(active, period.start, period.end)
+late = view.late
 if late.empty:
     st.success(f"No step was late in {period.label}: every deadline that fell due was met.", icon="✔")
 else:
     st.warning(f"**{plural(len(late), 'late step')} in {period.label}**", icon="✖")
     st.dataframe(
-        late.style.map(reviews.timeliness_style, subset=["Status"]), hide_index=True, key="late_steps"
+        components.styled_map(late, reviews.timeliness_style, ["Status"]), hide_index=True, key="late_steps"
     )
 
 st.caption(
@@ -39,15 +39,12 @@ st.caption(
     "Working days leave out weekends and England and Wales bank holidays."
 )
 
-components.chart(
-    reviews.timeline_figure(reviews.timeline_points(active), period.label, period.start, period.end),
-    key="review_timeline",
-)
+components.chart(view.timeline, key="review_timeline")
 
 st.subheader("Reviews")
-table = reviews.review_table(active)
+table = view.table
 st.dataframe(
-    table.style.map(reviews.timeliness_style, subset=list(reviews.TIMELINESS_COLUMNS)),
+    components.styled_map(table, reviews.timeliness_style, list(reviews.TIMELINESS_COLUMNS)),
     hide_index=True,
     key="reviews_table",
     column_config={"Review": st.column_config.TextColumn("Review", pinned=True)},

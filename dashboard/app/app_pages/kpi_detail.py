@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts
-from dashboard.app import components, state
+from dashboard.app import components, state, views
+from dashboard.charts import ALL_LOCALITIES
 from dashboard.formatting import format_value
-from dashboard.scorecard import headline_trend, kpi_history
 
 filters = st.session_state.filters
 cfg = state.app_settings()
@@ -41,21 +40,20 @@ c3.markdown(
 )
 c4.markdown(f"**Area**  \n{kpi.area}")
 
-trend = state.trend(path, version, state.all_quarters())
-series = headline_trend(trend, kpi.id)
-if series["value"].notna().any():
-    components.chart(
-        charts.kpi_trend(
-            series, kpi, list(cfg.all_localities), components.colours(), kpi.tolerance_amount(cfg)
-        ),
-        key="trend",
-    )
+chart = views.kpi_trend(path, version, kpi.id, filters.locality)
+if chart.figure is not None:
+    components.chart(chart.figure, key="trend")
+    if not views.few_localities():
+        drawn = f"{ALL_LOCALITIES} and {chart.localities[0]}" if chart.localities else ALL_LOCALITIES
+        st.caption(
+            f"With {len(cfg.all_localities)} localities the chart draws {drawn} only; every locality is in "
+            "the table below with Compare localities on."
+        )
 else:
     st.info("No data for this KPI in any quarter held.")
 
 st.header("By quarter")
-shown = [None, *cfg.all_localities] if filters.compare else [filters.locality]
-history = kpi_history(trend, kpi.id, shown)
+history = views.history(path, version, kpi.id, filters.locality, filters.compare)
 st.dataframe(
     components.styled(history, [c for c in history.columns if c.endswith("RAG")]),
     hide_index=True,
@@ -64,7 +62,7 @@ st.dataframe(
 components.csv_download(history, f"{kpi.id}-by-quarter.csv", "download_history")
 
 st.header(f"Records behind {kpi.id}, {filters.period.label}, {filters.locality_label}")
-records = state.records(path, version, kpi.id, filters.period.label, filters.locality)
+records = views.records(path, version, kpi.id, filters.period.label, filters.locality)
 if records.empty:
     st.info(components.NO_DATA)
 else:

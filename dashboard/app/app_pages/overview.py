@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.app import components, state
+from dashboard.app import components, state, views
 from dashboard.formatting import format_value, is_missing
-from dashboard.headlines import headline_sentences
-from dashboard.scorecard import comparison_table, scorecard_table
 
 filters = st.session_state.filters
 path, version = str(state.database_path()), state.version()
 card = state.scorecard(path, version, filters.period.label, filters.locality)
-trend = state.trend(path, version, state.all_quarters())
 
 components.page_header("Overview", filters)
 
@@ -24,7 +21,11 @@ if not has_data:
     st.stop()
 
 st.header("Headlines")
-st.markdown("\n".join(f"- {s}" for s in headline_sentences(card, filters.span)))
+st.markdown(
+    "\n".join(
+        f"- {s}" for s in views.headlines(path, version, filters.period.label, filters.locality, filters.span)
+    )
+)
 
 METRICS = (
     ("TR01", "Training sessions"),
@@ -59,8 +60,7 @@ for column, (kpi_id, label) in zip(columns, METRICS, strict=True):
 st.header("Scorecard")
 if filters.compare:
     cfg = state.app_settings()
-    cards = {name: state.scorecard(path, version, filters.period.label, name) for name in cfg.all_localities}
-    table = comparison_table(cards, cfg.all_localities)
+    table = views.comparison(path, version, filters.period.label)
     st.dataframe(
         components.styled(table, [f"{n} RAG" for n in cfg.all_localities]),
         hide_index=True,
@@ -68,7 +68,7 @@ if filters.compare:
     )
     components.csv_download(table, f"kpi-comparison-{filters.period.label}.csv", "download_comparison")
 else:
-    table = scorecard_table(card, trend, filters.locality)
+    table = views.scorecard(path, version, filters.period.label, filters.locality)
     st.dataframe(
         components.styled(table, ["RAG"]),
         hide_index=True,

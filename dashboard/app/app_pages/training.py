@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.app import area_cache, components, state
+from dashboard.app import area_cache, components, state, views
 from dashboard.charts import ALL_LOCALITIES
 from dashboard.formatting import format_value
-from dashboard.training import attendance_by_agency_figure, sessions_by_mode_figure, summary_table
 
 filters = st.session_state.filters
 path, version = str(state.database_path()), state.version()
@@ -143,14 +142,10 @@ else:
 if compare:
     st.subheader("Localities compared")
     cfg = state.app_settings()
-    summaries = {
-        ALL_LOCALITIES: area_cache.training_summary(path, version, period, None),
-        **{name: area_cache.training_summary(path, version, period, name) for name in cfg.all_localities},
-    }
-    if not summaries[ALL_LOCALITIES].has_sessions:
+    table = views.training_comparison(path, version, period)
+    if table is None:
         st.info(components.NO_DATA)
     else:
-        table = summary_table(summaries)
         st.dataframe(
             table,
             hide_index=True,
@@ -168,21 +163,34 @@ if compare:
         )
 
 st.subheader("Sessions delivered by delivery mode")
-by_mode = area_cache.sessions_by_mode(path, version, period, locality, compare)
-if by_mode.empty:
+by_mode = views.sessions_by_mode(path, version, period, locality, compare)
+if by_mode is None:
     st.info(components.NO_DATA)
 else:
-    components.chart(sessions_by_mode_figure(by_mode, components.colours(), period), key="training_modes")
+    components.chart(by_mode, key="training_modes")
+    if (compare or locality is None) and not views.few_localities():
+        st.caption(
+            f"With {len(state.app_settings().all_localities)} localities the chart shows {ALL_LOCALITIES}"
+            + (f" and {locality}" if locality else "")
+            + "; each locality's sessions are in the localities compared table (Compare localities)."
+        )
 
 st.subheader("Attendance by agency")
-by_agency = area_cache.attendance_by_agency(path, version, period, locality, compare)
-if by_agency.empty:
+by_agency = views.attendance_by_agency(path, version, period, locality, compare)
+if by_agency is None:
     st.info(components.NO_DATA)
 else:
-    components.chart(
-        attendance_by_agency_figure(by_agency, components.colours(), period), key="training_agencies"
+    components.chart(by_agency, key="training_agencies")
+    st.caption(
+        "People who attended delivered sessions, by the agency they work for."
+        + (
+            f" With {len(state.app_settings().all_localities)} localities the chart shows {ALL_LOCALITIES}"
+            + (f" and {locality}" if locality else "")
+            + " only; each locality's attendance is in the localities compared table."
+            if compare and not views.few_localities()
+            else ""
+        )
     )
-    st.caption("People who attended delivered sessions, by the agency they work for.")
 
 st.subheader("Sessions")
 sessions = area_cache.session_list(path, version, period, locality)
