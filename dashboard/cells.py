@@ -41,6 +41,10 @@ _CLEAN = {
 def clean_text(text: str) -> str:
     """Text without control or invisible characters, trimmed; in text with line breaks, each run of
     whitespace becomes one space (as before: an address-like cell typed with Alt+Enter reads as one line)."""
+    if text.isprintable() and text[:1] != " " and text[-1:] != " ":
+        # The usual cell, as it is: every character _CLEAN changes, every line break and every space but
+        # " " is unprintable, so there is nothing to remove and nothing to trim.
+        return text
     text = text.translate(_CLEAN)
     return " ".join(text.split()) if "\n" in text or "\r" in text else text.strip()
 

@@ -14,15 +14,19 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, timedelta
+from operator import itemgetter
 from typing import Any
 
 import pandas as pd
 
 from dashboard.cells import (
+    MAX_TEXT_CHARS,
     CellError,
+    clean_text,
     fold,
     is_blank,
     lookalike_note,
@@ -395,21 +399,45 @@ def _read_sheet(
             positions[name] = position
 
     body = sheet.rows[header_index + 1 :]
-    numbered = [
-        (header_index + 2 + offset, row)
-        for offset, row in enumerate(body)
-        if not all(is_blank(c) for c in row)
-    ]
+    numbered = [(number, row) for number, row in enumerate(body, header_index + 2) if _has_value(row)]
     if numbered and _is_total_row(numbered[-1][1]):
         numbered.pop()
     report.sheets.append(SheetResult(sheet.name, dataset.name, header_index + 1, len(numbered), ignored))
     excel_rows = [n for n, _ in numbered]
     data: dict[str, Any] = {"_sheet": [sheet.name] * len(numbered), "_row": excel_rows}
+    rows = [row for _, row in numbered]
+    shortest = min(map(len, rows), default=0)
     for column in dataset.columns:
         at = positions.get(column.name)
-        raw = [row[at] if at is not None and at < len(row) else None for _, row in numbered]
+        if at is None:
+            raw: list[Any] = [None] * len(rows)
+        elif at < shortest:
+            raw = list(map(itemgetter(at), rows))
+        else:
+            raw = [row[at] if at < len(row) else None for row in rows]
         data[column.name] = _parse_column(column, raw, excel_rows, sheet.name, settings, report)
     return pd.DataFrame(data)
+
+
+# Cell types that equal no value of another of them, but for the numbers (True == 1 == 1.0).
+_PLAIN_KINDS = frozenset({type(None), str, bool, int, float, date, datetime, time, timedelta})
+_NUMBER_KINDS = frozenset({bool, int, float})
+# A cell's typed value and its problems (the value as shown, the reason), as _parse_column judges it.
+_Outcome = tuple[Any, tuple[tuple[str, str], ...]]
+
+
+def _has_value(row: list[Any]) -> bool:
+    """not all(is_blank(cell) for cell in row), without a call per cell."""
+    for cell in row:
+        if cell is None:
+            continue
+        if isinstance(cell, str):
+            if cell.strip() == "":
+                continue
+        elif isinstance(cell, float) and math.isnan(cell):
+            continue
+        return True
+    return False
 
 
 def _is_total_row(row: list[Any]) -> bool:
@@ -444,35 +472,86 @@ def _parse_column(
         def parser(value: Any) -> str:
             return parse_choice(value, mapping, allowed)
 
-    values: list[Any] = []
-    for value, excel_row in zip(raw, excel_rows, strict=True):
+    plain_text = column.kind == "text"
+
+    def judge(value: Any) -> _Outcome:
+        """What one cell becomes: its typed value and the problems (shown value, reason) it has."""
+        if (
+            plain_text
+            and value.__class__ is str
+            and 0 < len(value) <= MAX_TEXT_CHARS
+            and value == clean_text(value)
+        ):
+            # Text as it should be (what the steps below make of it, only sooner). A copy, as they make
+            # one: the value kept must not pin the memory of the raw sheet, freed once it is read.
+            return value.encode("utf-8", "surrogatepass").decode("utf-8", "surrogatepass"), ()
         too_long = text_too_long(value)
         if too_long:
-            report.errors.append(Problem(sheet, excel_row, column.name, show(value), too_long))
-            values.append(None)
-            continue
+            return None, ((show(value), too_long),)
         if is_blank(value):
             if column.default is not None:
-                values.append(column.default)
-                continue
-            if column.required:
-                report.errors.append(Problem(sheet, excel_row, column.name, "", "is required but blank"))
-            values.append(None)
-            continue
+                return column.default, ()
+            return None, ((("", "is required but blank"),) if column.required else ())
         try:
             parsed = parser(value)
         except CellError as exc:
-            report.errors.append(Problem(sheet, excel_row, column.name, show(value), str(exc)))
-            values.append(None)
-            continue
+            return None, ((show(value), str(exc)),)
+        problems: tuple[tuple[str, str], ...] = ()
         if column.kind == "text" and parsed == "" and column.required:
-            report.errors.append(Problem(sheet, excel_row, column.name, "", "is required but blank"))
+            problems = (("", "is required but blank"),)
         problem = _range_problem(column, parsed)
-        if problem:
-            report.errors.append(Problem(sheet, excel_row, column.name, show(value), problem))
-            values.append(None)  # the typed column must still hold it (a count may be out of any range)
-            continue
-        values.append(parsed)
+        if problem:  # the typed column must still hold it (a count may be out of any range)
+            return None, (*problems, (show(value), problem))
+        return parsed, problems
+
+    # Each distinct raw value is judged once per column: most columns hold a few hundred distinct values.
+    blank = judge(None)
+    values: list[Any]
+    kinds = set(map(type, raw))
+    if (
+        kinds <= _PLAIN_KINDS
+        and len(kinds & _NUMBER_KINDS) <= 1
+        and not (column.kind == "number" and float in kinds and 0.0 in raw)
+    ):
+        # No two distinct values here are equal (1, 1.0 and True would be, and -0.0 and 0.0, which differ
+        # as numbers), so the values themselves are the keys; a NaN is found by identity.
+        judged = {value: blank if value is None else judge(value) for value in set(raw)}
+        values = list(map({value: outcome[0] for value, outcome in judged.items()}.__getitem__, raw))
+        if any(outcome[1] for outcome in judged.values()):
+            for value, excel_row in zip(raw, excel_rows, strict=True):
+                for shown, reason in judged[value][1]:
+                    report.errors.append(Problem(sheet, excel_row, column.name, shown, reason))
+        return _typed(column, values)
+    # Otherwise the key holds the type, as 1, 1.0 and True are equal (and hash alike) but read differently.
+    outcomes: dict[tuple[type, Any], _Outcome] = {}
+    values = []
+    append = values.append
+    errors = report.errors
+    name = column.name
+    for value, excel_row in zip(raw, excel_rows, strict=True):
+        if value is None:
+            outcome = blank
+        else:
+            key = (value.__class__, value)
+            try:
+                found = outcomes.get(key)
+                # NaN never equals itself, and -0.0 equals 0.0 but keeps its sign as a number.
+                keep = found is None and value == value and not (value.__class__ is float and value == 0)
+            except TypeError:  # unhashable: no reader gives one, but judge it all the same
+                found, keep = None, False
+            if found is None:
+                found = judge(value)
+                if keep:
+                    outcomes[key] = found
+            outcome = found
+        append(outcome[0])
+        for shown, reason in outcome[1]:
+            errors.append(Problem(sheet, excel_row, name, shown, reason))
+    return _typed(column, values)
+
+
+def _typed(column: Column, values: list[Any]) -> pd.Series:
+    """A column's parsed values as its typed Series."""
     if column.kind == "date":
         return pd.Series(pd.to_datetime(values), dtype="datetime64[s]")
     if column.kind == "whole":
@@ -507,10 +586,23 @@ def _fmt(value: Any) -> str:
 
 def _plain_values(series: pd.Series) -> list[Any]:
     """A column's values as Python objects, None where missing (frame.at per cell is ~50x slower)."""
-    return [
-        None if value is None or value is pd.NA or (not isinstance(value, str) and pd.isna(value)) else value
-        for value in series.tolist()
-    ]
+    values = series.tolist()
+    missing = series.isna()
+    if not missing.any():
+        return values
+    return [None if gone else value for value, gone in zip(values, missing.tolist(), strict=True)]
+
+
+class _PlainColumns(dict[str, list[Any]]):
+    """A frame's columns as _plain_values, each made when first asked for."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        super().__init__()
+        self.frame = frame
+
+    def __missing__(self, name: str) -> list[Any]:
+        values = self[name] = _plain_values(self.frame[name])
+        return values
 
 
 def _check_rows(dataset: Dataset, frame: pd.DataFrame, report: UploadReport) -> None:
@@ -518,7 +610,7 @@ def _check_rows(dataset: Dataset, frame: pd.DataFrame, report: UploadReport) -> 
     rules = _ROW_RULES.get(dataset.name, [])
     if not rules and dataset.name != "audits":
         return
-    columns = {name: _plain_values(frame[name]) for name in frame.columns}
+    columns = _PlainColumns(frame)  # only the columns the rules read
     groups: dict[str, dict[str, tuple[tuple[str, int], Any, Any]]] = {}
     for index in range(len(frame)):
         sheet, row = columns["_sheet"][index], int(columns["_row"][index])

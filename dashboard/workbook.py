@@ -335,6 +335,11 @@ _ANY_CELL_REF = re.compile(rb"\sr\s*=\s*[\"']([A-Za-z]+)([0-9]+)[\"']")
 _ANY_ROW_REF = re.compile(rb"\sr\s*=\s*[\"']([0-9]+)[\"']")
 _EXCEL_CELL_REF = re.compile(rb'<c r="([A-Za-z]+)([0-9]+)"')
 _NAME_ENDS = (b" ", b"\t", b"\n", b"\r", b"/", b">")  # what ends an element's name, to quick_xml
+_PREFIXED_CELL = re.compile(rb":c[ \t\n\r/>]")
+_SMALL_ROWS, _SMALL_COLUMNS = 99_999, 26
+_SMALL_CELL = re.compile(rb'<c r="[A-Za-z][0-9]{1,5}"')
+# A cell tag (<c then what ends a name) other than a small <c r="A1">; group 1 says whether it is <c r=".
+_UNUSUAL_CELL = re.compile(rb'<c(?! r="[A-Za-z][0-9]{1,5}")(?:( r=")|[ \t\n\r/>])')
 _SHARED_STRING = re.compile(rb"<" + _PREFIX + rb"si(?=[\s/>])")
 _ROW_LIMIT_DIGITS = 9
 
@@ -370,8 +375,9 @@ def _sheet_extent(xml: bytes, name: str) -> tuple[int, int]:
     """
     if b"\x00" in xml[:512] or re.search(rb"<!(?:DOCTYPE|ENTITY)", xml[:65_536]):
         raise UnreadableFile(_damaged(name))  # UTF-16 XML or a DTD: Excel writes neither
-    if _excel_shaped(xml):  # the usual case, checked fast: every cell is <c r="..." ...>
-        return _largest_reference(xml, _EXCEL_CELL_REF)
+    extent = _excel_extent(xml)  # the usual case, checked fast: every cell is <c r="..." ...>
+    if extent is not None:
+        return extent
     cells = with_ref = 0
     for start, end in _slices(xml):
         piece = xml[start:end]
@@ -397,6 +403,36 @@ def _excel_shaped(xml: bytes) -> bool:
     if any(b":c" + end in xml for end in _NAME_ENDS):
         return False
     return sum(xml.count(b"<c" + end) for end in _NAME_ENDS) == xml.count(b'<c r="')
+
+
+def _excel_extent(xml: bytes) -> tuple[int, int] | None:
+    """What _largest_reference(xml, _EXCEL_CELL_REF) bounds, when _excel_shaped(xml); else None.
+
+    One pass over the text finds the prefixed cell tags and the cell tags other than a "small" <c r="A1">
+    (one letter, at most five digits: never more than 26 columns by 99,999 rows, which no limit refuses).
+    In the usual sheet there are almost none, so the pass costs little; the bound it gives is exact for the
+    references it found and 26 by 99,999 for the small ones. A bound over a limit is made exact by the full
+    scan before it is acted on (the message names the true extent).
+    """
+    if _PREFIXED_CELL.search(xml):
+        return None
+    max_row = max_column = 0
+    rows: set[bytes] = set()
+    columns: set[bytes] = set()
+    for found in _UNUSUAL_CELL.finditer(xml):
+        if not found[1]:
+            return None  # a cell tag that does not start <c r=": not Excel-shaped
+        reference = _EXCEL_CELL_REF.match(xml, found.start())
+        if reference:  # (<c r="1A"> is left out, as _largest_reference leaves it out)
+            columns.add(reference[1])
+            rows.add(reference[2])
+    if _SMALL_CELL.search(xml):
+        max_row, max_column = _SMALL_ROWS, _SMALL_COLUMNS
+    max_row = max(max_row, _largest_row(rows))
+    max_column = max([max_column, *map(_column_number, columns)])
+    if _too_big(max_row, max_column):
+        return _largest_reference(xml, _EXCEL_CELL_REF)
+    return max_row, max_column
 
 
 def _largest_reference(xml: bytes, pattern: re.Pattern[bytes]) -> tuple[int, int]:
