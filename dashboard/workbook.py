@@ -334,7 +334,6 @@ _ROW_TAG = re.compile(rb"</?" + _PREFIX + rb"row(?=[\s/>])")
 _ANY_CELL_REF = re.compile(rb"\sr\s*=\s*[\"']([A-Za-z]+)([0-9]+)[\"']")
 _ANY_ROW_REF = re.compile(rb"\sr\s*=\s*[\"']([0-9]+)[\"']")
 _EXCEL_CELL_REF = re.compile(rb'<c r="([A-Za-z]+)([0-9]+)"')
-_NAME_ENDS = (b" ", b"\t", b"\n", b"\r", b"/", b">")  # what ends an element's name, to quick_xml
 _PREFIXED_CELL = re.compile(rb":c[ \t\n\r/>]")
 _SMALL_ROWS, _SMALL_COLUMNS = 99_999, 26
 _SMALL_CELL = re.compile(rb'<c r="[A-Za-z][0-9]{1,5}"')
@@ -398,15 +397,9 @@ def _sheet_extent(xml: bytes, name: str) -> tuple[int, int]:
     return rows, columns
 
 
-def _excel_shaped(xml: bytes) -> bool:
-    """Every cell tag is unprefixed and starts <c r=": then its reference is the value of that r."""
-    if any(b":c" + end in xml for end in _NAME_ENDS):
-        return False
-    return sum(xml.count(b"<c" + end) for end in _NAME_ENDS) == xml.count(b'<c r="')
-
-
 def _excel_extent(xml: bytes) -> tuple[int, int] | None:
-    """What _largest_reference(xml, _EXCEL_CELL_REF) bounds, when _excel_shaped(xml); else None.
+    """An upper bound of what _largest_reference(xml, _EXCEL_CELL_REF) finds when every cell tag is unprefixed
+    and starts <c r=" (as Excel and every common writer make it); None for any other shape.
 
     One pass over the text finds the prefixed cell tags and the cell tags other than a "small" <c r="A1">
     (one letter, at most five digits: never more than 26 columns by 99,999 rows, which no limit refuses).
