@@ -99,9 +99,8 @@ class UndoResult:
 def _template(name: str, dataset: Dataset) -> str:
     table = quote_identifier(dataset.name)
     key_match = " AND ".join(f"i.{quote_identifier(k)} = t.{quote_identifier(k)}" for k in dataset.key)
-    differs = " OR ".join(
-        f"i.{quote_identifier(c)} IS DISTINCT FROM t.{quote_identifier(c)}" for c in dataset.column_names
-    )
+    column_differs = read_sql("load/column_differs.sql").strip()
+    differs = " OR ".join(column_differs.format(column=quote_identifier(c)) for c in dataset.column_names)
     return read_sql(f"load/{name}.sql").format(
         table=table,
         undo_table=quote_identifier(dataset.name + "__undo"),

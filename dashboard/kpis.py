@@ -273,13 +273,12 @@ def _run_catalogue(cursor: duckdb.DuckDBPyConnection, kpis: list[Kpi]) -> tuple[
 
 def _union_sql(kpis: list[Kpi], chosen: list[int]) -> str:
     """The chosen KPIs' queries as one statement; kpi_ordinal and row_ordinal keep each query's row order."""
-    # The statements are the catalogue's own files (never user input); i is an int.
-    branches = [
-        f"(SELECT {i} AS kpi_ordinal, row_number() OVER () AS row_ordinal, * FROM (\n"  # noqa: S608
-        f"{kpis[i].sql.strip().rstrip(';')}\n))"
-        for i in chosen
-    ]
-    return "\nUNION ALL\n".join(branches) + "\nORDER BY kpi_ordinal, row_ordinal"
+    # Filled with the catalogue's own files (never user input) and integers: queries/kpi_runner/branch.sql.
+    branch = "\n".join(
+        line for line in read_sql("kpi_runner/branch.sql").splitlines() if not line.startswith("--")
+    )
+    parts = [branch.format(ordinal=int(i), kpi_sql=kpis[i].sql.strip().rstrip(";")) for i in chosen]
+    return "\nUNION ALL\n".join(parts) + "\nORDER BY kpi_ordinal, row_ordinal"
 
 
 def _assemble(

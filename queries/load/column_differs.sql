@@ -1,0 +1,1 @@
+i.{column} IS DISTINCT FROM t.{column}
