@@ -13,7 +13,7 @@ from dashboard.config import Settings
 from dashboard.exports import csv_bytes
 from dashboard.ingest import LoadResult, UploadRejected, load_upload
 from dashboard.templates import write_template
-from dashboard.validate import UploadReport, validate_upload
+from dashboard.validate import Problem, UploadReport, validate_upload
 
 
 @dataclass
@@ -44,6 +44,9 @@ def check_upload(
         preview = load_upload(con, report, "preview", replace=replace, dry_run=True)
     except UploadRejected as exc:
         return CheckedUpload(exc.report, None)
+    except ValueError as exc:  # replace mode asked of a dataset the file lacks, or with an empty sheet
+        report.errors.append(Problem(file_name, None, None, "", str(exc)))
+        return CheckedUpload(report, None)
     return CheckedUpload(report, preview)
 
 

@@ -150,3 +150,34 @@ def test_templates_are_offered(app) -> None:
     at = _upload_page(app)
     labels = [b.label for b in at.get("download_button")]
     assert "Download the template (all datasets)" in labels
+
+
+AMBIGUOUS_CSV = (
+    "session_id,session_date,course_title,delivery_mode,locality,places_booked,attended,agency,booked\n"
+    "TS-2023-041,20/11/2023,Neglect,Virtual,Hartlepool,10,9,Police,10\n"
+).encode()
+
+
+def test_an_ambiguous_csv_asks_for_its_dataset_then_loads_as_chosen(app, sample_db) -> None:
+    at = _upload_page(app)
+    at.file_uploader(key="upload").upload("mixed.csv", AMBIGUOUS_CSV, "text/csv").run()
+    errors = frame(at, "reason")
+    assert errors.iloc[0]["reason"].startswith("could be training_sessions or training_attendance")
+    at.selectbox(key="upload_dataset").set_value("training_attendance").run()
+    assert not at.exception
+    preview = frame(at, "Rows added")
+    assert preview.iloc[0]["Dataset"] == "training_attendance"
+    # TS-2023-041 and Police are stored already: the row replaces that one
+    assert (preview.iloc[0]["Rows added"], preview.iloc[0]["Rows replaced"]) in {(0, 1), (1, 0)}
+
+
+def test_replace_mode_without_that_sheet_says_so_and_stores_nothing(app, sample_db) -> None:
+    before = _table_rows(sample_db, "reviews")
+    at = _upload_page(app)
+    at.selectbox(key="upload_mode").set_value("Replace the whole reviews dataset").run()
+    at.file_uploader(key="upload").upload("more-training.xlsx", GOOD, XLSX).run()
+    assert not at.exception
+    errors = frame(at, "reason")
+    assert errors.iloc[0]["reason"] == "cannot replace reviews: more-training.xlsx has no reviews sheet"
+    assert not [b for b in at.button if b.key == "confirm"]
+    assert _table_rows(sample_db, "reviews") == before

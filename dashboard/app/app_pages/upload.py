@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import streamlit as st
 
 from dashboard.app import components, state
@@ -67,22 +69,29 @@ replace = st.selectbox(
 replace_dataset = (
     None if replace.startswith("Add") else replace.removeprefix("Replace the whole ").removesuffix(" dataset")
 )
+RECOGNISE = "Recognise from the headers"
+chosen = st.selectbox(
+    "Dataset of a single-table file",
+    [RECOGNISE, *DATASET_NAMES],
+    key="upload_dataset",
+    help="A .csv or one-sheet workbook is recognised from its headers; choose here when they fit more than one.",
+)
+dataset = None if chosen == RECOGNISE else chosen
 
 if uploaded is not None:
     data = uploaded.getvalue()
-    cur = state.cursor()
-    try:
-        checked = check_upload(cur, data, uploaded.name, cfg, replace=None)
-        if checked.ok and replace_dataset is not None:
-            if replace_dataset in checked.report.located:
-                checked = check_upload(cur, data, uploaded.name, cfg, replace=replace_dataset)
-            else:
-                st.error(
-                    f"{uploaded.name} has no {replace_dataset} sheet, so it cannot replace that dataset."
-                )
-                st.stop()
-    finally:
-        cur.close()
+    # Checked once per file, mode and data version: reruns (Confirm, other widgets) do not read it again.
+    check_key = (hashlib.sha256(data).hexdigest(), uploaded.name, replace_dataset, dataset, state.version())
+    cached = st.session_state.get("upload_check")
+    if cached is not None and cached[0] == check_key:
+        checked = cached[1]
+    else:
+        cur = state.cursor()
+        try:
+            checked = check_upload(cur, data, uploaded.name, cfg, replace=replace_dataset, dataset=dataset)
+        finally:
+            cur.close()
+        st.session_state.upload_check = (check_key, checked)
     report = checked.report
     if report.warnings:
         st.warning(f"{len(report.warnings)} warning(s): columns or sheets that were not stored.")
