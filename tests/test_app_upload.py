@@ -153,9 +153,9 @@ def test_templates_are_offered(app) -> None:
 
 
 AMBIGUOUS_CSV = (
-    "session_id,session_date,course_title,delivery_mode,locality,places_booked,attended,agency,booked\n"
-    "TS-2023-041,20/11/2023,Neglect,Virtual,Hartlepool,10,9,Police,10\n"
-).encode()
+    b"session_id,session_date,course_title,delivery_mode,locality,places_booked,attended,agency,booked\n"
+    b"TS-2023-041,20/11/2023,Neglect,Virtual,Hartlepool,10,9,Police,10\n"
+)
 
 
 def test_an_ambiguous_csv_asks_for_its_dataset_then_loads_as_chosen(app, sample_db) -> None:
