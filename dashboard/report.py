@@ -1031,7 +1031,8 @@ def _rates_table(ctx: _Context) -> str:
     """Fill, attendance and did-not-attend rates and confidence by locality (publishing: rates on small
     numbers hidden)."""
     names: list[str | None] = [None, *ctx.settings.all_localities] if ctx.locality is None else [ctx.locality]
-    summaries = {n or ALL_LOCALITIES: training.training_summary(ctx.con, ctx.period, n) for n in names}
+    by_name = training.training_summaries(ctx.con, ctx.period, names)
+    summaries = {n or ALL_LOCALITIES: by_name[n] for n in names}
     summaries = {k: s for k, s in summaries.items() if s.has_sessions}
     rows = []
     for name, s in summaries.items():
@@ -1070,8 +1071,9 @@ def _pct(ctx: _Context, numerator: int, denominator: int) -> str:
 def _rates_figure(ctx: _Context, colours: Mapping[str, str]) -> go.Figure | None:
     names: list[str | None] = [None, *ctx.settings.all_localities] if ctx.locality is None else [ctx.locality]
     rows = []
+    by_name = training.training_summaries(ctx.con, ctx.period, names)
     for name in names:
-        s = training.training_summary(ctx.con, ctx.period, name)
+        s = by_name[name]
         for measure, num, den in (
             ("Fill rate", s.fill_booked, s.fill_offered),
             ("Attendance rate", s.attended, s.booked),

@@ -105,18 +105,36 @@ def _float(value: Any) -> float | None:
 
 def training_summary(con: duckdb.DuckDBPyConnection, period: Period, locality: str | None) -> TrainingSummary:
     row = query_df(con, "areas/training_summary.sql", _params(period, locality)).iloc[0]
+    return _summary_from(row)
+
+
+def training_summaries(
+    con: duckdb.DuckDBPyConnection, period: Period, localities: Sequence[str | None]
+) -> dict[str | None, TrainingSummary]:
+    """training_summary for each of `localities` (None = all together) from one grouped query."""
+    frame = query_df(
+        con,
+        "report/training_summaries.sql",
+        {"period_start": period.start, "period_end": period.end},
+    )
+    rows = {None if bool(r["all_localities"]) else str(r["locality"]): r for _, r in frame.iterrows()}
+    empty = pd.Series(dtype=object)
+    return {name: _summary_from(rows[name]) if name in rows else _summary_from(empty) for name in localities}
+
+
+def _summary_from(row: pd.Series) -> TrainingSummary:
     return TrainingSummary(
-        delivered=_int(row["delivered"]),
-        cancelled=_int(row["cancelled"]),
-        fill_booked=_int(row["fill_booked"]),
-        fill_offered=_int(row["fill_offered"]),
-        attended=_int(row["attended"]),
-        booked=_int(row["booked"]),
-        did_not_attend=_int(row["did_not_attend"]),
-        dna_booked=_int(row["dna_booked"]),
-        rated_sessions=_int(row["rated_sessions"]),
-        pre_confidence=_float(row["pre_confidence"]),
-        post_confidence=_float(row["post_confidence"]),
+        delivered=_int(row.get("delivered")),
+        cancelled=_int(row.get("cancelled")),
+        fill_booked=_int(row.get("fill_booked")),
+        fill_offered=_int(row.get("fill_offered")),
+        attended=_int(row.get("attended")),
+        booked=_int(row.get("booked")),
+        did_not_attend=_int(row.get("did_not_attend")),
+        dna_booked=_int(row.get("dna_booked")),
+        rated_sessions=_int(row.get("rated_sessions")),
+        pre_confidence=_float(row.get("pre_confidence")),
+        post_confidence=_float(row.get("post_confidence")),
     )
 
 

@@ -9,6 +9,7 @@ virtual; one audit, "Step down from social care assessment", 13 November 2023, 6
 from __future__ import annotations
 
 import base64
+import dataclasses
 import json
 import re
 from collections.abc import Iterator
@@ -461,3 +462,16 @@ def test_a_period_with_no_data_says_so_in_every_section(empty_app: Any, page: st
     assert not at.get("plotly_chart")
     assert not at.dataframe
     assert not at.metric
+
+
+@pytest.mark.parametrize("period", [Q3, YEAR, EMPTY], ids=lambda p: p.label)
+def test_grouped_training_summaries_equal_one_query_per_locality(con, period: Period) -> None:
+    """The report's one grouped query gives what one query per locality gives."""
+    names = [None, *LOCALITIES]
+    grouped = training.training_summaries(con, period, names)
+    for (
+        name
+    ) in names:  # (the grouped query adds the confidence scores in another order: compare them approximately)
+        assert dataclasses.asdict(grouped[name]) == pytest.approx(
+            dataclasses.asdict(training.training_summary(con, period, name))
+        )

@@ -1,0 +1,28 @@
+-- areas/training_summary.sql for every locality at once, and for all localities together (all_localities
+-- true): one query where the report would otherwise run one per locality.
+WITH sessions AS (
+    SELECT
+        *,
+        status = 'Delivered' AS delivered,
+        status = 'Delivered'
+            AND pre_confidence_avg IS NOT NULL
+            AND post_confidence_avg IS NOT NULL AS rated
+    FROM training_sessions
+    WHERE session_date::DATE BETWEEN $period_start AND $period_end
+)
+SELECT
+    locality,
+    grouping(locality) = 1 AS all_localities,
+    count(*) FILTER (WHERE delivered) AS delivered,
+    count(*) FILTER (WHERE status = 'Cancelled') AS cancelled,
+    coalesce(sum(places_booked) FILTER (WHERE delivered AND places_offered IS NOT NULL), 0)::BIGINT AS fill_booked,
+    coalesce(sum(places_offered) FILTER (WHERE delivered AND places_offered IS NOT NULL), 0)::BIGINT AS fill_offered,
+    coalesce(sum(attended) FILTER (WHERE delivered), 0)::BIGINT AS attended,
+    coalesce(sum(places_booked) FILTER (WHERE delivered), 0)::BIGINT AS booked,
+    coalesce(sum(did_not_attend) FILTER (WHERE delivered AND did_not_attend IS NOT NULL), 0)::BIGINT AS did_not_attend,
+    coalesce(sum(places_booked) FILTER (WHERE delivered AND did_not_attend IS NOT NULL), 0)::BIGINT AS dna_booked,
+    count(*) FILTER (WHERE rated) AS rated_sessions,
+    avg(pre_confidence_avg) FILTER (WHERE rated) AS pre_confidence,
+    avg(post_confidence_avg) FILTER (WHERE rated) AS post_confidence
+FROM sessions
+GROUP BY GROUPING SETS ((locality), ())
