@@ -71,22 +71,22 @@ def audit_list(
         (a, loc): int(n)
         for a, loc, n in zip(split["audit_id"], split["locality"], split["cases"], strict=True)
     }
-    table = pd.DataFrame(
-        {
-            "Audit": audits["audit_id"],
-            "Title": audits["audit_title"],
-            "Date": audits["audit_date"],
-            "Cases": audits["cases"].astype("int64"),
-        }
-    )
+    # Every column built first, then one DataFrame: a national table has a column per locality (301).
+    columns: dict[str, object] = {
+        "Audit": audits["audit_id"],
+        "Title": audits["audit_title"],
+        "Date": audits["audit_date"],
+        "Cases": audits["cases"].astype("int64"),
+    }
     for place in places:
-        table[place] = [counts.get((a, place), 0) for a in audits["audit_id"]]
+        columns[place] = [counts.get((a, place), 0) for a in audits["audit_id"]]
     for column, label in _GRADE_COLUMNS.items():
-        table[label] = audits[column].astype("int64")
-    table["Good or better (%)"] = audits["good_or_better_pct"].astype("Float64")
-    table["Actions raised"] = audits["actions_raised"].astype("Int64")
-    table["Actions completed"] = audits["actions_completed"].astype("Int64")
-    table["Exec report"] = audits["exec_report_date"]
+        columns[label] = audits[column].astype("int64")
+    columns["Good or better (%)"] = audits["good_or_better_pct"].astype("Float64")
+    columns["Actions raised"] = audits["actions_raised"].astype("Int64")
+    columns["Actions completed"] = audits["actions_completed"].astype("Int64")
+    columns["Exec report"] = audits["exec_report_date"]
+    table = pd.DataFrame(columns)
     return table
 
 
