@@ -181,10 +181,3 @@ def sparklines(trend: pd.DataFrame, locality: str | None) -> dict[str, list[floa
     rows = heads[heads["locality"].isna()] if locality is None else heads[heads["locality"] == locality]
     values = rows["value"].astype("float64")
     return {str(kpi): list(group.tolist()) for kpi, group in values.groupby(rows["kpi"], sort=False)}
-
-
-def sparkline_values(trend: pd.DataFrame, kpi_id: str, locality: str | None) -> list[float]:
-    """The headline values of one KPI and locality over the quarters, for a scorecard's small trend."""
-    rows = trend[(trend["kpi"] == kpi_id) & trend["category"].isna()]
-    rows = rows[rows["locality"].isna()] if locality is None else rows[rows["locality"] == locality]
-    return [float(v) if pd.notna(v) else float("nan") for v in rows["value"]]

@@ -98,7 +98,6 @@ def normalise_sheet_name(text: str) -> str:
 _LOCALITY_HELP = "Locality the row belongs to"
 _AGENCY: ChoiceSource = "agencies"
 
-YES_NO = {"y": "Yes", "yes": "Yes", "n": "No", "no": "No"}
 
 DATASETS: tuple[Dataset, ...] = (
     Dataset(

@@ -7,7 +7,6 @@ denominator and value. Adding a KPI is adding a file.
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -171,19 +170,6 @@ def with_target_overrides(con: duckdb.DuckDBPyConnection, catalogue: list[Kpi]) 
         else k
         for k in catalogue
     ]
-
-
-def rag_status(kpi: Kpi, value: float | None, settings: Settings) -> str | None:
-    """Green meets the target; Amber within the tolerance of it; Red beyond. None without a target or value."""
-    if not kpi.has_target or value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    assert kpi.target is not None
-    gap = value - kpi.target if kpi.direction == "higher" else kpi.target - value
-    if gap >= -1e-9:
-        return "Green"
-    if -gap <= kpi.tolerance_amount(settings) + 1e-9:
-        return "Amber"
-    return "Red"
 
 
 def _periods_frame(periods: list[Period]) -> pd.DataFrame:

@@ -130,12 +130,3 @@ def add_working_days(start: date, days: int) -> date:
     hols = np.array(bank_holidays(start.year, start.year + 2), dtype="datetime64[D]")
     result = np.busday_offset(np.datetime64(start), days, roll="forward", holidays=hols)
     return date.fromisoformat(str(result))
-
-
-def quarter_after(period: Period) -> Period:
-    assert period.quarter is not None
-    return (
-        Period(period.start_year, period.quarter + 1)
-        if period.quarter < 4
-        else Period(period.start_year + 1, 1)
-    )

@@ -80,17 +80,6 @@ def comparison_table(card_by_locality: dict[str, pd.DataFrame], localities: Sequ
     return table
 
 
-def breakdown_table(card: pd.DataFrame, kpi: str) -> pd.DataFrame:
-    """The categories of one KPI (e.g. sessions by delivery mode)."""
-    rows = card[(card["kpi"] == kpi) & card["category"].notna()]
-    return pd.DataFrame(
-        {
-            "Category": rows["category"],
-            "Value": [format_value(v, u) for v, u in zip(rows["value"], rows["unit"], strict=True)],
-        }
-    )
-
-
 def kpi_history(trend: pd.DataFrame, kpi: str, localities: Sequence[str | None]) -> pd.DataFrame:
     """Numerator, denominator and value of one KPI by quarter, one block of columns per locality."""
     heads = trend[(trend["kpi"] == kpi) & trend["category"].isna()]

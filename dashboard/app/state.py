@@ -22,7 +22,7 @@ import streamlit as st
 from dashboard import drilldown, kpis
 from dashboard.config import Settings, settings
 from dashboard.db import connect, data_version
-from dashboard.periods import Period, parse_period
+from dashboard.periods import parse_period
 from dashboard.sample import data_quarters, ensure_database
 from dashboard.uploads import template_bytes
 
@@ -157,10 +157,6 @@ def catalogue(path: str, data_version: str) -> list[kpis.Kpi]:
 
 def all_quarters() -> tuple[str, ...]:
     return tuple(quarters(str(database_path()), version()))
-
-
-def period_quarters(period: Period) -> tuple[str, ...]:
-    return tuple(p.label for p in period.quarters())
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
