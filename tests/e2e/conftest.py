@@ -14,6 +14,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -53,55 +54,63 @@ def artifacts() -> Path:
     return ARTIFACTS
 
 
+@contextmanager
+def streamlit_server(
+    cwd: Path, env: dict[str, str], log_path: Path, port: int | None = None
+) -> Iterator[str]:
+    """`streamlit run` of the app on 127.0.0.1 and `port` (else a free one), from `cwd` with `env`; its URL
+    once healthy. Stopped when the block ends."""
+    port = port or _free_port()
+    url = f"http://127.0.0.1:{port}"
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(PROJECT / "dashboard" / "app" / "streamlit_app.py"),
+        "--server.address",
+        "127.0.0.1",
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+    with log_path.open("w") as log:
+        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                        if response.read().decode().strip() == "ok":
+                            break
+                except OSError:
+                    pass
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(
+                        f"streamlit did not start; see {log_path}:\n{log_path.read_text()[-3000:]}"
+                    )
+                time.sleep(0.3)
+            yield url
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=10)
+
+
 @pytest.fixture(scope="module")
 def server(sample_db_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`streamlit run` on the sample data (a private copy), on 127.0.0.1 and a free port; stopped after."""
-    db = tmp_path_factory.mktemp("e2e") / "pmf.duckdb"
+    """The app on the sample data (a private copy), on 127.0.0.1 and a free port; stopped after."""
+    work = tmp_path_factory.mktemp("e2e")
+    db = work / "pmf.duckdb"
     shutil.copy(sample_db_template, db)
-    port = _free_port()
-    log = (tmp_path_factory.mktemp("e2e-log") / "streamlit.log").open("w")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(PROJECT / "dashboard" / "app" / "streamlit_app.py"),
-            "--server.address",
-            "127.0.0.1",
-            "--server.port",
-            str(port),
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=PROJECT,
-        env=dict(os.environ, PMF_DB=str(db)),
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    try:
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.read().decode().strip() == "ok":
-                        break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"streamlit did not start; see {log.name}")
-            time.sleep(0.3)
+    with streamlit_server(PROJECT, dict(os.environ, PMF_DB=str(db)), work / "streamlit.log") as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
 
 
 @pytest.fixture(scope="module")

@@ -12,10 +12,6 @@ import csv
 import io
 import os
 import shutil
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -24,7 +20,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from tests.e2e.conftest import PROJECT, _free_port
+from tests.e2e.conftest import PROJECT, _free_port, streamlit_server
 from tests.e2e.oidc_provider import (
     Provider,
     auth_secrets,
@@ -59,20 +55,6 @@ class SignInServer:
     provider: Provider
 
 
-def _wait_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.read().decode().strip() == "ok":
-                    return
-        except OSError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            raise RuntimeError(f"streamlit did not start; see {log}:\n{log.read_text()[-3000:]}")
-        time.sleep(0.3)
-
-
 @pytest.fixture(scope="module")
 def signin_server(
     sample_db_template: Path, tmp_path_factory: pytest.TempPathFactory
@@ -86,46 +68,16 @@ def signin_server(
     home.mkdir()
     (work / ".streamlit").mkdir()
     shutil.copy(PROJECT / ".streamlit" / "config.toml", work / ".streamlit" / "config.toml")
-    port = _free_port()
+    port = _free_port()  # the redirect URI in the secrets names the server's address before it starts
     url = f"http://127.0.0.1:{port}"
-    log_path = work / "streamlit.log"
+    env = dict(os.environ, PMF_DB=str(db), PMF_CONFIG=str(config), HOME=str(home))
     with running_provider() as provider:
         (work / ".streamlit" / "secrets.toml").write_text(secrets_toml(auth_secrets(url, provider.url)))
         provider.set_user(VIEWER, {"email": VIEWER, "name": "Vera Viewer"})
         provider.set_user(ANALYST, {"email": ANALYST, "name": "Ann Analyst", "groups": ["PMF-Analysts"]})
         provider.set_user(ADMIN, {"email": ADMIN, "name": "Ada Admin", "groups": ["Staff", "PMF-Admins"]})
-        with log_path.open("w") as log:
-            process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "streamlit",
-                    "run",
-                    str(PROJECT / "dashboard" / "app" / "streamlit_app.py"),
-                    "--server.address",
-                    "127.0.0.1",
-                    "--server.port",
-                    str(port),
-                    "--server.headless",
-                    "true",
-                    "--browser.gatherUsageStats",
-                    "false",
-                ],
-                cwd=work,
-                env=dict(os.environ, PMF_DB=str(db), PMF_CONFIG=str(config), HOME=str(home)),
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-            try:
-                _wait_healthy(url, process, log_path)
-                yield SignInServer(url, provider)
-            finally:
-                process.terminate()
-                try:
-                    process.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait(timeout=10)
+        with streamlit_server(work, env, work / "streamlit.log", port):
+            yield SignInServer(url, provider)
 
 
 def _wait_ready(page) -> None:
