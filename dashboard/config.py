@@ -6,6 +6,7 @@ import os
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,9 @@ class Settings:
     tolerance_relative: float
     action_due_soon_days: int
     suppression_threshold: int
+    min_denominator: int = 5
+    earliest_date: date = date(2000, 4, 1)
+    latest_years_ahead: int = 1
     source: Path = field(default=DEFAULT_CONFIG_PATH)
     roles: RoleSettings = field(default_factory=RoleSettings)
 
@@ -43,6 +47,15 @@ class Settings:
     def all_localities(self) -> tuple[str, ...]:
         """The named localities and the area-wide value, in display order."""
         return (*self.localities, self.area_wide)
+
+    @property
+    def latest_date(self) -> date:
+        """The last plausible date in an upload: today plus latest_years_ahead years (29 Feb -> 28 Feb)."""
+        today = date.today()
+        try:
+            return today.replace(year=today.year + self.latest_years_ahead)
+        except ValueError:
+            return today.replace(year=today.year + self.latest_years_ahead, day=28)
 
 
 def _norm(text: str) -> str:
@@ -132,6 +145,9 @@ def settings_from_toml(data: dict[str, Any], source: Path) -> Settings:
         tolerance_relative=float(rag.get("tolerance_relative", 0.10)),
         action_due_soon_days=int(rag.get("action_due_soon_days", 30)),
         suppression_threshold=int(data.get("publication", {}).get("suppression_threshold", 5)),
+        min_denominator=int(rag.get("min_denominator", 5)),
+        earliest_date=date.fromisoformat(str(data.get("dates", {}).get("earliest", "2000-04-01"))),
+        latest_years_ahead=int(data.get("dates", {}).get("latest_years_ahead", 1)),
         source=source,
         roles=roles_from_toml(data.get("roles", {})),
     )
