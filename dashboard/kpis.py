@@ -18,6 +18,7 @@ import pandas as pd
 from dashboard.config import QUERIES_DIR, Settings
 from dashboard.db import read_sql
 from dashboard.periods import Period
+from dashboard.suppression import CASE, PUBLICATION_KINDS
 
 KPI_DIR = QUERIES_DIR / "kpi"
 HEADER_KEYS = (
@@ -31,6 +32,7 @@ HEADER_KEYS = (
     "records",
     "description",
 )
+OPTIONAL_HEADER_KEYS = ("publication",)  # case (the default: closed) or activity; see dashboard.suppression
 UNITS = ("count", "percent", "points", "days")
 DIRECTIONS = ("higher", "lower", "none")
 RESULT_COLUMNS = ["period", "locality", "category", "numerator", "denominator", "value"]
@@ -69,6 +71,7 @@ class Kpi:
     description: str
     sql: str
     path: Path
+    publication: str = CASE  # CASE: about children, published partnership-wide only; ACTIVITY: in full
 
     @property
     def area(self) -> str:
@@ -113,6 +116,9 @@ def parse_kpi_file(path: Path) -> Kpi:
         raise CatalogueError(f"{path.name}: unit must be one of {', '.join(UNITS)}")
     if header["direction"] not in DIRECTIONS:
         raise CatalogueError(f"{path.name}: direction must be one of {', '.join(DIRECTIONS)}")
+    publication = header.get("publication") or CASE
+    if publication not in PUBLICATION_KINDS:
+        raise CatalogueError(f"{path.name}: publication must be one of {', '.join(PUBLICATION_KINDS)}")
     try:
         target = float(header["target"]) if header["target"] else None
         if header["tolerance"]:
@@ -131,6 +137,7 @@ def parse_kpi_file(path: Path) -> Kpi:
         description=header["description"],
         sql=text,
         path=path,
+        publication=publication,
     )
 
 

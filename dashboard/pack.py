@@ -52,11 +52,12 @@ from dashboard.formatting import is_missing
 from dashboard.kpis import AREAS, Kpi, compute_kpis, load_catalogue, with_target_overrides
 from dashboard.periods import Period
 from dashboard.suppression import (
+    PROTECTIVE_MARKING,
     SUPPRESSED,
+    is_published_row,
+    marked_file_name,
     publication_footnote,
-    suppress_counts,
-    suppress_rate,
-    suppress_value,
+    publish_kpi_rows,
 )
 
 SCORECARD = "Scorecard"
@@ -94,7 +95,7 @@ DIRECTION_TEXT = {
     "none": "none: a count for context, with no target",
 }
 
-TITLE_ROW, SUBTITLE_ROW, HEADER_ROW = 1, 2, 4
+TITLE_ROW, SUBTITLE_ROW, MARKING_ROW, HEADER_ROW = 1, 2, 3, 4
 FIRST_DATA_ROW = HEADER_ROW + 1
 _HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 _HEADER_FONT = Font(bold=True, color="FFFFFF")
@@ -235,7 +236,8 @@ def _raw_figures(rows: pd.DataFrame) -> _Published:
     for r in rows.itertuples(index=False):
         key: Key = (str(r.kpi), _label(r.locality), _label(r.category))
         for name in ("value", "numerator", "denominator"):
-            values[key, name] = _number(getattr(r, name))
+            raw = getattr(r, name)
+            values[key, name] = raw if isinstance(raw, str) and raw == SUPPRESSED else _number(raw)
     return _Published(values)
 
 
@@ -247,96 +249,22 @@ def _whole(value: float | None) -> bool:
     return value is None or (math.isfinite(value) and value >= 0 and float(value).is_integer())
 
 
-def _suppress_field(
-    figures: _Published,
-    keys: Sequence[Key],
-    name: str,
-    localities: Sequence[str],
-    threshold: int,
-    hidden: set[tuple[Key, str]],
-) -> bool:
-    """Primary and secondary suppression of one additive count (value, numerator or denominator) of one KPI
-    over its table of breakdowns (rows, headline first) by localities (columns, all localities first).
-
-    The headline is the total row when the breakdowns add up to it in every locality, all localities the
-    total column when the localities add up to it in every row; otherwise that total is not used (a distinct
-    count, such as agencies reached, cannot be worked out from its parts). Returns whether any secondary
-    suppression happened."""
-    kpi = keys[0][0]
-    categories = list(dict.fromkeys(k[2] for k in keys if k[2] is not None))
-    row_labels = [_HEADLINE, *categories]
-    column_labels = [_ALL, *localities]
-
-    def at(category: str | None, locality: str | None) -> float | None:
-        return figures.get((kpi, locality, category), name)
-
-    grid = [
-        [at(None if r == _HEADLINE else r, None if c == _ALL else c) for c in column_labels]
-        for r in row_labels
-    ]
-    if not all(_whole(v) for row in grid for v in row):
-        for key in keys:  # not whole counts: each cell on its own
-            if suppress_value(figures.get(key, name), threshold) == SUPPRESSED:
-                hidden.add((key, name))
-        return False
-    counts = pd.DataFrame(
-        [[0 if v is None else int(v) for v in row] for row in grid], index=row_labels, columns=column_labels
-    )
-    rows_add_up = len(row_labels) > 1 and all(
-        counts.iloc[1:, j].sum() == counts.iat[0, j] for j in range(len(column_labels))
-    )
-    columns_add_up = all(counts.iloc[i, 1:].sum() == counts.iat[i, 0] for i in range(len(row_labels)))
-    result = suppress_counts(
-        counts,
+def _published_figures(
+    rows: pd.DataFrame, catalogue: Mapping[str, Kpi], threshold: int, labels: Sequence[str]
+) -> list[_Published]:
+    """The figures of each period (`labels`) under the publication rule, applied to all of them at once so
+    that the same count shown for two periods cannot give a hidden one away."""
+    published = publish_kpi_rows(
+        rows,
+        {k: v.publication for k, v in catalogue.items()},
+        {k: v.unit for k, v in catalogue.items()},
         threshold,
-        total_row=_HEADLINE if rows_add_up else None,
-        total_column=_ALL if columns_add_up else None,
     )
-    for row_label, column_label in result.hidden:
-        key = (
-            kpi,
-            None if column_label == _ALL else str(column_label),
-            None if row_label == _HEADLINE else str(row_label),
-        )
-        if (key, name) in figures.values:
-            hidden.add((key, name))
-    return bool(result.secondary)
-
-
-def _suppress(
-    rows: pd.DataFrame, catalogue: Mapping[str, Kpi], settings: Settings, threshold: int
-) -> _Published:
-    """One period's figures for publication."""
-    figures = _raw_figures(rows)
-    hidden: set[tuple[Key, str]] = set()
-    any_secondary = False
-    keys_by_kpi: dict[str, list[Key]] = {}
-    for key, _ in figures.values:
-        keys_by_kpi.setdefault(key[0], [])
-        if key not in keys_by_kpi[key[0]]:
-            keys_by_kpi[key[0]].append(key)
-    for kpi_id, keys in keys_by_kpi.items():
-        unit = catalogue[kpi_id].unit
-        additive = {"count": ("value",), "percent": ("numerator", "denominator")}.get(unit, ("denominator",))
-        for name in additive:
-            any_secondary |= _suppress_field(figures, keys, name, settings.all_localities, threshold, hidden)
-        for key in keys:
-            numerator, denominator = figures.get(key, "numerator"), figures.get(key, "denominator")
-            if unit == "count":
-                if (key, "value") in hidden:
-                    hidden.add((key, "numerator"))
-                continue
-            rate = suppress_rate(numerator, denominator, threshold, protect_numerator=unit == "percent")
-            if (
-                rate == SUPPRESSED
-                or (key, "denominator") in hidden
-                or (unit == "percent" and (key, "numerator") in hidden)
-            ):
-                hidden.add((key, "value"))
-                if unit != "percent":  # a sum or median behind a hidden mean is hidden with it
-                    hidden.add((key, "numerator"))
-    shown = {item: (SUPPRESSED if item in hidden else value) for item, value in figures.values.items()}
-    return _Published(shown, any_secondary)
+    table = published.table
+    return [
+        _Published(_raw_figures(table[table["period"] == label]).values, published.any_secondary)
+        for label in labels
+    ]
 
 
 def _scale(value: Any, unit: str) -> Any:
@@ -368,8 +296,12 @@ def _scorecard_table(
     now_rows = table[table["period"] == period.label]
     before_rows = table[table["period"] == period.year_before.label]
     if publish:
-        threshold = settings.suppression_threshold
-        now, before = (_suppress(rows, by_id, settings, threshold) for rows in (now_rows, before_rows))
+        now, before = _published_figures(
+            pd.concat([now_rows, before_rows], ignore_index=True),
+            by_id,
+            settings.suppression_threshold,
+            [period.label, period.year_before.label],
+        )
     else:
         now, before = _raw_figures(now_rows), _raw_figures(before_rows)
     rags = {
@@ -402,6 +334,8 @@ def _scorecard_table(
             )
             for category in (None, *categories):
                 key: Key = (kpi.id, locality, category)
+                if publish and not is_published_row(kpi.publication, locality, category):
+                    continue
                 value = now.get(key, "value")
                 year_before = before.get(key, "value")
                 headline = category is None
@@ -591,10 +525,10 @@ def pack_title(period: Period, settings: Settings) -> str:
 
 
 def pack_file_name(period: Period, settings: Settings, publish: bool = False) -> str:
-    """A file name for the pack: 'hsscp-kpi-pack-2023-24-Q3.xlsx' (or '...-published.xlsx')."""
+    """A file name for the pack: 'hsscp-kpi-pack-2023-24-Q3-OFFICIAL-SENSITIVE.xlsx' (or '...-published.xlsx')."""
     short = re.sub(r"[^a-z0-9]+", "-", (settings.partnership_short_name or "pmf").lower()).strip("-") or "pmf"
     label = period.label.replace(" ", "-")
-    return f"{short}-kpi-pack-{label}{'-published' if publish else ''}.xlsx"
+    return marked_file_name(f"{short}-kpi-pack-{label}", ".xlsx", publish)
 
 
 INTERNAL_NOTE = "For internal use: real numbers, small numbers included. Do not publish this version."
@@ -689,8 +623,20 @@ def build_kpi_pack(
         "Each KPI's definition, target and tolerance as in force when the pack was made.",
     )
     _write_table(definitions, _definitions_table(con, settings), freeze_column=3)
+    if not publish:
+        for each in book.worksheets:
+            _mark_internal(each)
     book.active = 0
     return book
+
+
+def _mark_internal(sheet: Worksheet) -> None:
+    """OFFICIAL-SENSITIVE above the table and in the printed page's header and footer."""
+    cell = write_cell(sheet, MARKING_ROW, 1, f"{PROTECTIVE_MARKING}: {INTERNAL_NOTE}")
+    cell.font = Font(bold=True, color="C00000")
+    for band in (sheet.oddHeader, sheet.oddFooter):
+        if band is not None:
+            band.center.text = PROTECTIVE_MARKING
 
 
 def write_kpi_pack(

@@ -22,13 +22,17 @@ from typing import Any, TypeVar
 
 import pandas as pd
 
+PROTECTIVE_MARKING = "OFFICIAL-SENSITIVE"
+"""The marking on everything internal (pages, an internal report or pack, CSV downloads of case records):
+it names cases and shows small numbers."""
+
 SUPPRESSED = "c"
 """What a published table shows in place of a hidden count."""
 
 Cell = tuple[Hashable, Hashable]
 """A cell of a table, named by (row label, column label)."""
 
-_Pos = tuple[int, int]
+_Pos = tuple[Any, Any]  # (row, column) in a table; (row, field) across the tables of an output
 _V = TypeVar("_V")
 
 
@@ -50,6 +54,11 @@ class SuppressionResult:
     def hidden(self) -> set[Cell]:
         """Every hidden cell, primary or secondary."""
         return self.primary | self.secondary
+
+
+def marked_file_name(stem: str, suffix: str, publish: bool = False) -> str:
+    """A download's file name that says what it is: 'x-published.xlsx', or 'x-OFFICIAL-SENSITIVE.xlsx'."""
+    return f"{stem}-{'published' if publish else PROTECTIVE_MARKING}{suffix}"
 
 
 def _check_threshold(threshold: int) -> None:
@@ -384,3 +393,203 @@ def _label_position(labels: pd.Index, label: Hashable | None, kind: str) -> int 
     if label not in labels:
         raise ValueError(f"the total {kind} {label!r} is not in the table")
     return int(labels.get_loc(label))
+
+
+# --- the publication rule for KPI figures -----------------------------------------------------------------
+
+CASE = "case"
+"""A KPI about children (notifications, rapid reviews, LCSPRs, audited cases' grades): published for the
+partnership as a whole only, never split by locality or category, with counts from 1 to the threshold hidden."""
+
+ACTIVITY = "activity"
+"""A KPI about the workforce (training, the action plan, the audits' samples): published in full."""
+
+PUBLICATION_KINDS = (CASE, ACTIVITY)
+
+_ADDITIVE_FIELDS = {"count": ("value",), "percent": ("numerator", "denominator")}
+
+
+@dataclass
+class PublishedKpis:
+    """KPI rows made safe to publish by `publish_kpi_rows`.
+
+    `table` holds only the rows that may be published, with "c" in numerator, denominator, value and rag
+    where a figure is hidden; `withheld` names, in words, what was left out (for the report's notes).
+    """
+
+    table: pd.DataFrame
+    any_secondary: bool
+    withheld: tuple[str, ...]
+
+    @property
+    def footnote_needed(self) -> bool:
+        return bool((self.table[["numerator", "denominator", "value"]] == SUPPRESSED).to_numpy().any())
+
+
+def is_published_row(kind: str, locality: Any, category: Any) -> bool:
+    """Whether a KPI row may appear in anything published: every activity row; of a case KPI, only the
+    headline for the partnership as a whole (a row split by locality or by nature, harm type, outcome, age or
+    case level could point to a child)."""
+    if kind == ACTIVITY:
+        return True
+    return _is_missing(locality) and _is_missing(category)
+
+
+def publish_kpi_rows(
+    rows: pd.DataFrame,
+    kinds: dict[str, str],
+    units: dict[str, str],
+    threshold: int,
+    quarters_of: dict[str, list[str]] | None = None,
+) -> PublishedKpis:
+    """The one publication rule for KPI figures, used by the report, the KPI pack and `pmf kpis --publish`.
+
+    `rows` has the KPI runner's columns (kpi, period, locality, category, numerator, denominator, value, and
+    rag when present) for every period that one output shows. `kinds` gives each KPI's publication kind
+    (CASE when not given: closed by default); `units` its unit.
+
+    * Activity rows are published as they are.
+    * Case rows are kept only as the partnership-wide headline (`is_published_row`). Their counts from 1 to
+      the threshold are hidden (primary); a rate is hidden when its numerator or denominator is, and a mean
+      or median when its denominator is.
+    * Across all the case figures of the output (several KPIs, several periods), secondary suppression then
+      hides more until no hidden count can be worked out: from a year's total and its four quarters
+      (`quarters_of` maps a year's label to its quarters' labels, when both are shown), or from the same
+      count shown in two places (two figures of one period with the same value are treated as possibly the
+      same count: whichever is hidden, the other is hidden too).
+    """
+    _check_threshold(threshold)
+    frame = rows.copy()
+    kind = frame["kpi"].map(lambda k: kinds.get(str(k), CASE))
+    keep = [
+        is_published_row(k, loc, cat)
+        for k, loc, cat in zip(kind, frame["locality"], frame["category"], strict=True)
+    ]
+    withheld: list[str] = []
+    if not all(keep):
+        dropped = frame[[not k for k in keep]]
+        if dropped["locality"].notna().any():
+            withheld.append("case review and audit figures for each locality")
+        if dropped["category"].notna().any():
+            withheld.append("case figures by nature, outcome or grade")
+    frame = frame[keep].reset_index(drop=True)
+    for column in ("locality", "category"):
+        frame[column] = pd.Series(frame[column].to_numpy(dtype=object, na_value=None), dtype=object)
+    for column in ("numerator", "denominator", "value"):
+        frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
+    if "rag" in frame.columns:
+        frame["rag"] = frame["rag"].astype(object).where(frame["rag"].notna(), None)
+    is_case = frame["kpi"].map(lambda k: kinds.get(str(k), CASE) == CASE).to_numpy()
+
+    # The case figures that are whole counts, named (row index, field).
+    counts: dict[tuple[int, str], int] = {}
+    for i in [int(x) for x in frame.index[is_case]]:
+        unit = units.get(str(frame.at[i, "kpi"]), "count")
+        for name in _ADDITIVE_FIELDS.get(unit, ("denominator",)):
+            value = frame.at[i, name]
+            if value is None:
+                continue
+            number = float(value)
+            if math.isfinite(number) and number >= 0 and number.is_integer():
+                counts[i, name] = int(number)
+    hidden = {cell for cell, value in counts.items() if _is_small(value, threshold)}
+    equations = _period_equations(frame, counts, quarters_of or {})
+    secondary = _secure(counts, hidden, equations, frame)
+    hidden |= secondary
+
+    for i, name in hidden:
+        frame.at[i, name] = SUPPRESSED
+    for i in [int(x) for x in frame.index[is_case]]:
+        unit = units.get(str(frame.at[i, "kpi"]), "count")
+        if unit == "count":
+            frame.at[i, "numerator"] = frame.at[i, "value"]
+            continue
+        denominator_hidden = frame.at[i, "denominator"] == SUPPRESSED
+        numerator_hidden = frame.at[i, "numerator"] == SUPPRESSED
+        if denominator_hidden or (unit == "percent" and numerator_hidden):
+            frame.at[i, "value"] = SUPPRESSED
+            if unit != "percent":  # a sum or median behind a hidden mean is hidden with it
+                frame.at[i, "numerator"] = SUPPRESSED
+    if "rag" in frame.columns:  # a RAG status would tell how far a hidden value is from its target
+        frame.loc[(frame["value"] == SUPPRESSED) & frame["rag"].notna(), "rag"] = SUPPRESSED
+    return PublishedKpis(frame, bool(secondary), tuple(withheld))
+
+
+_Equation = tuple[tuple[tuple[int, str], ...], tuple[int, str]]  # components, total
+
+
+def _period_equations(
+    frame: pd.DataFrame, counts: dict[tuple[int, str], int], quarters_of: dict[str, list[str]]
+) -> list[_Equation]:
+    """A year's count is the sum of its four quarters' counts, for each case KPI and additive field."""
+    where: dict[tuple[str, str, str], tuple[int, str]] = {}
+    for i, name in counts:
+        where[str(frame.at[i, "kpi"]), str(frame.at[i, "period"]), name] = (i, name)
+    equations: list[_Equation] = []
+    for (kpi, period, name), total in where.items():
+        quarters = quarters_of.get(period)
+        if not quarters:
+            continue
+        parts = [where.get((kpi, q, name)) for q in quarters]
+        if all(p is not None for p in parts):
+            equations.append((tuple(p for p in parts if p is not None), total))
+    return equations
+
+
+def _secure(
+    counts: dict[tuple[int, str], int],
+    hidden: set[tuple[int, str]],
+    equations: list[_Equation],
+    frame: pd.DataFrame,
+) -> set[tuple[int, str]]:
+    """Secondary suppression across the tables of one output: returns the cells hidden beyond `hidden`."""
+    hidden = set(hidden)
+    secondary: set[tuple[int, str]] = set()
+    lines = [_Line(components, total) for components, total in equations]
+
+    def same_count(cell: tuple[int, str]) -> list[tuple[int, str]]:
+        period = frame.at[cell[0], "period"]
+        return [
+            other
+            for other, value in counts.items()
+            if other not in hidden and value == counts[cell] and frame.at[other[0], "period"] == period
+        ]
+
+    def hide(cell: tuple[int, str]) -> None:
+        hidden.add(cell)
+        secondary.add(cell)
+
+    while True:
+        changed = False
+        for cell in sorted(hidden):
+            for other in same_count(cell):
+                hide(other)
+                changed = True
+        for line in lines:
+            members = [*line.components, line.total]
+            hidden_here = [m for m in members if m in hidden]
+            exposed = len(hidden_here) == 1
+            if len(hidden_here) >= 2 and line.total not in hidden:
+                known = sum(counts[m] for m in line.components if m not in hidden)
+                exposed = counts[line.total] - known == len(hidden_here)
+            if exposed:
+                choices = sorted(
+                    (m for m in members if m not in hidden and counts[m] > 0),
+                    key=lambda m: (m == line.total, counts[m], m),
+                )
+                if choices:
+                    hide(choices[0])
+                    changed = True
+        if changed:
+            continue
+        determined = _recoverable(lines, hidden)
+        if not determined:
+            return secondary
+        target = determined[0]
+        candidates = sorted(
+            (c for c in counts if c not in hidden and counts[c] > 0), key=lambda c: (counts[c], c)
+        )
+        chosen = next((c for c in candidates if target not in _recoverable(lines, hidden | {c})), None)
+        if chosen is None:
+            return secondary  # pragma: no cover - every non-zero cell hidden: nothing can be worked out
+        hide(chosen)

@@ -23,7 +23,7 @@ from workbooks import AUDIT, SESSION, SETTINGS, csv_bytes, new_database, table
 from dashboard.charts import RAG_COLOURS
 from dashboard.db import connect
 from dashboard.ingest import load_upload
-from dashboard.kpis import load_catalogue
+from dashboard.kpis import compute_kpis, load_catalogue
 from dashboard.pack import (
     PACK_SHEETS,
     PUBLISHED_SHEETS,
@@ -33,7 +33,7 @@ from dashboard.pack import (
     write_kpi_pack,
 )
 from dashboard.periods import parse_period
-from dashboard.suppression import publication_footnote
+from dashboard.suppression import publication_footnote, publish_kpi_rows
 from dashboard.validate import validate_upload
 
 Q3 = parse_period("2023-24 Q3")
@@ -291,7 +291,7 @@ def test_bytes_and_file_are_the_same_pack(sample_con: duckdb.DuckDBPyConnection,
 
 
 def test_file_names() -> None:
-    assert pack_file_name(Q3, SETTINGS) == "hsscp-kpi-pack-2023-24-Q3.xlsx"
+    assert pack_file_name(Q3, SETTINGS) == "hsscp-kpi-pack-2023-24-Q3-OFFICIAL-SENSITIVE.xlsx"
     assert (
         pack_file_name(parse_period("2023-24"), SETTINGS, publish=True)
         == "hsscp-kpi-pack-2023-24-published.xlsx"
@@ -367,36 +367,58 @@ def test_published_pack_has_only_aggregate_sheets(published: Any) -> None:
     assert "Child Joe" not in " ".join(texts(published["Scorecard"]))
 
 
-def test_published_pack_suppresses_small_numbers(published: Any) -> None:
+CASE_KPIS = [k.id for k in load_catalogue() if k.publication == "case"]
+
+
+def test_published_pack_follows_the_publication_rule(published: Any) -> None:
+    """Activity is published in full; case data only partnership-wide, small counts hidden."""
     sheet = published["Scorecard"]
+    # Activity: the newsletter's own figures, in full.
+    assert scorecard_row(sheet, "TR01")["Value"].value == 15
+    assert scorecard_row(sheet, "TR01", breakdown="Face to face")["Value"].value == 5
+    assert scorecard_row(sheet, "TR01", breakdown="Virtual")["Value"].value == 10
     assert scorecard_row(sheet, "AU01")["Value"].value == 6
-    assert scorecard_row(sheet, "AU01", "Hartlepool")["Value"].value == "c"
-    assert scorecard_row(sheet, "AU01", "Stockton-on-Tees")["Value"].value == "c"
-    assert scorecard_row(sheet, "AU01", "Teeswide")["Value"].value == 0  # zeros are shown
+    assert scorecard_row(sheet, "AU01", "Hartlepool")["Value"].value == 3
+    assert scorecard_row(sheet, "AU01", "Stockton-on-Tees")["Value"].value == 3
+    assert scorecard_row(sheet, "TR02")["Value"].value == pytest.approx(345 / 381)
+    assert scorecard_row(sheet, "TR02")["RAG"].value == "Green"
+    # Case data: the partnership-wide count, hidden when 1 to 5.
     cr04 = scorecard_row(sheet, "CR04")
     assert cr04["Value"].value == "c" and cr04["Numerator"].value == "c"
     assert cr04["Change on a year before"].value == "c"  # 1 - 0 would give it away
-    assert scorecard_row(sheet, "CR04", breakdown="Child death")["Value"].value == "c"
-    cr02 = scorecard_row(sheet, "CR02")  # 1 / 2: a rate on a denominator of 2 is hidden
-    assert cr02["Value"].value == "c"
-    assert cr02["Denominator"].value == "c"
-    assert cr02["RAG"].value == "c"
+    cr02 = scorecard_row(sheet, "CR02")
+    assert cr02["Value"].value == "c" and cr02["RAG"].value == "c"
     assert cr02["RAG"].fill.fill_type is None
-    # Big enough numbers are shown as in the internal pack.
-    assert scorecard_row(sheet, "TR01")["Value"].value == 15
-    assert scorecard_row(sheet, "TR02")["Value"].value == pytest.approx(345 / 381)
-    assert scorecard_row(sheet, "TR02")["RAG"].value == "Green"
+
+
+def test_published_pack_never_splits_case_data(published: Any) -> None:
+    """No case KPI row for a locality or by nature, harm type or outcome: a row exists only where there was
+    a case, so its presence alone would say a child died in Hartlepool that quarter."""
+    rows = rows_of(published["Scorecard"])
+    case_rows = [r for r in rows if r["KPI"].value in CASE_KPIS]
+    assert {r["KPI"].value for r in case_rows} == set(CASE_KPIS)
+    for row in case_rows:
+        assert row["Locality"].value == "All localities", row["KPI"].value
+        assert row["Breakdown"].value is None, row["KPI"].value
+    words = " ".join(texts(published["Scorecard"]))
+    for word in ("Child death", "Serious harm", "No LCSPR", "No further review", "Child Joe", "KLT", "RV"):
+        assert word not in words
 
 
 def test_published_pack_has_the_footnote(published: Any) -> None:
     notes = texts(published["Scorecard"])
-    assert publication_footnote(SETTINGS.suppression_threshold, True) in notes
+    assert any(
+        publication_footnote(SETTINGS.suppression_threshold, secondary) in notes
+        for secondary in (True, False)
+    )
 
 
-def test_no_small_count_is_published(published: Any) -> None:
-    """No count from 1 to 5 anywhere: counts' values, numerators and denominators, this year and last."""
+def test_no_small_case_count_is_published(published: Any) -> None:
+    """No case count from 1 to 5 anywhere: values, numerators and denominators, this year and last."""
     units = {k.id: k.unit for k in load_catalogue()}
     for row in rows_of(published["Scorecard"]):
+        if row["KPI"].value not in CASE_KPIS:
+            continue
         unit = units[row["KPI"].value]
         cells = [row["Denominator"]]
         if unit in ("count", "percent"):
@@ -412,13 +434,28 @@ def test_no_small_count_is_published(published: Any) -> None:
             )
 
 
-def test_no_locality_split_gives_a_hidden_count_away(published: Any) -> None:
-    """Secondary suppression: where localities add up to the total, never exactly one hidden cell."""
-    rows = rows_of(published["Scorecard"])
-    for kpi in ("TR01", "AU01", "CR04", "CR05", "CR06"):
-        line = [r["Value"].value for r in rows if r["KPI"].value == kpi and r["Breakdown"].value is None]
-        assert len(line) == 4
-        assert line.count("c") != 1, (kpi, line)
+def test_published_pack_shows_what_the_one_rule_publishes(sample_con: Any, published: Any) -> None:
+    """The pack's case figures are exactly those of suppression.publish_kpi_rows (the one rule)."""
+    catalogue = load_catalogue()
+    rows = compute_kpis(sample_con, [Q3, Q3.year_before], SETTINGS)
+    rule = publish_kpi_rows(
+        rows,
+        {k.id: k.publication for k in catalogue},
+        {k.id: k.unit for k in catalogue},
+        SETTINGS.suppression_threshold,
+    ).table
+    now = rule[rule["period"] == Q3.label]
+    sheet = published["Scorecard"]
+    for kpi in CASE_KPIS:
+        expected = now[(now["kpi"] == kpi)].iloc[0]
+        row = scorecard_row(sheet, kpi)
+        for field in ("numerator", "denominator"):
+            want = expected[field]
+            got = row[field.capitalize()].value
+            assert (got == want) if want == "c" or want is None else got == pytest.approx(float(want)), (
+                kpi,
+                field,
+            )
 
 
 def test_internal_pack_is_not_suppressed(pack: Any) -> None:

@@ -545,3 +545,113 @@ def test_publication_footnote() -> None:
         "c: a count from 1 to 10 is not shown, to protect the children and families concerned. Zeros are shown."
     )
     assert publication_footnote(1, any_secondary=False).startswith("c: a count of 1 is not shown")
+
+
+# --- the publication rule for KPI figures (publish_kpi_rows) ---------------------------------------------
+
+KINDS = {"TR01": "activity", "CR04": "case", "CR02": "case", "CR05": "case"}
+UNITS = {"TR01": "count", "CR04": "count", "CR02": "percent", "CR05": "count"}
+
+
+def kpi_rows(*rows: tuple[str, str, str | None, str | None, float | None, float | None]) -> pd.DataFrame:
+    """(kpi, period, locality, category, numerator, denominator) -> the runner's shape."""
+    out = []
+    for kpi, period, locality, category, numerator, denominator in rows:
+        unit = UNITS[kpi]
+        if unit == "count":
+            value = numerator
+        else:
+            value = None if not denominator else 100 * (numerator or 0) / denominator
+        out.append(
+            {
+                "kpi": kpi,
+                "period": period,
+                "locality": locality,
+                "category": category,
+                "numerator": numerator,
+                "denominator": denominator,
+                "value": value,
+                "rag": "Green" if unit == "percent" else None,
+            }
+        )
+    return pd.DataFrame(out)
+
+
+def test_case_rows_split_by_locality_or_category_are_never_published() -> None:
+    from dashboard.suppression import publish_kpi_rows
+
+    rows = kpi_rows(
+        ("CR04", "Q3", None, None, 12, None),
+        ("CR04", "Q3", "Hartlepool", None, 1, None),
+        ("CR04", "Q3", None, "Child death", 1, None),
+        ("TR01", "Q3", "Hartlepool", "Virtual", 3, None),
+    )
+    result = publish_kpi_rows(rows, KINDS, UNITS, 5)
+    table = result.table
+    assert list(zip(table["kpi"], table["locality"], table["category"], strict=True)) == [
+        ("CR04", None, None),
+        ("TR01", "Hartlepool", "Virtual"),
+    ]
+    assert table["value"].tolist() == [12, 3]  # activity in full, even when small
+    assert "case review and audit figures for each locality" in result.withheld
+
+
+def test_unknown_kpis_are_treated_as_case_data() -> None:
+    from dashboard.suppression import publish_kpi_rows
+
+    rows = kpi_rows(("CR05", "Q3", "Hartlepool", None, 9, None), ("CR05", "Q3", None, None, 3, None))
+    table = publish_kpi_rows(rows, {}, UNITS, 5).table
+    assert table["locality"].tolist() == [None] and table["value"].tolist() == ["c"]
+
+
+def test_small_case_counts_and_rates_on_them_are_hidden() -> None:
+    from dashboard.suppression import publish_kpi_rows
+
+    rows = kpi_rows(("CR02", "Q3", None, None, 4, 9), ("CR04", "Q3", None, None, 0, None))
+    table = publish_kpi_rows(rows, KINDS, UNITS, 5).table
+    cr02 = table[table["kpi"] == "CR02"].iloc[0]
+    assert cr02["numerator"] == "c" and cr02["denominator"] == 9 and cr02["value"] == "c"
+    assert cr02["rag"] == "c"  # a RAG status would tell how far the hidden value is from the target
+    assert table[table["kpi"] == "CR04"].iloc[0]["value"] == 0  # zeros are shown
+
+
+def test_a_year_and_its_quarters_cannot_give_a_hidden_quarter_away() -> None:
+    """The same counts in two tables of one output: the year's total and its four quarters."""
+    from dashboard.suppression import publish_kpi_rows
+
+    quarters = ["Q1", "Q2", "Q3", "Q4"]
+    counts = {"Q1": 7, "Q2": 9, "Q3": 3, "Q4": 8}
+    rows = kpi_rows(
+        *[("CR04", q, None, None, n, None) for q, n in counts.items()],
+        ("CR04", "Year", None, None, sum(counts.values()), None),
+    )
+    result = publish_kpi_rows(rows, KINDS, UNITS, 5, quarters_of={"Year": quarters})
+    shown = dict(zip(result.table["period"], result.table["value"], strict=True))
+    assert shown["Q3"] == "c"
+    hidden = [p for p, v in shown.items() if v == "c"]
+    assert len(hidden) >= 2  # one hidden quarter alone would be the year minus the other three
+    assert result.any_secondary
+    # Without the year in the same output, no secondary suppression is needed.
+    alone = publish_kpi_rows(rows[rows["period"] != "Year"], KINDS, UNITS, 5, quarters_of={"Year": quarters})
+    assert alone.table["value"].tolist().count("c") == 1
+
+
+def test_the_same_count_in_two_places_is_hidden_in_both() -> None:
+    """A count hidden by secondary suppression in one table and shown as the same number in another would
+    give it back: two case figures of one period with the same value are hidden together."""
+    from dashboard.suppression import publish_kpi_rows
+
+    quarters = ["Q1", "Q2", "Q3", "Q4"]
+    rows = kpi_rows(
+        ("CR04", "Q1", None, None, 7, None),
+        ("CR04", "Q2", None, None, 9, None),
+        ("CR04", "Q3", None, None, 3, None),
+        ("CR04", "Q4", None, None, 8, None),
+        ("CR04", "Year", None, None, 27, None),
+        ("CR05", "Q1", None, None, 7, None),  # the same number as a quarter that may be hidden
+    )
+    result = publish_kpi_rows(rows, KINDS, UNITS, 5, quarters_of={"Year": quarters})
+    table = result.table
+    q1 = table[(table["kpi"] == "CR04") & (table["period"] == "Q1")].iloc[0]["value"]
+    other = table[table["kpi"] == "CR05"].iloc[0]["value"]
+    assert (q1 == "c") == (other == "c")

@@ -6,6 +6,7 @@
 -- tolerance:
 -- category:
 -- records: actions
+-- publication: activity
 -- description: Learning action plan actions completed on or before their target date, as a share of all actions whose target date falls in the period (so their target date has passed by the period's last day). An action with no completion date, or completed after its target date, counts as not completed by target date. Teeswide actions count under Teeswide and once in the all-localities total.
 SELECT
     p.period,

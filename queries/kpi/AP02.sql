@@ -6,6 +6,7 @@
 -- tolerance:
 -- category:
 -- records: actions
+-- publication: activity
 -- description: As at the period's last day: open actions whose target date is before that day, as a share of all open actions. An action is open on that day when it had been agreed by then (or its agreed date is blank) and it had not been completed by then (no completion date, or completed after that day), so an action completed later still counts as open for earlier periods. An action due on the last day itself is open but not yet overdue.
 SELECT
     p.period,

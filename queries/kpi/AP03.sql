@@ -6,6 +6,7 @@
 -- tolerance:
 -- category:
 -- records: actions
+-- publication: activity
 -- description: As at the period's last day: the median number of calendar days from target date to the period's last day, over the actions that were open and overdue on that day (as in AP02: agreed by then or agreed date blank, not completed by then, target date before that day). With an even number of overdue actions the median is the average of the middle two. Denominator is the number of overdue open actions; no value when none are overdue.
 SELECT
     p.period,

@@ -6,6 +6,7 @@
 -- tolerance:
 -- category:
 -- records: audits
+-- publication: activity
 -- description: Number of cases looked at in multi-agency audits whose audit date falls in the period, whatever their grade. A count for context, with no target.
 SELECT
     p.period,

@@ -6,6 +6,7 @@
 -- tolerance:
 -- category:
 -- records: audits
+-- publication: case
 -- description: Audited cases graded Outstanding or Good as a share of all graded cases (Outstanding, Good, Requires improvement or Inadequate), for audits whose audit date falls in the period.
 SELECT
     p.period,

@@ -6,6 +6,7 @@
 -- tolerance:
 -- category:
 -- records: audits
+-- publication: activity
 -- description: Actions completed as a share of actions raised, added up over audited cases whose audit date falls in the period and whose actions raised is recorded; cases with actions raised left blank are left out, and a blank actions completed on a case with actions raised counts as none completed. Figures are as currently recorded on the audit rows.
 SELECT
     p.period,

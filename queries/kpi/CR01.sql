@@ -6,6 +6,7 @@
 -- tolerance:
 -- category:
 -- records: reviews
+-- publication: case
 -- description: Serious incident notifications made within 5 working days of the local authority becoming aware, as a share of notifications whose notification date falls in the period and whose date the local authority became aware is recorded (notifications with that date blank are left out). Working days are counted after the day of becoming aware up to and including the notification day, leaving out Saturdays, Sundays and England and Wales bank holidays; 5 working days is on time, 6 is late.
 SELECT
     p.period,

@@ -6,6 +6,7 @@
 -- tolerance:
 -- category:
 -- records: reviews
+-- publication: case
 -- description: Rapid reviews sent to the Panel within 15 working days of the notification, as a share of rapid reviews whose completion date falls in the period. Working days are counted after the notification day (day 0) up to and including the day the rapid review was sent, leaving out Saturdays, Sundays and England and Wales bank holidays; 15 working days is on time, 16 is late.
 SELECT
     p.period,

@@ -6,6 +6,7 @@
 -- tolerance:
 -- category:
 -- records: reviews
+-- publication: case
 -- description: LCSPRs published in the period no later than 6 calendar months after the LCSPR start date (the same date 6 months on, or the month's last day when that date does not exist), as a share of all LCSPRs published in the period plus the LCSPRs whose 6 months ran out in the period and that were still unpublished on the period's last day. An LCSPR published late therefore counts against the period its 6 months ran out in and again against the period it was published in. LCSPRs with no start date recorded are left out, as their timeliness cannot be judged (they still count in CR06).
 WITH lcspr AS (
     SELECT

@@ -6,6 +6,7 @@
 -- tolerance:
 -- category: Nature
 -- records: reviews
+-- publication: case
 -- description: Number of serious incident notifications to the national Panel whose notification date falls in the period, split by nature (child death, serious harm, other). The Department for Education warns that the number of notifications is not a performance measure: a count for context, with no target.
 SELECT
     p.period,

@@ -6,6 +6,7 @@
 -- tolerance:
 -- category: Outcome
 -- records: reviews
+-- publication: case
 -- description: Number of rapid reviews sent to the Panel whose completion date falls in the period, split by outcome (LCSPR, alternative learning review, no further review, national review; "Not recorded" when the outcome is blank). A count for context, with no target.
 SELECT
     p.period,

@@ -6,6 +6,7 @@
 -- tolerance:
 -- category:
 -- records: reviews
+-- publication: case
 -- description: Number of Local Child Safeguarding Practice Reviews whose publication date falls in the period. A count for context, with no target.
 SELECT
     p.period,

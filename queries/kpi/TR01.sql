@@ -6,6 +6,7 @@
 -- tolerance:
 -- category: Delivery mode
 -- records: training_sessions
+-- publication: activity
 -- description: Number of training sessions with status Delivered whose session date falls in the period, split by delivery mode (face to face, virtual, e-learning); cancelled sessions are not counted. Teeswide sessions are counted under Teeswide and once in the all-localities total. A count for context, with no target.
 SELECT
     p.period,

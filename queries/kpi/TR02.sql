@@ -6,6 +6,7 @@
 -- tolerance:
 -- category:
 -- records: training_sessions
+-- publication: activity
 -- description: Places booked as a share of places offered, over delivered training sessions whose session date falls in the period and whose places offered is recorded; cancelled sessions and sessions with places offered left blank (for example open e-learning) are left out of both numerator and denominator.
 SELECT
     p.period,

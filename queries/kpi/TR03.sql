@@ -6,6 +6,7 @@
 -- tolerance:
 -- category:
 -- records: training_sessions
+-- publication: activity
 -- description: People who attended as a share of places booked, over delivered training sessions whose session date falls in the period; cancelled sessions are left out.
 SELECT
     p.period,

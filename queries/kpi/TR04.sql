@@ -6,6 +6,7 @@
 -- tolerance:
 -- category:
 -- records: training_sessions
+-- publication: activity
 -- description: People who booked but did not attend as a share of places booked, over delivered training sessions whose session date falls in the period and whose did-not-attend figure is recorded; cancelled sessions and sessions with did-not-attend left blank are left out of both numerator and denominator.
 SELECT
     p.period,

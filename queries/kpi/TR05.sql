@@ -6,6 +6,7 @@
 -- tolerance:
 -- category:
 -- records: training_attendance
+-- publication: activity
 -- description: Number of different agencies with at least one person attending a delivered training session whose session date falls in the period, from the attendance-by-agency records; agencies that booked but did not attend, and cancelled sessions, are not counted. The locality is the session's locality, and an agency is counted once however many sessions it attended, so the all-localities figure can be less than the sum of the localities.
 SELECT
     p.period,

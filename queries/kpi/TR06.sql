@@ -6,6 +6,7 @@
 -- tolerance:
 -- category:
 -- records: training_sessions
+-- publication: activity
 -- description: Average rise in participants' confidence (on the 1 to 5 scale), post-course average minus pre-course average, over delivered training sessions whose session date falls in the period and that have both averages recorded; each session counts once, whatever its size. Numerator is the total rise, denominator the number of sessions.
 SELECT
     p.period,
