@@ -30,16 +30,22 @@ def headline_sentences(card: pd.DataFrame, span: str = "this quarter") -> list[s
         text = f"{plural(_int(sessions['value']), 'training session')} delivered {span}"
         sentences.append(text + (f" ({split})." if split else "."))
     notifications, reviews, on_time = _row(card, "CR04"), _row(card, "CR05"), _row(card, "CR02")
-    if notifications is not None:
-        text = f"{plural(_int(notifications['value']), 'serious incident notification')} {span}"
-        if on_time is not None and not is_missing(on_time["denominator"]):
-            text += (
-                f"; {_int(on_time['numerator'])} of {plural(_int(on_time['denominator']), 'rapid review')} "
-                "within 15 working days"
+    if notifications is not None:  # the notifications and the rapid reviews due are different cases
+        sentences.append(f"{plural(_int(notifications['value']), 'serious incident notification')} {span}.")
+    if on_time is not None and not is_missing(on_time["denominator"]) and _int(on_time["denominator"]):
+        due = _int(on_time["denominator"])
+        sent = _int(on_time["numerator"])
+        whose = "whose deadline fell"
+        if due == 1:
+            sentences.append(
+                f"The rapid review {whose} {span} was {'' if sent else 'not '}sent within 15 working days."
             )
-        elif reviews is not None and _int(reviews["value"]):
-            text += f"; {plural(_int(reviews['value']), 'rapid review')} completed"
-        sentences.append(text + ".")
+        else:
+            sentences.append(
+                f"{sent} of the {due} rapid reviews {whose} {span} were sent within 15 working days."
+            )
+    elif reviews is not None and _int(reviews["value"]):
+        sentences.append(f"{plural(_int(reviews['value']), 'rapid review')} completed {span}.")
     published = _row(card, "CR06")
     if published is not None and _int(published["value"]):
         sentences.append(f"{plural(_int(published['value']), 'LCSPR')} published.")
@@ -51,8 +57,12 @@ def headline_sentences(card: pd.DataFrame, span: str = "this quarter") -> list[s
         sentences.append(text + ".")
     overdue = _row(card, "AP02")
     if overdue is not None and not is_missing(overdue["denominator"]):
-        sentences.append(
-            f"{_int(overdue['numerator'])} of {plural(_int(overdue['denominator']), 'open action')} overdue "
-            "at the end of the period."
-        )
+        late, open_actions = _int(overdue["numerator"]), _int(overdue["denominator"])
+        if late == 0:
+            sentences.append("No open action was overdue at the end of the period.")
+        else:
+            sentences.append(
+                f"{late} of the {plural(open_actions, 'open action')} {'were' if late != 1 else 'was'} overdue "
+                "at the end of the period."
+            )
     return sentences

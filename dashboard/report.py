@@ -14,10 +14,14 @@ queries. Plotly's JavaScript is inlined once in the page head, so the file opens
 Two audiences:
 
 * internal (default): real numbers, case references ("Child KLT") and the names reviews were published under;
-* publication (`publish=True`): counts from 1 to `settings.suppression_threshold` become "c" in tables
-  (with secondary suppression, dashboard/suppression.py) and "a small number (fewer than 6)" in sentences;
-  percentages on small numbers are hidden; no case references, names or per-case rows; a footnote says what
-  was hidden and why.
+* publication (`publish=True`), by the one rule of dashboard/suppression.py (`publish_kpi_rows`): activity
+  (training, the action plan, the audits' samples) in full; case data (notifications, rapid reviews, LCSPRs,
+  audited cases' grades) only for the partnership as a whole, never split by nature, outcome, grade or
+  locality, with counts from 1 to `settings.suppression_threshold` shown as "c" in tables and "a small number
+  (fewer than 6)" in sentences; no case references (a published LCSPR's public name may appear); a footnote
+  says what was hidden and why.
+
+The internal version is marked OFFICIAL-SENSITIVE at the top and bottom of every printed page.
 
 Every piece of text that came from an upload (titles, references, names, agencies) is HTML-escaped on output:
 sentence functions return plain text and `_e` escapes it where it is written into the page.
@@ -46,11 +50,14 @@ from dashboard import actions, audits, reviews, training
 from dashboard.charts import ALL_LOCALITIES, RAG_COLOURS, bars_by_locality, locality_colours, rag_label
 from dashboard.config import Settings
 from dashboard.formatting import format_count, format_value, is_missing, plural, uk_date
-from dashboard.kpis import compute_kpis
+from dashboard.kpis import compute_kpis, load_catalogue
 from dashboard.periods import Period
 from dashboard.suppression import (
+    PROTECTIVE_MARKING,
     SUPPRESSED,
+    marked_file_name,
     publication_footnote,
+    publish_kpi_rows,
     suppress_counts,
     suppress_rate,
     suppress_value,
@@ -165,12 +172,12 @@ def _be(many: bool) -> str:
 
 
 def notifications_sentence(count: int, span: str, threshold: int | None = None) -> str:
-    """'1 serious incident notification was received during this quarter, leading to a rapid review.'"""
+    """'1 serious incident notification was made to the national Panel during this quarter.' Whether each
+    led to a rapid review is for the data to say (rapid_reviews_sentence), never assumed."""
     subject, many = count_phrase(count, "serious incident notification", threshold=threshold)
-    text = f"{subject} {_be(many)} received during {span}"
-    if count == 0:
-        return text + "."
-    return text + (", each leading to a rapid review." if many else ", leading to a rapid review.")
+    return (
+        f"{subject} {_be(many)} made to the national Child Safeguarding Practice Review Panel during {span}."
+    )
 
 
 def rapid_reviews_sentence(by_outcome: Mapping[str, int], span: str, threshold: int | None = None) -> str:
@@ -360,12 +367,29 @@ def grades_sentence(grades: Mapping[str, int], threshold: int | None = None) -> 
         if isinstance(rate, float):
             return f"{rate:.0f}% of the cases were graded good or better."
         return "The grades are not shown, to protect small numbers."
+
+    def graded(grade: str) -> str:  # "graded good", "graded as requires improvement"
+        return ("as " if grade == "Requires improvement" else "") + grade.lower()
+
     if len(parts) == 1:
         grade, n = parts[0]
-        return f"{'All ' + str(n) + ' cases were' if n != 1 else 'The case was'} graded {grade.lower()}."
+        return f"{'All ' + str(n) + ' cases were' if n != 1 else 'The case was'} graded {graded(grade)}."
     (first, n1), *rest = parts
-    listed = [f"{n1} {_be(n1 != 1)} graded {first.lower()}", *(f"{n} {grade.lower()}" for grade, n in rest)]
+    listed = [f"{n1} {_be(n1 != 1)} graded {graded(first)}", *(f"{n} {graded(grade)}" for grade, n in rest)]
     return f"Of the {total} cases, {join_words(listed)}."
+
+
+def published_grades_sentence(grades: Mapping[str, int], threshold: int) -> str | None:
+    """Publishing: the share of audited cases graded good or better, for the partnership as a whole, when
+    its numbers are not small; never the count of each grade."""
+    total = sum(grades.values())
+    if total == 0:
+        return None
+    good = sum(n for grade, n in grades.items() if grade in ("Outstanding", "Good"))
+    rate = suppress_rate(good, total, threshold, protect_numerator=True)
+    if isinstance(rate, float):
+        return f"{rate:.0f}% of the cases were graded good or better."
+    return "The grades of the cases are not shown, to protect small numbers."
 
 
 def training_sentence(by_mode: Mapping[str, int], span: str, threshold: int | None = None) -> str:
@@ -408,7 +432,7 @@ def action_plan_sentences(counts: Mapping[str, int], as_at: date, threshold: int
         held = f"{when} the combined learning action plan held {plural(total, 'action')}."
     overdue = counts.get("Red", 0)
     if overdue == 0:
-        second = "No open action was past its target date." if open_count else "Every action was complete."
+        second = "No open action was overdue." if open_count else "Every action was complete."
     else:
         subject, many = count_phrase(overdue, "open action", threshold=threshold)
         second = f"{subject} {_be(many)} past {'their' if many else 'its'} target date (red)."
@@ -531,6 +555,12 @@ class _Context:
     charts: _Charts = field(default_factory=_Charts)
     any_secondary: bool = False
     left_out: list[str] = field(default_factory=list)
+    published: pd.DataFrame | None = None  # publishing: the KPI rows under the publication rule
+
+    @property
+    def case_split_withheld(self) -> bool:
+        """Publishing a locality's report: case data is published for the partnership as a whole only."""
+        return self.publish and self.locality is not None
 
     @property
     def threshold(self) -> int | None:
@@ -567,13 +597,12 @@ def _normalise_locality(settings: Settings, locality: str | None) -> str | None:
 def report_filename(
     period: Period, locality: str | None = None, publish: bool = False, prefix: str = ""
 ) -> str:
-    """'hsscp-report-2023-24-q3-hartlepool-internal.html'."""
+    """'hsscp-report-2023-24-q3-hartlepool-OFFICIAL-SENSITIVE.html' (or '...-published.html')."""
     parts = [prefix or "pmf", "report", period.label.replace(" ", "-")]
     if locality:
         parts.append(locality)
-    parts.append("published" if publish else "internal")
-    slug = "-".join(parts).lower()
-    return re.sub(r"[^a-z0-9-]+", "-", slug).strip("-") + ".html"
+    slug = re.sub(r"[^a-z0-9-]+", "-", "-".join(parts).lower()).strip("-")
+    return marked_file_name(slug, ".html", publish)
 
 
 def build_report(
@@ -591,6 +620,19 @@ def build_report(
     mask = table["locality"].isna() if ctx.locality is None else table["locality"] == ctx.locality
     card = table[(table["period"] == period.label) & mask].reset_index(drop=True)
     before = table[(table["period"] == period.year_before.label) & mask].reset_index(drop=True)
+    if publish:
+        catalogue = load_catalogue()
+        rule = publish_kpi_rows(
+            table,
+            {k.id: k.publication for k in catalogue},
+            {k.id: k.unit for k in catalogue},
+            settings.suppression_threshold,
+        )
+        ctx.any_secondary |= rule.any_secondary
+        ctx.left_out.extend(rule.withheld)
+        shown = rule.table
+        mine = shown["locality"].isna() if ctx.locality is None else shown["locality"] == ctx.locality
+        ctx.published = shown[mine].reset_index(drop=True)
     as_at = actions.as_at_date(period.end)
     plan = actions.action_plan(con, as_at, ctx.locality, settings.action_due_soon_days)
     active = reviews.active_reviews(con, period.start, period.end, ctx.locality)
@@ -604,7 +646,7 @@ def build_report(
         _audits_section(ctx),
         _training_section(ctx, card),
         _action_plan_section(ctx, card, plan, as_at),
-        _scorecard_section(ctx, card, before),
+        _scorecard_section(ctx, *_scorecard_rows(ctx, card, before)),
     ]
     sections.append(_notes_section(ctx))
     return _page(ctx, sections)
@@ -616,10 +658,17 @@ def _page(ctx: _Context, sections: list[str]) -> str:
     short = settings.partnership_short_name or "PMF"
     title = f"{short} performance report {period.label}" + (f": {ctx.locality}" if ctx.locality else "")
     badge = (
-        '<p class="badge publish">For publication: small numbers suppressed; no case references</p>'
+        '<p class="badge publish">For publication: case figures for the partnership as a whole, small '
+        "numbers suppressed; no case references</p>"
         if ctx.publish
-        else '<p class="badge internal">Internal: contains case references and small numbers. '
-        "Not for publication.</p>"
+        else f'<p class="badge internal">{PROTECTIVE_MARKING}. Internal: contains case references and small '
+        "numbers. Not for publication.</p>"
+    )
+    marking = (
+        ""
+        if ctx.publish
+        else f'<div class="marking marking-top" aria-hidden="true">{PROTECTIVE_MARKING}</div>'
+        f'<div class="marking marking-bottom" aria-hidden="true">{PROTECTIVE_MARKING}</div>\n'
     )
     css = CSS_PATH.read_text(encoding="utf-8")
     plotly_js = f'<script type="text/javascript">{get_plotlyjs()}</script>' if ctx.charts.count else ""
@@ -629,7 +678,8 @@ def _page(ctx: _Context, sections: list[str]) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{_e(title)}</title>\n<style>\n{css}</style>\n{plotly_js}\n</head>\n"
         f'<body data-charts="{ctx.charts.count}" data-publish="{str(ctx.publish).lower()}">\n'
-        '<header class="report-header">'
+        + marking
+        + '<header class="report-header">'
         f'<p class="partnership">{_e(name)}</p>'
         f"<h1>Performance report: {_e(period.label)}</h1>"
         f'<p class="meta">{_e(uk_date(period.start))} to {_e(uk_date(period.end))} · {_e(ctx.place)}'
@@ -704,14 +754,31 @@ def _in_period(value: Any, period: Period) -> bool:
     return day is not None and period.start <= day <= period.end
 
 
+PARTNERSHIP_ONLY = (
+    "Figures about serious incidents, case reviews and the grades of audited cases are published for the "
+    "partnership as a whole only: see the partnership's report."
+)
+
+
 def _case_reviews_section(ctx: _Context, card: pd.DataFrame, active: pd.DataFrame) -> str:
     period, span, threshold = ctx.period, ctx.span, ctx.threshold
+    title = "Serious incident notifications and rapid reviews"
+    if ctx.case_split_withheld:
+        return _section("case-reviews", title, _p(PARTNERSHIP_ONLY))
     notified = _kpi_row(card, "CR04")
     body = [
-        _p(notifications_sentence(_int(notified["value"]) if notified is not None else 0, span, threshold))
+        _p(
+            "A rapid review decides whether a Local Child Safeguarding Practice Review (LCSPR) is needed.",
+            "small",
+        ),
+        _p(notifications_sentence(_int(notified["value"]) if notified is not None else 0, span, threshold)),
     ]
     outcomes = _categories(card, "CR05")
-    if sum(outcomes.values()):
+    completed = sum(int(n) for n in outcomes.values())
+    if ctx.publish and completed:  # never split by outcome
+        subject, many = count_phrase(completed, "rapid review", threshold=threshold)
+        body.append(_p(f"{subject} {_be(many)} completed during {span}."))
+    elif completed:
         body.append(_p(rapid_reviews_sentence(outcomes, span, threshold)))
     timeliness = []
     for kpi, noun, done, rule in (
@@ -782,6 +849,8 @@ def _case_reviews_section(ctx: _Context, card: pd.DataFrame, active: pd.DataFram
 def _lcspr_section(ctx: _Context, card: pd.DataFrame, active: pd.DataFrame, plan: pd.DataFrame) -> str:
     period, span, threshold = ctx.period, ctx.span, ctx.threshold
     as_at = reviews_as_at(active, period.end)
+    if ctx.case_split_withheld:
+        return _section("lcspr", "LCSPR updates", _p(PARTNERSHIP_ONLY))
     is_lcspr = (as_at["rr_outcome"] == "LCSPR") | as_at["lcspr_start_date"].notna()
     lcsprs = as_at[is_lcspr & as_at["rr_completed_date"].notna()]
     published = _kpi_row(card, "CR06")
@@ -790,6 +859,13 @@ def _lcspr_section(ctx: _Context, card: pd.DataFrame, active: pd.DataFrame, plan
     if ctx.publish:
         subject, many = count_phrase(n_published, "LCSPR", threshold=threshold)
         texts: list[str | None] = [f"{subject} {_be(many)} published during {span}."]
+        names = sorted(
+            str(n)
+            for n, day in zip(lcsprs["published_name"], lcsprs["lcspr_published_date"], strict=True)
+            if not is_missing(n) and _in_period(day, period)
+        )
+        if names:  # the partnership has already published these names
+            texts.append(f"Published during {span}: {join_words(names)}.")
         subject, many = count_phrase(in_progress, "LCSPR", threshold=threshold)
         texts.append(f"{subject} {_be(many)} in progress at the end of {span}.")
         cr03 = _kpi_row(card, "CR03")
@@ -830,6 +906,8 @@ def _lcspr_section(ctx: _Context, card: pd.DataFrame, active: pd.DataFrame, plan
 
 
 def _audits_section(ctx: _Context) -> str:
+    """An audit's sample (how many cases, from where) is activity, published in full; the grades of the
+    audited cases are case data: publishing, only the share graded good or better for the partnership."""
     period, threshold = ctx.period, ctx.threshold
     localities = ctx.settings.all_localities
     table = audits.audit_list(ctx.con, period, ctx.locality, localities)
@@ -848,11 +926,14 @@ def _audits_section(ctx: _Context) -> str:
             by_locality,
             _day(a["Exec report"]),
             period.end,
-            threshold,
+            None,
             ctx.locality,
         )
         grades = {g: int(a[g]) for g in audits.GRADES}
-        sentences.append(grades_sentence(grades, threshold))  # type: ignore[arg-type]
+        if not ctx.publish:
+            sentences.append(grades_sentence(grades))  # type: ignore[arg-type]
+        elif ctx.locality is None:
+            sentences.append(published_grades_sentence(grades, threshold or 0))  # type: ignore[arg-type]
         body.append(f'<div class="block"><h3>{_e(a["Title"])}</h3>{_paragraphs(sentences)}</div>')
     # Cases by locality and by grade, one row per audit, each with its total.
     labels = [f"{uk_date(_day(d))}: {t}" for d, t in zip(table["Date"], table["Title"], strict=True)]
@@ -862,15 +943,16 @@ def _audits_section(ctx: _Context) -> str:
     split["Total"] = table["Cases"].astype(int).to_numpy()
     if len(labels) > 1:
         split.loc["All audits"] = split.sum()
-    split = ctx.suppress(split, total_row="All audits" if len(labels) > 1 else None, total_column="Total")
+    tables = [("Cases audited by locality", split)]
     grades_table = pd.DataFrame({g: table[g].astype(int).to_numpy() for g in audits.GRADES}, index=labels)
     grades_table["Total"] = table["Cases"].astype(int).to_numpy()
     if len(labels) > 1:
         grades_table.loc["All audits"] = grades_table.sum()
-    grades_table = ctx.suppress(
-        grades_table, total_row="All audits" if len(labels) > 1 else None, total_column="Total"
-    )
-    for caption, frame in (("Cases audited by locality", split), ("Cases audited by grade", grades_table)):
+    if not ctx.publish:
+        tables.append(("Cases audited by grade", grades_table))
+    else:
+        ctx.left_out.append("the grades of audited cases by audit and by locality")
+    for caption, frame in tables:
         shown = frame.reset_index(names="Audit")
         body.append(
             html_table(
@@ -894,7 +976,8 @@ def _audits_section(ctx: _Context) -> str:
 
 
 def _training_section(ctx: _Context, card: pd.DataFrame) -> str:
-    period, span, threshold = ctx.period, ctx.span, ctx.threshold
+    """Training is activity about the workforce: published in full."""
+    period, span, threshold = ctx.period, ctx.span, None
     localities = ctx.settings.all_localities
     colours = locality_colours(localities)
     by_mode = training.sessions_by_mode(ctx.con, period, ctx.locality, ctx.locality is None, localities)
@@ -908,7 +991,7 @@ def _training_section(ctx: _Context, card: pd.DataFrame) -> str:
         noun = "further session" if summary.delivered else "session"
         subject, many = count_phrase(summary.cancelled, noun, threshold=threshold)
         body.append(_p(f"{subject} {_be(many)} cancelled."))
-    body.append(_paragraphs(_attendance_sentences(summary, threshold)))
+    body.append(_paragraphs(_attendance_sentences(summary)))
     reach = _kpi_row(card, "TR05")
     if reach is not None and _int(reach["value"]):
         subject, many = count_phrase(_int(reach["value"]), "agency", "agencies", threshold)
@@ -916,14 +999,13 @@ def _training_section(ctx: _Context, card: pd.DataFrame) -> str:
     if not by_mode.empty:
         body.append(_sessions_table(ctx, by_mode))
     body.append(_rates_table(ctx))
-    if not ctx.publish:
-        body.append(
-            ctx.charts.html(
-                training.sessions_by_mode_figure(by_mode, colours, period.label),
-                "Delivered sessions by delivery mode; one colour per locality.",
-                height=380,
-            )
+    body.append(
+        ctx.charts.html(
+            training.sessions_by_mode_figure(by_mode, colours, period.label),
+            "Delivered sessions by delivery mode; one colour per locality.",
+            height=380,
         )
+    )
     rates_fig = _rates_figure(ctx, colours)
     if rates_fig is not None:
         body.append(
@@ -934,15 +1016,15 @@ def _training_section(ctx: _Context, card: pd.DataFrame) -> str:
                 height=400,
             )
         )
-    if not ctx.publish:
-        agencies = training.attendance_by_agency(ctx.con, period, ctx.locality)
-        if not agencies.empty:
-            body.append(
-                ctx.charts.html(
-                    training.attendance_by_agency_figure(agencies, colours, period.label),
-                    "People attending delivered sessions, by their agency.",
-                )
+    agencies = training.attendance_by_agency(ctx.con, period, ctx.locality)
+    if not agencies.empty:
+        body.append(
+            ctx.charts.html(
+                training.attendance_by_agency_figure(agencies, colours, period.label),
+                "Attendances at delivered sessions, by the attendee's agency.",
             )
+        )
+    if not ctx.publish:
         sessions = training.session_list(ctx.con, period, ctx.locality)
         listing = sessions[["Date", "Title", "Mode", "Locality", "Status", "Booked", "Attended"]]
         body.append(
@@ -959,8 +1041,8 @@ def _training_section(ctx: _Context, card: pd.DataFrame) -> str:
 
 
 def _sessions_table(ctx: _Context, by_mode: pd.DataFrame) -> str:
-    """Delivered sessions by delivery mode (columns) and locality (rows), with totals; publishing, with
-    primary and secondary suppression."""
+    """Delivered sessions by delivery mode (columns) and locality (rows), with totals (activity: published
+    in full)."""
     localities = ctx.settings.all_localities
     modes = list(dict.fromkeys(by_mode["delivery_mode"]))
     pivot = by_mode.pivot_table(
@@ -970,9 +1052,6 @@ def _sessions_table(ctx: _Context, by_mode: pd.DataFrame) -> str:
     pivot["Total"] = pivot.sum(axis=1)
     order = [*localities, ALL_LOCALITIES] if ctx.locality is None else [ctx.locality]
     pivot = pivot.reindex([o for o in order if o in pivot.index])
-    pivot = ctx.suppress(
-        pivot, total_row=ALL_LOCALITIES if ctx.locality is None else None, total_column="Total"
-    )
     shown = pivot.reset_index(names="Locality").set_index(pd.Index(list(pivot.index)))
     return html_table(
         shown,
@@ -982,44 +1061,37 @@ def _sessions_table(ctx: _Context, by_mode: pd.DataFrame) -> str:
     )
 
 
-def _attendance_sentences(summary: training.TrainingSummary, threshold: int | None) -> list[str]:
+def _attendance_sentences(summary: training.TrainingSummary, threshold: int | None = None) -> list[str]:
+    """Attendance, did-not-attend, fill rate and confidence, in words. The did-not-attend rate is over the
+    sessions that recorded it, so when some did not its denominator is smaller, and the sentence says so
+    rather than let "84.3% attended, 15.3% did not" look as if it should add up."""
     out = []
     attended, booked = summary.attended, summary.booked
-    rate = summary.attendance_rate
     if booked:
-        if threshold is not None and (is_hidden(attended, threshold) or is_hidden(booked, threshold)):
-            out.append(f"{_capital(small_number(threshold))} of people attended the sessions delivered.")
+        out.append(
+            f"There were {plural(attended, 'attendance')} at the sessions delivered: "
+            f"{summary.attendance_rate:.1f}% of the {plural(booked, 'place')} booked."
+        )
+    if summary.dna_rate is not None:
+        if summary.dna_booked == booked:
+            out.append(f"{summary.dna_rate:.1f}% of the places booked were not attended.")
         else:
             out.append(
-                f"{plural(attended, 'person', 'people')} attended the sessions delivered: "
-                f"{rate:.1f}% of the {plural(booked, 'place')} booked."
+                f"Did-not-attend was recorded for sessions with {plural(summary.dna_booked, 'place')} booked "
+                f"of the {format_count(booked)}; {summary.dna_rate:.1f}% of those places were not attended."
             )
-    if summary.dna_rate is not None:
-        dna = (
-            summary.dna_rate
-            if threshold is None
-            else suppress_rate(summary.did_not_attend, summary.dna_booked, threshold)
-        )
-        if isinstance(dna, float):
-            out.append(f"People did not attend {dna:.1f}% of the places booked (where this was recorded).")
     if summary.fill_rate is not None:
-        fill = (
-            summary.fill_rate
-            if threshold is None
-            else suppress_rate(summary.fill_booked, summary.fill_offered, threshold)
-        )
-        if isinstance(fill, float):
-            out.append(f"{fill:.1f}% of the places offered were booked.")
+        out.append(f"{summary.fill_rate:.1f}% of the places offered were booked.")
     if (
         summary.uplift is not None
         and summary.pre_confidence is not None
         and summary.post_confidence is not None
     ):
-        sessions, _ = count_phrase(summary.rated_sessions, "session", threshold=threshold)
+        sessions, _ = count_phrase(summary.rated_sessions, "session")
         out.append(
             f"Attendees rated their confidence on a scale of 1 to 5 before and after the training: the average "
             f"rose from {summary.pre_confidence:.2f} to {summary.post_confidence:.2f}, an uplift of "
-            f"{summary.uplift:+.2f} points ({_lower_first(sessions)} with both ratings)."
+            f"{summary.uplift:.2f} points ({_lower_first(sessions)} with both ratings)."
             if summary.uplift >= 0
             else f"Attendees' average confidence fell from {summary.pre_confidence:.2f} to "
             f"{summary.post_confidence:.2f} on a scale of 1 to 5 ({_lower_first(sessions)} with both ratings)."
@@ -1028,8 +1100,7 @@ def _attendance_sentences(summary: training.TrainingSummary, threshold: int | No
 
 
 def _rates_table(ctx: _Context) -> str:
-    """Fill, attendance and did-not-attend rates and confidence by locality (publishing: rates on small
-    numbers hidden)."""
+    """Fill, attendance and did-not-attend rates and confidence by locality (activity: published in full)."""
     names: list[str | None] = [None, *ctx.settings.all_localities] if ctx.locality is None else [ctx.locality]
     by_name = training.training_summaries(ctx.con, ctx.period, names)
     summaries = {n or ALL_LOCALITIES: by_name[n] for n in names}
@@ -1060,12 +1131,7 @@ def _rates_table(ctx: _Context) -> str:
 def _pct(ctx: _Context, numerator: int, denominator: int) -> str:
     if not denominator:
         return "–"
-    if ctx.threshold is None:
-        return f"{100.0 * numerator / denominator:.1f}%"
-    rate = suppress_rate(numerator, denominator, ctx.threshold)
-    if rate == SUPPRESSED:
-        return SUPPRESSED
-    return "–" if not isinstance(rate, float) else f"{rate:.1f}%"
+    return f"{100.0 * numerator / denominator:.1f}%"
 
 
 def _rates_figure(ctx: _Context, colours: Mapping[str, str]) -> go.Figure | None:
@@ -1081,9 +1147,8 @@ def _rates_figure(ctx: _Context, colours: Mapping[str, str]) -> go.Figure | None
         ):
             if not den:
                 continue
-            rate = 100.0 * num / den if ctx.threshold is None else suppress_rate(num, den, ctx.threshold)
-            if isinstance(rate, float):
-                rows.append({"locality": name or ALL_LOCALITIES, "measure": measure, "rate": round(rate, 1)})
+            rate = 100.0 * num / den
+            rows.append({"locality": name or ALL_LOCALITIES, "measure": measure, "rate": round(rate, 1)})
     if not rows:
         return None
     frame = pd.DataFrame(rows)
@@ -1103,7 +1168,9 @@ def _rates_figure(ctx: _Context, colours: Mapping[str, str]) -> go.Figure | None
 
 
 def _action_plan_section(ctx: _Context, card: pd.DataFrame, plan: pd.DataFrame, as_at: date) -> str:
-    threshold = ctx.threshold
+    """The action plan is activity of the partnership: its counts are published in full; the text of each
+    action (which may describe a case) is internal."""
+    threshold = None
     counts = actions.rag_counts(plan)
     body = [_paragraphs(action_plan_sentences(counts, as_at, threshold))]
     overdue = _kpi_row(card, "AP03")
@@ -1122,7 +1189,6 @@ def _action_plan_section(ctx: _Context, card: pd.DataFrame, plan: pd.DataFrame, 
     )
     counted = pd.DataFrame({"Actions": [counts[r] for r in actions.RAG_ORDER]}, index=list(actions.RAG_ORDER))
     counted.loc["Total"] = counted["Actions"].sum()
-    counted = ctx.suppress(counted, total_row="Total")
     table = pd.concat(
         [
             table,
@@ -1151,40 +1217,45 @@ def _action_plan_section(ctx: _Context, card: pd.DataFrame, plan: pd.DataFrame, 
             body.append(
                 html_table(rows, "Overdue actions", nowrap=["Action ID", "Target date", "Days overdue"])
             )
-        by_agency = actions.open_by_agency(plan)
-        if not by_agency.empty:
-            fig = actions.open_by_agency_figure(by_agency, as_at)
-            body.append(
-                ctx.charts.html(
-                    fig,
-                    "Open actions by lead agency, stacked by RAG.",
-                    height=int(fig.layout.height or 380) + 40,
-                )
-            )
     else:
         ctx.left_out.append("the text of each action and the case it came from")
+    by_agency = actions.open_by_agency(plan)
+    if not by_agency.empty:
+        fig = actions.open_by_agency_figure(by_agency, as_at)
+        body.append(
+            ctx.charts.html(
+                fig,
+                "Open actions by lead agency, stacked by RAG.",
+                height=int(fig.layout.height or 380) + 40,
+            )
+        )
     return _section("action-plan", "Combined learning action plan", "".join(body))
+
+
+def _scorecard_rows(
+    ctx: _Context, card: pd.DataFrame, before: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The scorecard's rows of the period and of a year before: publishing, as the publication rule shows
+    them ("c" where hidden; case KPIs for the partnership as a whole only, with no breakdown)."""
+    if ctx.published is None:
+        return card, before
+    shown = ctx.published
+    return (
+        shown[shown["period"] == ctx.period.label].reset_index(drop=True),
+        shown[shown["period"] == ctx.period.year_before.label].reset_index(drop=True),
+    )
+
+
+def _is_c(value: Any) -> bool:
+    return isinstance(value, str) and value == SUPPRESSED
 
 
 def _kpi_value(ctx: _Context, row: pd.Series) -> tuple[str, bool]:
     """The value as written, and whether it is hidden for publication."""
-    unit = str(row["unit"])
     value = row["value"]
-    if ctx.threshold is None or is_missing(value):
-        return format_value(value, unit), False
-    if unit == "count" and is_missing(row["denominator"]):
-        if is_hidden(value, ctx.threshold):
-            return SUPPRESSED, True
-        return format_value(value, unit), False
-    denominator = row["denominator"]
-    if is_missing(denominator):
-        return format_value(value, unit), False
-    if unit == "percent":
-        rate = suppress_rate(row["numerator"], denominator, ctx.threshold, protect_numerator=True)
-        hidden = rate == SUPPRESSED
-    else:  # a mean or median over `denominator` records
-        hidden = is_hidden(denominator, ctx.threshold)
-    return (SUPPRESSED, True) if hidden else (format_value(value, unit), False)
+    if _is_c(value):
+        return SUPPRESSED, True
+    return format_value(value, str(row["unit"])), False
 
 
 def _change(now: Any, then: Any, unit: str) -> str:
@@ -1201,9 +1272,10 @@ def _change(now: Any, then: Any, unit: str) -> str:
 
 
 def _fraction(numerator: Any, denominator: Any) -> str:
-    if is_missing(denominator):
+    if not _is_c(denominator) and is_missing(denominator):
         return "–"
-    return f"{format_count(numerator)} / {format_count(denominator)}"
+    parts = [SUPPRESSED if _is_c(n) else format_count(n) for n in (numerator, denominator)]
+    return " / ".join(parts)
 
 
 def _scorecard_section(ctx: _Context, card: pd.DataFrame, before: pd.DataFrame) -> str:
@@ -1222,9 +1294,10 @@ def _scorecard_section(ctx: _Context, card: pd.DataFrame, before: pd.DataFrame) 
             then_value, then_hidden = _kpi_value(ctx, then)
         else:
             then_value, then_hidden = "–", False
-        change = _change(r["value"], None if then is None else then["value"], str(r["unit"]))
-        if change != "–" and (hidden or then_hidden):
-            change = SUPPRESSED
+        if hidden or then_hidden:
+            change = SUPPRESSED if then is not None else "–"
+        else:
+            change = _change(r["value"], None if then is None else then["value"], str(r["unit"]))
         rows.append(
             {
                 "KPI": "" if category else r["kpi"],
@@ -1234,9 +1307,7 @@ def _scorecard_section(ctx: _Context, card: pd.DataFrame, before: pd.DataFrame) 
                 if category
                 else ("no target" if is_missing(r["target"]) else format_value(r["target"], str(r["unit"]))),
                 "RAG": "–" if hidden or category else _rag_html(r["rag"]),
-                "Numerator / denominator": SUPPRESSED
-                if hidden and not is_missing(r["denominator"])
-                else _fraction(r["numerator"], r["denominator"]),
+                "Numerator / denominator": _fraction(r["numerator"], r["denominator"]),
                 ctx.period.year_before.label: then_value,
                 "Change": change,
             }
@@ -1262,8 +1333,9 @@ def _scorecard_section(ctx: _Context, card: pd.DataFrame, before: pd.DataFrame) 
     if ctx.publish:
         body.append(
             _p(
-                "Where a value is shown as c its RAG status is not shown either; breakdowns by category are "
-                "left out of the published report.",
+                "Where a value is shown as c its RAG status is not shown either. Case figures (notifications, "
+                "rapid reviews, LCSPRs and the grades of audited cases) are published for the partnership as "
+                "a whole only, with no breakdown.",
                 "small",
             )
         )
