@@ -219,6 +219,22 @@ def parse_number(value: object) -> float:
     return number
 
 
+YES_NO_REASON = "is not one of: Yes, No"
+_YES_NO = {"y": True, "yes": True, "n": False, "no": False}
+
+
+def parse_yes_no(value: object) -> bool:
+    """Y, Yes, N, No in any case (and Excel's TRUE and FALSE cells) as True or False."""
+    if isinstance(value, bool):
+        return value
+    if not isinstance(value, str):
+        raise CellError(YES_NO_REASON)
+    found = _YES_NO.get(normalise_choice(fold(value)))
+    if found is None:
+        raise CellError(YES_NO_REASON)
+    return found
+
+
 def parse_choice(value: object, mapping: dict[str, str], allowed: list[str]) -> str:
     if isinstance(value, date) and not isinstance(value, datetime):
         # Excel turns an age band such as 1-4 typed into a cell into 1 April: read it back as typed.

@@ -13,7 +13,7 @@ from typing import Literal
 
 from dashboard.config import Settings
 
-Kind = Literal["text", "date", "whole", "number", "choice"]
+Kind = Literal["text", "date", "whole", "number", "choice", "yesno"]
 ChoiceSource = Literal["localities", "localities_and_area", "agencies"]
 
 
@@ -31,6 +31,8 @@ class Column:
     minimum: float | None = None
     maximum: float | None = None
     default: str | None = None  # used when the cell is blank
+    # Other headers accepted for this column (an older name, the words a form uses).
+    aliases: tuple[str, ...] = ()
 
     def choice_map(self, settings: Settings) -> dict[str, str]:
         """Every accepted spelling (normalised) -> the canonical value."""
@@ -73,6 +75,12 @@ class Dataset:
     @property
     def required(self) -> list[str]:
         return [c.name for c in self.columns if c.required]
+
+    def header_map(self) -> dict[str, str]:
+        """Every accepted header (normalised: names and aliases) -> the column's name."""
+        found = {normalise_header(alias): c.name for c in self.columns for alias in c.aliases}
+        found.update({normalise_header(c.name): c.name for c in self.columns})
+        return found
 
     def column(self, name: str) -> Column:
         for col in self.columns:
@@ -235,14 +243,47 @@ DATASETS: tuple[Dataset, ...] = (
                 "rr_outcome",
                 "choice",
                 help="Required when rr_completed_date is set",
-                choices=("LCSPR", "Alternative learning review", "No further review", "National review"),
+                choices=(
+                    "LCSPR",
+                    "No LCSPR",
+                    "National review",
+                    "Notification withdrawn",
+                    "Alternative learning review",
+                ),
+                synonyms={
+                    "No further review": "No LCSPR",
+                    "Learning taken forward": "No LCSPR",
+                    "Referred for national review": "National review",
+                    "Withdrawn": "Notification withdrawn",
+                    "Criteria not met": "Notification withdrawn",
+                },
             ),
             Column(
-                "lcspr_start_date", "date", help="Decision to hold an LCSPR; only when rr_outcome is LCSPR"
+                "rr_extension_agreed",
+                "yesno",
+                help="The Panel agreed a longer timescale for the rapid review; it is judged against it",
+            ),
+            Column("panel_response", "choice", help="The Panel's response", choices=("Agreed", "Disagreed")),
+            Column("panel_response_date", "date", help="The Panel's response; on or after rr_completed_date"),
+            Column(
+                "lcspr_decision_date",
+                "date",
+                help="Decision to hold an LCSPR; only when rr_outcome is LCSPR",
+                aliases=("lcspr_start_date", "Decision to hold an LCSPR"),
             ),
             Column("learning_event_date", "date", help="LCSPR learning event"),
             Column("recall_event_date", "date", help="LCSPR recall event"),
-            Column("lcspr_published_date", "date", help="LCSPR published; on or after lcspr_start_date"),
+            Column(
+                "final_report_date",
+                "date",
+                help="Final report signed off by the safeguarding partners; on or after lcspr_decision_date",
+            ),
+            Column("lcspr_published_date", "date", help="LCSPR published; on or after lcspr_decision_date"),
+            Column(
+                "publication_delay_reason",
+                "text",
+                help='Why publication is delayed, e.g. "Parallel criminal proceedings"',
+            ),
             Column("published_name", "text", help="Name the review was published under, e.g. Child Joe"),
         ),
     ),

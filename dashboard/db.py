@@ -153,6 +153,27 @@ def data_version(con: duckdb.DuckDBPyConnection) -> str:
     return f"{row[0]}.{row[1]}.{row[2]}"
 
 
+SAMPLE_DATA_NOTE = "sample_data"
+
+
+def note_database(con: duckdb.DuckDBPyConnection, note: str, value: str) -> None:
+    """Record a fact about the database (kept once: the first time it was noted)."""
+    run_script(
+        con,
+        read_sql("database_notes/set_note.sql"),
+        {"note": note, "value": value, "noted_at": datetime.now()},
+    )
+
+
+def is_sample_database(con: duckdb.DuckDBPyConnection) -> bool:
+    """True once any of the fictional sample workbooks was loaded into this database."""
+    try:
+        row = con.execute(read_sql("database_notes/has_note.sql"), {"note": SAMPLE_DATA_NOTE}).fetchall()
+    except duckdb.CatalogException:  # a database opened read-only before its schema has the notes table
+        return False
+    return bool(row[0][0])
+
+
 _PARAM_RE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 
 

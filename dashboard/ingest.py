@@ -22,7 +22,7 @@ import pandas as pd
 
 from dashboard.config import Settings
 from dashboard.contract import DATASET_NAMES, DATASETS_BY_NAME, Dataset
-from dashboard.db import quote_identifier, read_sql, run_script, transaction
+from dashboard.db import SAMPLE_DATA_NOTE, note_database, quote_identifier, read_sql, run_script, transaction
 from dashboard.validate import UploadReport, check_against_store, validate_upload
 
 # Held by load_upload (dry runs too: they write, then roll back) and by undo_latest.
@@ -281,8 +281,14 @@ def current_user() -> str:
 
 
 def load_sample_into(con: duckdb.DuckDBPyConnection, settings: Settings) -> list[LoadResult]:
-    """Load every sample workbook (the embedded default) into an empty database."""
+    """Load every sample workbook (the embedded default) into an empty database.
+
+    The database is then marked as holding fictional sample data (dashboard.db.is_sample_database), for
+    good: its outputs say so even once real rows are added.
+    """
     results = []
     for path in sorted(settings.sample_dir.glob("*.xlsx")):
         results.append(load_file(con, path, settings, uploaded_by="sample data"))
+        if results[-1].changed:
+            note_database(con, SAMPLE_DATA_NOTE, f"fictional sample data from {path.name}")
     return results

@@ -32,13 +32,19 @@ _KIND_TEXT = {
     "whole": "whole number",
     "number": "number",
     "choice": "choice from the list",
+    "yesno": "Yes or No",
 }
+YES_NO = ("Yes", "No")
 
 
 def _rule(column: Column, settings: Settings) -> str:
     parts = []
     if column.kind == "choice":
         parts.append("one of: " + ", ".join(column.allowed_values(settings)))
+    if column.kind == "yesno":
+        parts.append("Yes or No (also Y or N); blank means No")
+    if column.aliases:
+        parts.append("also accepted as the header: " + ", ".join(column.aliases))
     if column.minimum is not None and column.maximum is not None:
         parts.append(f"between {column.minimum:g} and {column.maximum:g}")
     elif column.minimum is not None:
@@ -72,8 +78,8 @@ def _add_dataset_sheet(book: Workbook, dataset: Dataset, settings: Settings) -> 
             )
             validation.add(cells)
             sheet.add_data_validation(validation)
-        elif column.kind == "choice" and lists is not None:
-            values = column.allowed_values(settings)
+        elif column.kind in ("choice", "yesno") and lists is not None:
+            values = column.allowed_values(settings) if column.kind == "choice" else list(YES_NO)
             list_column = lists.max_column + 1 if lists.max_row > 1 or lists["A1"].value else 1
             list_letter = get_column_letter(list_column)
             lists.cell(row=1, column=list_column, value=f"{dataset.name}.{column.name}")
@@ -198,10 +204,15 @@ def example_rows(settings: Settings) -> dict[str, dict[str, Any]]:
             "notification_date": date(2023, 10, 16),
             "rr_completed_date": date(2023, 11, 3),
             "rr_outcome": "LCSPR",
-            "lcspr_start_date": date(2023, 11, 3),
+            "rr_extension_agreed": "No",
+            "panel_response": "Agreed",
+            "panel_response_date": date(2023, 11, 24),
+            "lcspr_decision_date": date(2023, 11, 3),
             "learning_event_date": date(2024, 1, 25),
             "recall_event_date": date(2024, 2, 26),
-            "lcspr_published_date": date(2024, 4, 30),
+            "final_report_date": date(2024, 4, 2),
+            "lcspr_published_date": date(2024, 9, 30),
+            "publication_delay_reason": "Parallel criminal proceedings",
             "published_name": "Child Sam",
         },
         "actions": {

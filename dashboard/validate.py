@@ -35,6 +35,7 @@ from dashboard.cells import (
     parse_number,
     parse_text,
     parse_whole,
+    parse_yes_no,
     show,
     skeleton,
     text_too_long,
@@ -234,7 +235,7 @@ def _header_candidates(rows: list[list[Any]]) -> list[tuple[int, set[str]]]:
 
 
 def _normalised_columns(dataset: Dataset) -> dict[str, str]:
-    return {normalise_header(c.name): c.name for c in dataset.columns}
+    return dataset.header_map()
 
 
 def _required_found(dataset: Dataset, names: set[str]) -> bool:
@@ -466,6 +467,8 @@ def _parse_column(
         parser = parse_whole
     elif column.kind == "number":
         parser = parse_number
+    elif column.kind == "yesno":
+        parser = parse_yes_no
     else:
         mapping, allowed = column.choice_map(settings), column.allowed_values(settings)
 
@@ -489,6 +492,8 @@ def _parse_column(
         if too_long:
             return None, ((show(value), too_long),)
         if is_blank(value):
+            if column.kind == "yesno":
+                return False, ()  # blank = no
             if column.default is not None:
                 return column.default, ()
             return None, ((("", "is required but blank"),) if column.required else ())
@@ -558,6 +563,8 @@ def _typed(column: Column, values: list[Any]) -> pd.Series:
         return pd.Series(pd.array(values, dtype="Int64"))
     if column.kind == "number":
         return pd.Series(pd.array(values, dtype="Float64"))
+    if column.kind == "yesno":
+        return pd.Series(pd.array(values, dtype="boolean"))
     return pd.Series(values, dtype=object)
 
 
@@ -733,11 +740,13 @@ _ROW_RULES: dict[str, list[tuple[str, Callable[[Getter], str | None]]]] = {
                 "rr_outcome", lambda get: get("rr_completed_date") is not None, "rr_completed_date is set"
             ),
         ),
+        ("panel_response_date", _not_before("panel_response_date", "rr_completed_date")),
         (
-            "lcspr_start_date",
-            _only_when("lcspr_start_date", lambda get: get("rr_outcome") == "LCSPR", "rr_outcome is LCSPR"),
+            "lcspr_decision_date",
+            _only_when("lcspr_decision_date", lambda get: get("rr_outcome") == "LCSPR", "rr_outcome is LCSPR"),
         ),
-        ("lcspr_published_date", _not_before("lcspr_published_date", "lcspr_start_date")),
+        ("final_report_date", _not_before("final_report_date", "lcspr_decision_date")),
+        ("lcspr_published_date", _not_before("lcspr_published_date", "lcspr_decision_date")),
     ],
     "actions": [
         (

@@ -403,7 +403,12 @@ CHOICES = [
     ("reviews", "locality", "Hartlepool, Stockton-on-Tees"),
     ("reviews", "nature", "Child death, Serious harm, Other"),
     ("reviews", "harm_type", "Abuse, Neglect, Abuse and neglect"),
-    ("reviews", "rr_outcome", "LCSPR, Alternative learning review, No further review, National review"),
+    (
+        "reviews",
+        "rr_outcome",
+        "LCSPR, No LCSPR, National review, Notification withdrawn, Alternative learning review",
+    ),
+    ("reviews", "panel_response", "Agreed, Disagreed"),
     ("actions", "source_type", "LCSPR, Rapid review, Audit, National review, Other"),
     ("actions", "lead_agency", AGENCIES),
     ("actions", "locality", "Hartlepool, Stockton-on-Tees, Teeswide"),
@@ -565,7 +570,7 @@ def test_notification_not_before_the_local_authority_was_aware() -> None:
 
 
 def test_rapid_review_not_before_the_notification() -> None:
-    rows = table(REVIEW, {"rr_completed_date": "2024-01-09", "rr_outcome": "No further review"})
+    rows = table(REVIEW, {"rr_completed_date": "2024-01-09", "rr_outcome": "No LCSPR"})
     assert the_error(check_sheet("reviews", rows)) == Problem(
         "reviews", 2, "rr_completed_date", "09/01/2024", "is before notification_date (10/01/2024)"
     )
@@ -578,30 +583,162 @@ def test_rr_outcome_required_when_the_rapid_review_is_complete() -> None:
     )
 
 
-def test_lcspr_start_date_only_when_the_outcome_is_lcspr() -> None:
+def test_lcspr_decision_date_only_when_the_outcome_is_lcspr() -> None:
     done = {"rr_completed_date": "31/01/2024"}
     rows = table(
         REVIEW,
-        {"review_id": "R1", **done, "rr_outcome": "LCSPR", "lcspr_start_date": "15/02/2024"},
-        {"review_id": "R2", **done, "rr_outcome": "National review", "lcspr_start_date": "15/02/2024"},
-        {"review_id": "R3", "lcspr_start_date": "15/02/2024"},
+        {"review_id": "R1", **done, "rr_outcome": "LCSPR", "lcspr_decision_date": "15/02/2024"},
+        {"review_id": "R2", **done, "rr_outcome": "National review", "lcspr_decision_date": "15/02/2024"},
+        {"review_id": "R3", "lcspr_decision_date": "15/02/2024"},
     )
+    reason = "must be blank unless rr_outcome is LCSPR"
     assert check_sheet("reviews", rows).errors == [
-        Problem("reviews", 3, "lcspr_start_date", "15/02/2024", "must be blank unless rr_outcome is LCSPR"),
-        Problem("reviews", 4, "lcspr_start_date", "15/02/2024", "must be blank unless rr_outcome is LCSPR"),
+        Problem("reviews", 3, "lcspr_decision_date", "15/02/2024", reason),
+        Problem("reviews", 4, "lcspr_decision_date", "15/02/2024", reason),
     ]
 
 
-def test_lcspr_published_not_before_it_started() -> None:
-    lcspr = {"rr_completed_date": "31/01/2024", "rr_outcome": "LCSPR", "lcspr_start_date": "15/02/2024"}
+LCSPR = {"rr_completed_date": "31/01/2024", "rr_outcome": "LCSPR", "lcspr_decision_date": "15/02/2024"}
+
+
+@pytest.mark.parametrize("column", ["lcspr_published_date", "final_report_date"])
+def test_lcspr_report_and_publication_not_before_the_decision(column: str) -> None:
     rows = table(
         REVIEW,
-        {"review_id": "R1", **lcspr, "lcspr_published_date": "15/02/2024"},
-        {"review_id": "R2", **lcspr, "lcspr_published_date": "14 February 2024"},
+        {"review_id": "R1", **LCSPR, column: "15/02/2024"},
+        {"review_id": "R2", **LCSPR, column: "14 February 2024"},
     )
     assert the_error(check_sheet("reviews", rows)) == Problem(
-        "reviews", 3, "lcspr_published_date", "14/02/2024", "is before lcspr_start_date (15/02/2024)"
+        "reviews", 3, column, "14/02/2024", "is before lcspr_decision_date (15/02/2024)"
     )
+
+
+def test_panel_response_not_before_the_rapid_review() -> None:
+    done = {"rr_completed_date": "31/01/2024", "rr_outcome": "No LCSPR", "panel_response": "Agreed"}
+    rows = table(
+        REVIEW,
+        {"review_id": "R1", **done, "panel_response_date": "31/01/2024"},
+        {"review_id": "R2", **done, "panel_response_date": "30/01/2024"},
+    )
+    assert the_error(check_sheet("reviews", rows)) == Problem(
+        "reviews", 3, "panel_response_date", "30/01/2024", "is before rr_completed_date (31/01/2024)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("cell", "stored"),
+    [
+        ("No further review", "No LCSPR"),
+        ("learning taken forward", "No LCSPR"),
+        ("Referred for national review", "National review"),
+        ("Withdrawn", "Notification withdrawn"),
+        ("Criteria not met", "Notification withdrawn"),
+        ("alternative learning review", "Alternative learning review"),
+    ],
+)
+def test_rapid_review_outcome_synonyms(cell: str, stored: str) -> None:
+    rows = table(REVIEW, {"rr_completed_date": "31/01/2024", "rr_outcome": cell})
+    assert column_values(check_sheet("reviews", rows), "reviews", "rr_outcome") == [stored]
+
+
+@pytest.mark.parametrize(
+    ("cell", "stored"),
+    [("Yes", True), (" y ", True), ("YES", True), (True, True), ("No", False), ("n", False), (None, False)],
+)
+def test_rr_extension_agreed_is_yes_or_no_and_blank_is_no(cell: Any, stored: bool) -> None:
+    rows = table(REVIEW, {"rr_extension_agreed": cell})
+    assert column_values(check_sheet("reviews", rows), "reviews", "rr_extension_agreed") == [stored]
+
+
+# Each new reviews column with a bad value: the one error, at its row, in its words.
+NEW_REVIEW_COLUMNS = [
+    ("rr_extension_agreed", "Maybe", "Maybe", "is not one of: Yes, No"),
+    ("rr_extension_agreed", 1, "1", "is not one of: Yes, No"),
+    ("panel_response", "Accepted", "Accepted", "is not one of: Agreed, Disagreed"),
+    (
+        "panel_response_date",
+        "31/02/2024",
+        "31/02/2024",
+        "is not a real date (dates are read day first: day/month/year)",
+    ),
+    ("lcspr_decision_date", "soon", "soon", NOT_A_DATE),
+    ("final_report_date", "next week", "next week", NOT_A_DATE),
+    (
+        "publication_delay_reason",
+        "x" * 1001,
+        "x" * 79 + "…",
+        "is longer than 1,000 characters (1,001): shorten it",
+    ),
+]
+
+
+@pytest.mark.parametrize(("column", "cell", "shown", "reason"), NEW_REVIEW_COLUMNS)
+@pytest.mark.parametrize("kind", ["xlsx", "csv"])
+def test_a_bad_value_in_a_new_reviews_column_is_an_error_at_its_row(
+    kind: str, column: str, cell: Any, shown: str, reason: str
+) -> None:
+    done = {"rr_completed_date": "31/01/2024", "rr_outcome": "LCSPR"}
+    rows = table(REVIEW, {"review_id": "R1", **done}, {"review_id": "R2", **done, column: cell})
+    report = check(xlsx({"reviews": rows})) if kind == "xlsx" else check(csv_bytes(rows), "reviews.csv")
+    assert the_error(report) == Problem("reviews", 3, column, shown, reason)
+
+
+@pytest.mark.parametrize("header", ["lcspr_start_date", "Decision to hold an LCSPR", "LCSPR decision date*"])
+@pytest.mark.parametrize("kind", ["xlsx", "csv"])
+def test_the_old_lcspr_start_date_header_is_read_as_lcspr_decision_date(kind: str, header: str) -> None:
+    rows = table(REVIEW, {"rr_completed_date": "31/01/2024", "rr_outcome": "LCSPR", header: "15/02/2024"})
+    report = check(xlsx({"reviews": rows})) if kind == "xlsx" else check(csv_bytes(rows), "reviews.csv")
+    assert report.warnings == []
+    assert column_values(report, "reviews", "lcspr_decision_date") == [datetime(2024, 2, 15)]
+
+
+def test_the_old_lcspr_start_date_header_follows_the_lcspr_rule() -> None:
+    rows = table(
+        REVIEW,
+        {"rr_completed_date": "31/01/2024", "rr_outcome": "No LCSPR", "lcspr_start_date": "15/02/2024"},
+    )
+    assert the_error(check_sheet("reviews", rows)) == Problem(
+        "reviews", 2, "lcspr_decision_date", "15/02/2024", "must be blank unless rr_outcome is LCSPR"
+    )
+
+
+def test_the_decision_date_under_its_new_and_old_header_is_a_column_twice() -> None:
+    rows = table(REVIEW, {"lcspr_decision_date": None, "lcspr_start_date": None})
+    assert the_error(check_sheet("reviews", rows)) == Problem(
+        "reviews", 1, "lcspr_decision_date", "lcspr_start_date", "column appears twice (columns E and F)"
+    )
+
+
+def test_every_new_reviews_column_is_stored(con: duckdb.DuckDBPyConnection) -> None:
+    rows = table(
+        REVIEW,
+        {
+            **LCSPR,
+            "rr_extension_agreed": "Y",
+            "panel_response": "disagreed",
+            "panel_response_date": "28/02/2024",
+            "final_report_date": "01/08/2024",
+            "lcspr_published_date": "30/09/2024",
+            "publication_delay_reason": "Parallel criminal proceedings",
+        },
+    )
+    load_upload(con, check_sheet("reviews", rows), "tester")
+    stored = con.execute(
+        "SELECT rr_outcome, rr_extension_agreed, panel_response, panel_response_date, lcspr_decision_date, "
+        "final_report_date, lcspr_published_date, publication_delay_reason FROM reviews"
+    ).fetchall()
+    assert stored == [
+        (
+            "LCSPR",
+            True,
+            "Disagreed",
+            date(2024, 2, 28),
+            date(2024, 2, 15),
+            date(2024, 8, 1),
+            date(2024, 9, 30),
+            "Parallel criminal proceedings",
+        )
+    ]
 
 
 def test_completed_date_required_when_the_action_is_complete() -> None:

@@ -177,7 +177,10 @@ def test_every_column_is_stored_as_typed(con: duckdb.DuckDBPyConnection) -> None
                     "la_aware_date": "9th Jan 2024",
                     "rr_completed_date": "2024-01-31",
                     "rr_outcome": "lcspr",
-                    "lcspr_start_date": "15 February 2024",
+                    "rr_extension_agreed": "no",
+                    "lcspr_start_date": "15 February 2024",  # the old header of lcspr_decision_date
+                    "final_report_date": "01/08/2024",
+                    "publication_delay_reason": "Parallel criminal proceedings",
                 },
             ),
         }
@@ -211,10 +214,15 @@ def test_every_column_is_stored_as_typed(con: duckdb.DuckDBPyConnection) -> None
             date(2024, 1, 10),
             date(2024, 1, 31),
             "LCSPR",
-            date(2024, 2, 15),
+            False,  # rr_extension_agreed
+            None,  # panel_response
+            None,  # panel_response_date
+            date(2024, 2, 15),  # lcspr_decision_date
             None,
             None,
+            date(2024, 8, 1),  # final_report_date
             None,
+            "Parallel criminal proceedings",
             None,
             1,
         )

@@ -80,6 +80,9 @@ def filled_row(dataset: str, settings: Settings) -> dict[str, Any]:
             "notification_date": date(2024, 1, 10),
             "rr_completed_date": date(2024, 1, 30),
             "rr_outcome": "No further review",
+            "rr_extension_agreed": "Yes",
+            "panel_response": "Agreed",
+            "panel_response_date": date(2024, 2, 20),
         },
         "actions": {
             "action_id": "ACT-FILL",
@@ -171,11 +174,14 @@ def test_a_drop_down_for_every_choice_column_with_the_configured_values(
     for dataset in DATASETS:
         found = dropdowns(book, dataset.name)
         choice_columns = {
-            get_column_letter(i): c for i, c in enumerate(dataset.columns, start=1) if c.kind == "choice"
+            get_column_letter(i): c
+            for i, c in enumerate(dataset.columns, start=1)
+            if c.kind in ("choice", "yesno")
         }
         assert set(found) == set(choice_columns), dataset.name
         for letter, column in choice_columns.items():
-            assert found[letter] == column.allowed_values(settings), (dataset.name, column.name)
+            wanted = column.allowed_values(settings) if column.kind == "choice" else ["Yes", "No"]
+            assert found[letter] == wanted, (dataset.name, column.name)
     if config[0] == "other partnership":
         assert dropdowns(book, "audits")["E"] == ["Middlesbrough", "Redcar and Cleveland"]
         assert dropdowns(book, "actions")["F"] == ["Middlesbrough", "Redcar and Cleveland", "South Tees"]
@@ -313,6 +319,27 @@ def test_a_template_for_one_dataset(tmp_path: Path) -> None:
     found = dropdowns(book, "reviews")
     assert found["B"] == ["Hartlepool", "Stockton-on-Tees"]
     assert found["C"] == ["Child death", "Serious harm", "Other"]
+    assert header(book, reviews)[7:12] == [
+        "rr_outcome",
+        "rr_extension_agreed",
+        "panel_response",
+        "panel_response_date",
+        "lcspr_decision_date",
+    ]
+    assert found["H"] == [
+        "LCSPR",
+        "No LCSPR",
+        "National review",
+        "Notification withdrawn",
+        "Alternative learning review",
+    ]
+    assert found["I"] == ["Yes", "No"]  # rr_extension_agreed
+    assert found["J"] == ["Agreed", "Disagreed"]  # panel_response
+    notes = {r[1]: r for r in book["Notes"].iter_rows(min_row=6, values_only=True) if r[0] == "reviews"}
+    assert notes["rr_extension_agreed"][3:5] == ("Yes or No", "Yes or No (also Y or N); blank means No")
+    assert "also accepted as the header: lcspr_start_date, Decision to hold an LCSPR" in str(
+        notes["lcspr_decision_date"][4]
+    )
 
     con = new_database(tmp_path / "pmf.duckdb")
     try:
@@ -323,8 +350,9 @@ def test_a_template_for_one_dataset(tmp_path: Path) -> None:
         fill(path, filled, SETTINGS, ["reviews"])
         result = load_file(con, filled, SETTINGS, uploaded_by="test")
         assert [(c.dataset, c.added) for c in result.changes] == [("reviews", 1)]
-        assert con.execute("SELECT review_id, rr_outcome FROM reviews").fetchall() == [
-            ("FIL", "No further review")
-        ]
+        assert con.execute(
+            "SELECT review_id, rr_outcome, rr_extension_agreed, panel_response, panel_response_date "
+            "FROM reviews"
+        ).fetchall() == [("FIL", "No LCSPR", True, "Agreed", date(2024, 2, 20))]
     finally:
         con.close()
