@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import math
 from datetime import date
 from typing import Any
@@ -64,3 +65,9 @@ def plural(count: int | float, singular: str, plural_form: str | None = None) ->
     number = int(count) if float(count).is_integer() else count
     word = singular if number == 1 else (plural_form or singular + "s")
     return f"{number} {word}"
+
+
+def plain(text: str) -> str:
+    """Uploaded text for a Plotly label or hover text, which honour a subset of HTML (<a href>, <span
+    style>, <br>): escaped, so a review reference holding '<a href=...>' is shown as typed, never live."""
+    return html.escape(text, quote=False)

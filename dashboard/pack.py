@@ -398,13 +398,16 @@ _REVIEW_COLUMNS = [
     "Rapid review completed",
     reviews.TIMELINESS_COLUMNS[1],
     "Outcome",
-    "LCSPR start",
+    "Panel's response",
+    "Decision to hold an LCSPR",
     "Learning event",
     "Recall event",
-    f"Publication due by ({reviews.LCSPR_MONTHS} months)",
+    f"Completion due by ({reviews.LCSPR_MONTHS} months)",
+    "Final report",
+    "Completion",
     "Published",
     "Published as",
-    "Publication",
+    "Publication delayed because",
 ]
 
 
@@ -418,10 +421,11 @@ def review_records(con: duckdb.DuckDBPyConnection, period: Period) -> pd.DataFra
         "LA aware": "la_aware_date",
         "Notified": "notification_date",
         "Rapid review completed": "rr_completed_date",
-        "LCSPR start": "lcspr_start_date",
+        "Decision to hold an LCSPR": "lcspr_decision_date",
         "Learning event": "learning_event_date",
         "Recall event": "recall_event_date",
-        f"Publication due by ({reviews.LCSPR_MONTHS} months)": "lcspr_due_date",
+        f"Completion due by ({reviews.LCSPR_MONTHS} months)": "lcspr_due_date",
+        "Final report": "final_report_date",
         "Published": "lcspr_published_date",
     }
     for column, source in dates.items():

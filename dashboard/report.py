@@ -84,7 +84,8 @@ SECTION_IDS = ("case-reviews", "lcspr", "audits", "training", "action-plan", "sc
 # What a rapid review decided, as the newsletter says it (after "The rapid review ... and").
 RAPID_REVIEW_OUTCOMES = {
     "LCSPR": "decided to progress to an LCSPR",
-    "No further review": "decided not to progress to an LCSPR",
+    "No LCSPR": "decided not to progress to an LCSPR, the learning being taken forward from the rapid review",
+    "Notification withdrawn": "found the criteria for a notification were not met: it was withdrawn",
     "Alternative learning review": "decided not to progress to an LCSPR but to hold an alternative learning "
     "review",
     "National review": "referred the case to the national Panel for a national review",
@@ -92,7 +93,7 @@ RAPID_REVIEW_OUTCOMES = {
 # Rapid reviews counted by outcome (CR05's categories), as a short phrase after the count.
 OUTCOME_SHORT = {
     "LCSPR": "leading to an LCSPR",
-    "No further review": "with no further review",
+    "No LCSPR": "with no LCSPR, the learning taken forward from the rapid review",
     "Alternative learning review": "leading to an alternative learning review",
     "National review": "referred for a national review",
     "Not recorded": "with no outcome recorded",
@@ -263,7 +264,8 @@ def milestones_sentence(learning_event: date | None, recall_event: date | None, 
 
 @dataclass(frozen=True)
 class LcsprUpdate:
-    """One LCSPR as at the period's end (dates after it blanked, except the scheduled events)."""
+    """One LCSPR as at the period's end (dates after it blanked, except the scheduled events). `due` is the
+    end of the 6 months from the decision to hold it, by which it should be completed (final report)."""
 
     review: str
     rr_completed: date | None
@@ -274,21 +276,44 @@ class LcsprUpdate:
     due: date | None
     started: date | None = None
     actions: int = 0
+    final_report: date | None = None
+    delay_reason: str | None = None
+
+    @property
+    def completed(self) -> date | None:
+        """Completion: the final report, else (none recorded) the publication."""
+        return self.final_report or self.published
+
+
+def _completion_sentence(update: LcsprUpdate, end: date) -> str | None:
+    """Whether the LCSPR was completed within 6 months of the decision to hold it, as at `end`."""
+    done, due = update.completed, update.due
+    if due is None:
+        return None
+    what = "final report" if update.final_report else "review"
+    if done is not None and done <= end:
+        if done <= due:
+            return f"Its {what} was completed within 6 months of the decision to hold it."
+        return f"Its {what} was completed after the expected 6 months (it was due by {uk_date(due)})."
+    if update.delay_reason:
+        return None  # shown with its reason, never late
+    if due < end:
+        return f"Its final report was due by {uk_date(due)} and is overdue."
+    return f"Its final report is due by {uk_date(due)}."
 
 
 def lcspr_sentences(update: LcsprUpdate, period: Period) -> list[str]:
     """The newsletter's 'LCSPR updates' for one review: published (as what, on time, actions), or decided
-    in the period, or in progress; with its milestones and when publication is due."""
+    in the period, or in progress; with its milestones, when it is due to be completed, and a publication
+    delayed with its reason."""
     end = period.end
+    out: list[str] = []
     if update.published is not None and update.published <= end:
         text = f"The LCSPR for {update.review} was published in {month_year(update.published)}"
-        out = [text + (f" as {update.published_name}." if update.published_name else ".")]
-        if update.due is not None:
-            out.append(
-                "It was published within 6 months of the decision to hold it."
-                if update.published <= update.due
-                else f"It was published after the expected 6 months (it was due by {uk_date(update.due)})."
-            )
+        out.append(text + (f" as {update.published_name}." if update.published_name else "."))
+        completion = _completion_sentence(update, end)
+        if completion:
+            out.append(completion)
         if update.actions:
             subject, many = count_phrase(update.actions, "action")
             out.append(
@@ -296,21 +321,20 @@ def lcspr_sentences(update: LcsprUpdate, period: Period) -> list[str]:
             )
         return out
     if update.rr_completed is not None and period.start <= update.rr_completed <= end:
-        out = [
+        out.append(
             f"The rapid review for {update.review} was completed in {month_year(update.rr_completed)}, "
             "leading to an LCSPR."
-        ]
+        )
     else:
         started = update.started or update.rr_completed
         since = f", which began in {month_year(started)}," if started else ""
-        out = [f"The LCSPR for {update.review}{since} is in progress."]
+        out.append(f"The LCSPR for {update.review}{since} is in progress.")
     out.append(milestones_sentence(update.learning_event, update.recall_event, end))
-    if update.due is not None:
-        out.append(
-            f"Its publication was due by {uk_date(update.due)} and is overdue."
-            if update.due < end
-            else f"Its publication is due by {uk_date(update.due)}."
-        )
+    completion = _completion_sentence(update, end)
+    if completion:
+        out.append(completion)
+    if update.delay_reason:
+        out.append(f"Its publication is delayed: {update.delay_reason}.")
     return out
 
 
@@ -664,11 +688,15 @@ def _page(ctx: _Context, sections: list[str]) -> str:
         else f'<p class="badge internal">{PROTECTIVE_MARKING}. Internal: contains case references and small '
         "numbers. Not for publication.</p>"
     )
+    # Internal: the marking heads the page on screen, and the top and bottom of every printed page.
     marking = (
         ""
         if ctx.publish
-        else f'<div class="marking marking-top" aria-hidden="true">{PROTECTIVE_MARKING}</div>'
-        f'<div class="marking marking-bottom" aria-hidden="true">{PROTECTIVE_MARKING}</div>\n'
+        else f'<div class="marking">{PROTECTIVE_MARKING}</div>\n'
+        "<style>@page { "
+        f'@top-center {{ content: "{PROTECTIVE_MARKING}"; color: #b2182b; font: 700 10pt sans-serif; }} '
+        f'@bottom-center {{ content: "{PROTECTIVE_MARKING}"; color: #b2182b; font: 700 10pt sans-serif; }} '
+        "}</style>\n"
     )
     css = CSS_PATH.read_text(encoding="utf-8")
     plotly_js = f'<script type="text/javascript">{get_plotlyjs()}</script>' if ctx.charts.count else ""
@@ -732,20 +760,27 @@ def reviews_as_at(active: pd.DataFrame, period_end: date) -> pd.DataFrame:
     late_rr = after("rr_completed_date")
     if late_rr.any():
         statuses = still_due("rr_due_date")
+        extended = frame["rr_extension_agreed"].fillna(False).astype(bool).to_numpy()
+        statuses = ["Extension agreed" if x else s for s, x in zip(statuses, extended, strict=True)]
         frame.loc[late_rr, "rr_status"] = [s for s, m in zip(statuses, late_rr, strict=True) if m]
         for column in ("rr_completed_date", "rr_working_days", "rr_outcome"):
             frame.loc[late_rr, column] = None
     undecided = frame["rr_completed_date"].isna() & (
-        frame["lcspr_start_date"].isna() | after("lcspr_start_date")
+        frame["lcspr_decision_date"].isna() | after("lcspr_decision_date")
     )
-    for column in ("lcspr_start_date", "learning_event_date", "recall_event_date", "lcspr_due_date"):
+    for column in ("lcspr_decision_date", "learning_event_date", "recall_event_date", "lcspr_due_date"):
         frame.loc[undecided, column] = None
     frame.loc[undecided, "lcspr_status"] = None
-    late_pub = after("lcspr_published_date")
-    if late_pub.any():
+    late_done = after("lcspr_completed_date")
+    if late_done.any():
         statuses = still_due("lcspr_due_date")
-        frame.loc[late_pub, "lcspr_status"] = [s for s, m in zip(statuses, late_pub, strict=True) if m]
-        frame.loc[late_pub, ["lcspr_published_date", "published_name"]] = None
+        delayed = frame["publication_delay_reason"].notna() & frame["final_report_date"].isna()
+        statuses = ["Delayed" if d else s for s, d in zip(statuses, delayed, strict=True)]
+        frame.loc[late_done, "lcspr_status"] = [s for s, m in zip(statuses, late_done, strict=True) if m]
+        frame.loc[late_done, "lcspr_completed_date"] = None
+    for column in ("final_report_date", "lcspr_published_date"):
+        frame.loc[after(column), column] = None
+    frame.loc[frame["lcspr_published_date"].isna(), "published_name"] = None
     return frame
 
 
@@ -851,7 +886,7 @@ def _lcspr_section(ctx: _Context, card: pd.DataFrame, active: pd.DataFrame, plan
     as_at = reviews_as_at(active, period.end)
     if ctx.case_split_withheld:
         return _section("lcspr", "LCSPR updates", _p(PARTNERSHIP_ONLY))
-    is_lcspr = (as_at["rr_outcome"] == "LCSPR") | as_at["lcspr_start_date"].notna()
+    is_lcspr = (as_at["rr_outcome"] == "LCSPR") | as_at["lcspr_decision_date"].notna()
     lcsprs = as_at[is_lcspr & as_at["rr_completed_date"].notna()]
     published = _kpi_row(card, "CR06")
     n_published = _int(published["value"]) if published is not None else 0
@@ -896,7 +931,11 @@ def _lcspr_section(ctx: _Context, card: pd.DataFrame, active: pd.DataFrame, plan
             published=_day(r["lcspr_published_date"]),
             published_name=None if is_missing(r["published_name"]) else str(r["published_name"]),
             due=_day(r["lcspr_due_date"]),
-            started=_day(r["lcspr_start_date"]),
+            started=_day(r["lcspr_decision_date"]),
+            final_report=_day(r["final_report_date"]),
+            delay_reason=None
+            if is_missing(r["publication_delay_reason"])
+            else str(r["publication_delay_reason"]),
             actions=len(from_review),
         )
         blocks.append(

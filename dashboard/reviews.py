@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 
 from dashboard.charts import RAG_COLOURS, _layout
 from dashboard.db import query_df
-from dashboard.formatting import is_missing, uk_date
+from dashboard.formatting import is_missing, plain, uk_date
 
 # Statutory and expected timescales (domain.md), as CR01, CR02 and CR03 state them.
 NOTIFICATION_WORKING_DAYS = 5
@@ -22,12 +22,16 @@ RAPID_REVIEW_WORKING_DAYS = 15
 LCSPR_MONTHS = 6
 
 ON_TIME, LATE, OVERDUE, NOT_YET_DUE, NOT_KNOWN = "On time", "Late", "Overdue", "Not yet due", "Not known"
+EXTENDED, WITHDRAWN, DELAYED = "Extension agreed", "Withdrawn", "Delayed"
 STATUS_LABELS = {
     ON_TIME: "✔ On time",
     LATE: "✖ Late",
     OVERDUE: "✖ Overdue",
     NOT_YET_DUE: "Not yet due",
     NOT_KNOWN: "Not known",
+    EXTENDED: "Extension agreed with the Panel",
+    WITHDRAWN: "Withdrawn (criteria not met)",
+    DELAYED: "Publication delayed",
 }
 NEUTRAL_COLOUR = "#4D4D4D"
 DEADLINE_COLOUR = "#6B6B6B"
@@ -37,19 +41,20 @@ STEPS: tuple[tuple[str, str, str], ...] = (
     ("la_aware_date", "LA aware", "circle-open"),
     ("notification_date", "Notification", "circle"),
     ("rr_completed_date", "Rapid review", "diamond"),
-    ("lcspr_start_date", "LCSPR start", "triangle-right-open"),
+    ("lcspr_decision_date", "LCSPR decision", "triangle-right-open"),
     ("learning_event_date", "Learning event", "square"),
     ("recall_event_date", "Recall event", "square-open"),
+    ("lcspr_completed_date", "LCSPR completed", "star-open"),
     ("lcspr_published_date", "Publication", "star"),
 )
-# The LCSPR starts the day of the rapid review that decided it: a larger open triangle keeps both visible.
-STEP_SIZES = {"LCSPR start": 24}
+# The LCSPR is decided the day of the rapid review that decided it: a larger open triangle keeps both visible.
+STEP_SIZES = {"LCSPR decision": 24}
 TEXT_POSITIONS = {"Notification": "top left", "Rapid review": "top right"}
 # The steps with a deadline: step column -> (status column, due column, deadline name).
 TIMED_STEPS = {
     "notification_date": ("notification_status", "notification_due_date", "Notification due"),
     "rr_completed_date": ("rr_status", "rr_due_date", "Rapid review due"),
-    "lcspr_published_date": ("lcspr_status", "lcspr_due_date", "Publication due"),
+    "lcspr_completed_date": ("lcspr_status", "lcspr_due_date", "Completion due"),
 }
 
 
@@ -123,12 +128,17 @@ def review_table(reviews: pd.DataFrame) -> pd.DataFrame:
                     r["rr_working_days"], r["rr_status"]
                 ),
                 "Outcome": _text(r["rr_outcome"]),
-                "LCSPR start": uk_date(_day(r["lcspr_start_date"])),
+                "Panel's response": " ".join(
+                    x for x in (_text(r["panel_response"]), uk_date(_day(r["panel_response_date"]))) if x
+                ),
+                "Decision to hold an LCSPR": uk_date(_day(r["lcspr_decision_date"])),
                 "Learning event": uk_date(_day(r["learning_event_date"])),
                 "Recall event": uk_date(_day(r["recall_event_date"])),
-                f"Publication due by ({LCSPR_MONTHS} months)": uk_date(_day(r["lcspr_due_date"])),
+                f"Completion due by ({LCSPR_MONTHS} months)": uk_date(_day(r["lcspr_due_date"])),
+                "Final report": uk_date(_day(r["final_report_date"])),
+                "Completion": _status(r["lcspr_status"]),
                 "Published": published,
-                "Publication": _status(r["lcspr_status"]),
+                "Publication delayed because": _text(r["publication_delay_reason"]),
             }
         )
     return pd.DataFrame(rows, columns=list(rows[0]) if rows else None)
@@ -137,7 +147,7 @@ def review_table(reviews: pd.DataFrame) -> pd.DataFrame:
 TIMELINESS_COLUMNS = (
     f"Working days to notify (target {NOTIFICATION_WORKING_DAYS})",
     f"Rapid review working days (target {RAPID_REVIEW_WORKING_DAYS})",
-    "Publication",
+    "Completion",
 )
 
 
@@ -152,22 +162,17 @@ def timeliness_style(value: object) -> str:
 
 
 def late_steps(reviews: pd.DataFrame, period_start: date, period_end: date) -> pd.DataFrame:
-    """The steps that were late in the period (taken late in it) or overdue at its end, in date order.
-
-    As the KPIs, a step belongs to the period it was taken in: a late rapid review completed after the
-    period is not listed for it (the review table still shows it).
-    """
+    """The steps whose deadline fell in the period and that were late: taken after the deadline, or still
+    not taken at the period's end (overdue). As the KPIs: timeliness belongs to the period of the deadline,
+    so a review that is months late and still not sent is listed in the period its deadline fell in."""
     rows = []
     for _, r in reviews.iterrows():
         for step_column, (status_column, due_column, _) in TIMED_STEPS.items():
             status = _text(r[status_column])
             taken, due = _day(r[step_column]), _day(r[due_column])
-            if status == LATE and taken is not None and period_start <= taken <= period_end:
-                when = taken
-            elif status == OVERDUE and due is not None:
-                when = due
-            else:
+            if status not in (LATE, OVERDUE) or due is None or not period_start <= due <= period_end:
                 continue
+            when = due
             rows.append((when, r, step_column, status, taken, due))
     rows.sort(key=lambda item: (item[0], str(item[1]["review_id"])))
     return pd.DataFrame(
@@ -194,7 +199,7 @@ def _step_sentence(r: Any, step_column: str) -> str:
         days = r["rr_working_days"]
         taken = "" if is_missing(days) else f": {int(days)} working days after notification"
         return f"Rapid review{taken} (target {RAPID_REVIEW_WORKING_DAYS})"
-    return f"LCSPR publication (due {LCSPR_MONTHS} months after the LCSPR started)"
+    return f"LCSPR completion (due {LCSPR_MONTHS} months after the decision to hold it)"
 
 
 def timeline_points(reviews: pd.DataFrame) -> pd.DataFrame:
@@ -205,7 +210,7 @@ def timeline_points(reviews: pd.DataFrame) -> pd.DataFrame:
     """
     points = []
     for _, r in reviews.iterrows():
-        label = review_label(r)
+        label = plain(review_label(r))  # uploaded text: shown as text, never as Plotly's HTML
         for column, name, _ in STEPS:
             day = _day(r[column])
             if day is None:
@@ -258,14 +263,13 @@ def _hover_detail(r: Any, column: str, status: str) -> str:
             f"(due by {uk_date(_day(r['rr_due_date']))})<br>{_status(status)}"
             + (f"<br>Outcome: {outcome}" if outcome else "")
         )
-    if column == "lcspr_published_date":
-        name = _text(r["published_name"])
+    if column == "lcspr_completed_date":
         due = _day(r["lcspr_due_date"])
-        return (
-            (f" as {name}" if name else "")
-            + (f"<br>Due by {uk_date(due)}" if due else "")
-            + (f"<br>{_status(status)}" if status else "")
-        )
+        return (f"<br>Due by {uk_date(due)}" if due else "") + (f"<br>{_status(status)}" if status else "")
+    if column == "lcspr_published_date":
+        name = plain(_text(r["published_name"]))
+        reason = plain(_text(r["publication_delay_reason"]))
+        return (f" as {name}" if name else "") + (f"<br>Delayed: {reason}" if reason else "")
     return ""
 
 

@@ -743,7 +743,9 @@ _ROW_RULES: dict[str, list[tuple[str, Callable[[Getter], str | None]]]] = {
         ("panel_response_date", _not_before("panel_response_date", "rr_completed_date")),
         (
             "lcspr_decision_date",
-            _only_when("lcspr_decision_date", lambda get: get("rr_outcome") == "LCSPR", "rr_outcome is LCSPR"),
+            _only_when(
+                "lcspr_decision_date", lambda get: get("rr_outcome") == "LCSPR", "rr_outcome is LCSPR"
+            ),
         ),
         ("final_report_date", _not_before("final_report_date", "lcspr_decision_date")),
         ("lcspr_published_date", _not_before("lcspr_published_date", "lcspr_decision_date")),

@@ -7,20 +7,16 @@
 -- category:
 -- records: reviews
 -- publication: case
--- description: Rapid reviews sent to the Panel within 15 working days of the notification, as a share of rapid reviews whose completion date falls in the period. Working days are counted after the notification day (day 0) up to and including the day the rapid review was sent, leaving out Saturdays, Sundays and England and Wales bank holidays; 15 working days is on time, 16 is late.
+-- description: Rapid reviews sent to the Panel by their deadline (the 15th working day after the notification, the notification day being day 0), as a share of the rapid reviews whose deadline fell in the period. A review not sent by its deadline is late in that period, whether it was sent later or not at all; a review whose deadline is still ahead and not yet sent is pending and not counted yet. A review with an extension agreed with the Panel is judged against the agreed timescale: pending until sent, then on time in the period it was sent. Withdrawn notifications (criteria not met) are left out. Working days leave out Saturdays, Sundays and England and Wales bank holidays.
 SELECT
     p.period,
-    r.locality,
+    d.locality,
     NULL::VARCHAR AS category,
-    count(*) FILTER (WHERE cr.working_day_index - cn.working_day_index <= 15)::DOUBLE AS numerator,
+    count(*) FILTER (WHERE d.rr_on_time)::DOUBLE AS numerator,
     count(*)::DOUBLE AS denominator,
-    100.0 * count(*) FILTER (WHERE cr.working_day_index - cn.working_day_index <= 15) / NULLIF(count(*), 0) AS value
-FROM reviews AS r
+    100.0 * count(*) FILTER (WHERE d.rr_on_time) / NULLIF(count(*), 0) AS value
+FROM review_deadlines AS d
 JOIN kpi_periods AS p
-    ON r.rr_completed_date::DATE BETWEEN p.period_start::DATE AND p.period_end::DATE
-LEFT JOIN calendar AS cn
-    ON cn.day = r.notification_date::DATE
-LEFT JOIN calendar AS cr
-    ON cr.day = r.rr_completed_date::DATE
-GROUP BY GROUPING SETS ((p.period, r.locality), (p.period))
-ORDER BY p.period, r.locality NULLS FIRST
+    ON d.rr_judged_on BETWEEN p.period_start AND p.period_end
+GROUP BY GROUPING SETS ((p.period, d.locality), (p.period))
+ORDER BY p.period, d.locality NULLS FIRST

@@ -1,5 +1,5 @@
 -- id: CR03
--- title: LCSPRs published within 6 months
+-- title: LCSPRs completed within 6 months
 -- unit: percent
 -- direction: higher
 -- target: 100
@@ -7,37 +7,16 @@
 -- category:
 -- records: reviews
 -- publication: case
--- description: LCSPRs published in the period no later than 6 calendar months after the LCSPR start date (the same date 6 months on, or the month's last day when that date does not exist), as a share of all LCSPRs published in the period plus the LCSPRs whose 6 months ran out in the period and that were still unpublished on the period's last day. An LCSPR published late therefore counts against the period its 6 months ran out in and again against the period it was published in. LCSPRs with no start date recorded are left out, as their timeliness cannot be judged (they still count in CR06).
-WITH lcspr AS (
-    SELECT
-        r.review_id,
-        r.locality,
-        r.lcspr_published_date::DATE AS published,
-        (r.lcspr_start_date::DATE + INTERVAL 6 MONTH)::DATE AS deadline
-    FROM reviews AS r
-    WHERE r.lcspr_start_date IS NOT NULL
-),
-counted AS (
-    SELECT
-        p.period,
-        l.locality,
-        l.published BETWEEN p.period_start::DATE AND p.period_end::DATE
-            AND l.published <= l.deadline AS on_time
-    FROM lcspr AS l
-    JOIN kpi_periods AS p
-        ON l.published BETWEEN p.period_start::DATE AND p.period_end::DATE
-        OR (
-            l.deadline BETWEEN p.period_start::DATE AND p.period_end::DATE
-            AND (l.published IS NULL OR l.published > p.period_end::DATE)
-        )
-)
+-- description: LCSPRs completed within 6 calendar months of the decision to hold them (the same date 6 months on, or that month's last day), as a share of the LCSPRs whose 6 months ran out in the period. Completed means the final report was signed off by the safeguarding partners, or, where no final report date is recorded, published. An LCSPR not completed by then is late in that period; one whose 6 months are still running is pending. An LCSPR with no final report whose publication is delayed with a recorded reason (parallel criminal proceedings, an inquest) is never counted late: it is shown with its reason. LCSPRs with no decision date cannot be judged and are counted separately.
 SELECT
-    c.period,
-    c.locality,
+    p.period,
+    d.locality,
     NULL::VARCHAR AS category,
-    count(*) FILTER (WHERE c.on_time)::DOUBLE AS numerator,
+    count(*) FILTER (WHERE d.lcspr_on_time)::DOUBLE AS numerator,
     count(*)::DOUBLE AS denominator,
-    100.0 * count(*) FILTER (WHERE c.on_time) / NULLIF(count(*), 0) AS value
-FROM counted AS c
-GROUP BY GROUPING SETS ((c.period, c.locality), (c.period))
-ORDER BY c.period, c.locality NULLS FIRST
+    100.0 * count(*) FILTER (WHERE d.lcspr_on_time) / NULLIF(count(*), 0) AS value
+FROM review_deadlines AS d
+JOIN kpi_periods AS p
+    ON d.lcspr_judged_on BETWEEN p.period_start AND p.period_end
+GROUP BY GROUPING SETS ((p.period, d.locality), (p.period))
+ORDER BY p.period, d.locality NULLS FIRST

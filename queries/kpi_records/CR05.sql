@@ -1,5 +1,5 @@
 -- CR05 records: the rapid reviews that CR05 counts (sent to the Panel in the period), each under its outcome
--- ('Not recorded' when blank).
+-- ('Not recorded' when blank). Withdrawn notifications are left out, as in CR05.
 -- Parameters: $period_start and $period_end (DATE), $locality (VARCHAR; NULL = all localities together,
 -- otherwise that locality's own rows, Teeswide being a locality of its own).
 WITH params AS (
@@ -19,6 +19,7 @@ records AS (
     FROM reviews AS r
     CROSS JOIN params AS p
     WHERE r.rr_completed_date::DATE BETWEEN p.period_start AND p.period_end
+      AND r.rr_outcome IS DISTINCT FROM 'Notification withdrawn'
       AND (p.locality IS NULL OR r.locality = p.locality)
 )
 SELECT *

@@ -12,7 +12,7 @@ records AS (
         r.review_id,
         r.locality,
         r.published_name,
-        r.lcspr_start_date::DATE AS lcspr_start_date,
+        r.lcspr_decision_date::DATE AS lcspr_decision_date,
         r.learning_event_date::DATE AS learning_event_date,
         r.recall_event_date::DATE AS recall_event_date,
         r.lcspr_published_date::DATE AS lcspr_published_date,

@@ -1,0 +1,86 @@
+-- The statutory and expected timescales of a serious incident review, written once: every KPI (CR01-CR03),
+-- its drill-down, the Case reviews page and the report read their deadlines and judgements from this view.
+--
+--   notification: within 5 working days of the local authority becoming aware (statutory guidance);
+--   rapid review: sent to the Panel within 15 working days of the notification (notification day = day 0);
+--   LCSPR: completed (final report, else publication) within 6 months of the decision to hold it.
+--
+-- Working days leave out Saturdays, Sundays and England and Wales bank holidays (the calendar table:
+-- wd(a, b) = index(b) - index(a)); a deadline of N working days is the Nth working day after the start.
+--
+-- Timeliness belongs to the period in which the deadline fell (the *_judged_on columns): a step still not
+-- taken when its deadline has passed is late on that day, not invisible until it is finally taken. A step
+-- not taken whose deadline is still ahead (today) is pending: judged_on is NULL and no KPI counts it yet.
+--   * A rapid review with an extension agreed with the Panel is judged against the agreed timescale. The
+--     contract records that an extension was agreed, not its date, so such a review is pending until it is
+--     sent and then counts as on time in the period it was sent.
+--   * A withdrawn notification (criteria not met) has no rapid review to judge.
+--   * An LCSPR with no final report whose publication is delayed with a reason (parallel proceedings) is
+--     never late: it is pending, shown with its reason.
+--   * A date a deadline counts from that is blank (no la_aware_date; an LCSPR with no decision date) leaves
+--     the step unjudged: the pages and the report count and say so.
+CREATE OR REPLACE VIEW review_deadlines AS
+WITH dated AS (
+    SELECT
+        r.review_id,
+        r.locality,
+        r.nature,
+        r.harm_type,
+        r.la_aware_date::DATE AS la_aware_date,
+        r.notification_date::DATE AS notification_date,
+        r.rr_completed_date::DATE AS rr_completed_date,
+        r.rr_outcome,
+        coalesce(r.rr_extension_agreed, false) AS rr_extension_agreed,
+        r.rr_outcome = 'Notification withdrawn' AS withdrawn,
+        r.panel_response,
+        r.panel_response_date::DATE AS panel_response_date,
+        r.lcspr_decision_date::DATE AS lcspr_decision_date,
+        r.learning_event_date::DATE AS learning_event_date,
+        r.recall_event_date::DATE AS recall_event_date,
+        r.final_report_date::DATE AS final_report_date,
+        r.lcspr_published_date::DATE AS lcspr_published_date,
+        r.publication_delay_reason,
+        r.published_name,
+        coalesce(r.final_report_date, r.lcspr_published_date)::DATE AS lcspr_completed_date,
+        (r.lcspr_decision_date::DATE + INTERVAL 6 MONTH)::DATE AS lcspr_due_date
+    FROM reviews AS r
+),
+timed AS (
+    SELECT
+        d.*,
+        dn.day AS notification_due_date,
+        cn.working_day_index - ca.working_day_index AS notification_working_days,
+        dr.day AS rr_due_date,
+        cr.working_day_index - cn.working_day_index AS rr_working_days
+    FROM dated AS d
+    LEFT JOIN calendar AS ca ON ca.day = d.la_aware_date
+    LEFT JOIN calendar AS cn ON cn.day = d.notification_date
+    LEFT JOIN calendar AS cr ON cr.day = d.rr_completed_date
+    LEFT JOIN calendar AS dn ON dn.is_working_day AND dn.working_day_index = ca.working_day_index + 5
+    LEFT JOIN calendar AS dr ON dr.is_working_day AND dr.working_day_index = cn.working_day_index + 15
+)
+SELECT
+    t.*,
+    -- notification
+    t.notification_date <= t.notification_due_date AS notification_on_time,
+    t.notification_due_date AS notification_judged_on,
+    -- rapid review
+    CASE
+        WHEN t.withdrawn THEN NULL
+        WHEN t.rr_extension_agreed THEN t.rr_completed_date IS NOT NULL
+        ELSE t.rr_completed_date IS NOT NULL AND t.rr_completed_date <= t.rr_due_date
+    END AS rr_on_time,
+    CASE
+        WHEN t.withdrawn THEN NULL
+        WHEN t.rr_extension_agreed THEN t.rr_completed_date
+        WHEN t.rr_completed_date <= t.rr_due_date OR t.rr_due_date < current_date THEN t.rr_due_date
+    END AS rr_judged_on,
+    -- LCSPR
+    t.lcspr_completed_date IS NOT NULL AND t.lcspr_completed_date <= t.lcspr_due_date AS lcspr_on_time,
+    CASE
+        WHEN t.lcspr_decision_date IS NULL THEN NULL
+        WHEN t.lcspr_completed_date <= t.lcspr_due_date THEN t.lcspr_due_date
+        WHEN t.final_report_date IS NULL AND t.publication_delay_reason IS NOT NULL THEN NULL
+        WHEN t.lcspr_due_date < current_date THEN t.lcspr_due_date
+    END AS lcspr_judged_on
+FROM timed AS t;
