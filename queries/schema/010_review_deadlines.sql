@@ -6,7 +6,8 @@
 --   LCSPR: completed (final report, else publication) within 6 months of the decision to hold it.
 --
 -- Working days leave out Saturdays, Sundays and England and Wales bank holidays (the calendar table:
--- wd(a, b) = index(b) - index(a)); a deadline of N working days is the Nth working day after the start.
+-- wd(a, b) = index(b) - index(a)); a step is on time when it took at most N working days (a step taken on
+-- the weekend after its deadline took no more), and its deadline (due date) is the Nth working day after.
 --
 -- Timeliness belongs to the period in which the deadline fell (the *_judged_on columns): a step still not
 -- taken when its deadline has passed is late on that day, not invisible until it is finally taken. A step
@@ -62,18 +63,18 @@ timed AS (
 SELECT
     t.*,
     -- notification
-    t.notification_date <= t.notification_due_date AS notification_on_time,
+    t.notification_working_days <= 5 AS notification_on_time,
     t.notification_due_date AS notification_judged_on,
     -- rapid review
     CASE
         WHEN t.withdrawn THEN NULL
         WHEN t.rr_extension_agreed THEN t.rr_completed_date IS NOT NULL
-        ELSE t.rr_completed_date IS NOT NULL AND t.rr_completed_date <= t.rr_due_date
+        ELSE t.rr_completed_date IS NOT NULL AND t.rr_working_days <= 15
     END AS rr_on_time,
     CASE
         WHEN t.withdrawn THEN NULL
         WHEN t.rr_extension_agreed THEN t.rr_completed_date
-        WHEN t.rr_completed_date <= t.rr_due_date OR t.rr_due_date < current_date THEN t.rr_due_date
+        WHEN t.rr_working_days <= 15 OR t.rr_due_date < current_date THEN t.rr_due_date
     END AS rr_judged_on,
     -- LCSPR
     t.lcspr_completed_date IS NOT NULL AND t.lcspr_completed_date <= t.lcspr_due_date AS lcspr_on_time,

@@ -32,11 +32,16 @@ else:
         components.styled_map(late, reviews.timeliness_style, ["Status"]), hide_index=True, key="late_steps"
     )
 
+for sentence in view.not_judged:
+    st.info(sentence, icon="ℹ")
+
 st.caption(
     f"Deadlines: notification to the Panel within {reviews.NOTIFICATION_WORKING_DAYS} working days of the "
     f"local authority becoming aware (statutory); rapid review within {reviews.RAPID_REVIEW_WORKING_DAYS} "
-    f"working days of the notification; LCSPR published within {reviews.LCSPR_MONTHS} months of its start. "
-    "Working days leave out weekends and England and Wales bank holidays."
+    f"working days of the notification (or as extended by the Panel); LCSPR completed within "
+    f"{reviews.LCSPR_MONTHS} months of the decision to hold it. A step belongs to the period its deadline "
+    "fell in: one not taken by then is late in that period. Working days leave out weekends and England and "
+    "Wales bank holidays."
 )
 
 components.chart(view.timeline, key="review_timeline")
@@ -51,7 +56,7 @@ st.dataframe(
 )
 st.caption(
     "Steps are judged on every date held, including steps taken after the period; a step not yet taken is "
-    "✖ Overdue when its deadline passed before the period's last day. The number of notifications is "
-    "context, not a performance measure."
+    "✖ Overdue when its deadline passed before the period's last day. A publication delayed with a reason "
+    "is never late. The number of notifications is context, not a performance measure."
 )
 components.csv_download(table, f"case-reviews-{period.label}.csv", "download_reviews")
