@@ -290,11 +290,14 @@ def _completion_sentence(update: LcsprUpdate, end: date) -> str | None:
     done, due = update.completed, update.due
     if due is None:
         return None
-    what = "final report" if update.final_report else "review"
     if done is not None and done <= end:
+        if update.final_report is None:  # completion is the publication
+            if done <= due:
+                return "It was published within 6 months of the decision to hold it."
+            return f"It was published after the expected 6 months (it was due by {uk_date(due)})."
         if done <= due:
-            return f"Its {what} was completed within 6 months of the decision to hold it."
-        return f"Its {what} was completed after the expected 6 months (it was due by {uk_date(due)})."
+            return "Its final report was completed within 6 months of the decision to hold it."
+        return f"Its final report was completed after the expected 6 months (it was due by {uk_date(due)})."
     if update.delay_reason:
         return None  # shown with its reason, never late
     if due < end:
@@ -817,8 +820,8 @@ def _case_reviews_section(ctx: _Context, card: pd.DataFrame, active: pd.DataFram
         body.append(_p(rapid_reviews_sentence(outcomes, span, threshold)))
     timeliness = []
     for kpi, noun, done, rule in (
-        ("CR01", "notification", "made", "within 5 working days of the local authority becoming aware"),
-        ("CR02", "rapid review", "completed", "within 15 working days of the notification"),
+        ("CR01", "notification", "due", "made within 5 working days of the local authority becoming aware"),
+        ("CR02", "rapid review", "due", "sent within 15 working days of the notification"),
     ):
         row = _kpi_row(card, kpi)
         if row is not None and not is_missing(row["denominator"]):
@@ -911,7 +914,7 @@ def _lcspr_section(ctx: _Context, card: pd.DataFrame, active: pd.DataFrame, plan
                     _int(cr03["denominator"]),
                     "LCSPR",
                     "due",
-                    "published within 6 months of the decision to hold them",
+                    "completed within 6 months of the decision to hold them",
                     span,
                     threshold,
                 )
@@ -1325,8 +1328,6 @@ def _scorecard_section(ctx: _Context, card: pd.DataFrame, before: pd.DataFrame) 
     rows, classes = [], []
     for _, r in card.iterrows():
         category = None if is_missing(r["category"]) else str(r["category"])
-        if category is not None and ctx.publish:
-            continue
         then = previous.get((r["kpi"], category))
         value, hidden = _kpi_value(ctx, r)
         if then is not None:

@@ -16,7 +16,9 @@ from dashboard.charts import RAG_COLOURS, _layout
 from dashboard.db import query_df
 from dashboard.formatting import is_missing, plain, plural, uk_date
 
-# Statutory and expected timescales (domain.md), as CR01, CR02 and CR03 state them.
+# Statutory and expected timescales, for sentences and labels. The rule itself is written once, in the
+# review_deadlines view (queries/schema/010_review_deadlines.sql); tests/test_review_deadlines.py checks that
+# these words say what the view does.
 NOTIFICATION_WORKING_DAYS = 5
 RAPID_REVIEW_WORKING_DAYS = 15
 LCSPR_MONTHS = 6
@@ -69,14 +71,7 @@ def active_reviews(
     return query_df(
         con,
         "areas/reviews_active.sql",
-        {
-            "period_start": period_start,
-            "period_end": period_end,
-            "locality": locality,
-            "notification_days": NOTIFICATION_WORKING_DAYS,
-            "rapid_review_days": RAPID_REVIEW_WORKING_DAYS,
-            "lcspr_months": LCSPR_MONTHS,
-        },
+        {"period_start": period_start, "period_end": period_end, "locality": locality},
     )
 
 

@@ -67,9 +67,9 @@ def test_case_reviews_page_q3_shows_late_and_on_time_steps(app: Any) -> None:
     assert table.loc["KLT", "Notified"] == "16 October 2023"
     assert table.loc["KLT", "Rapid review completed"] == "3 November 2023"
     assert table.loc["KLT", rr_days] == "14 · ✔ On time"
-    assert table.loc["KLT", "Outcome"] == "No further review"
+    assert table.loc["KLT", "Outcome"] == "No LCSPR"
     assert table.loc["JM", "Published"] == "14 December 2023 as Child Joe"
-    assert table.loc["JM", "Publication"] == "✔ On time"
+    assert table.loc["JM", "Completion"] == "✔ On time"
     assert len(at.get("plotly_chart")) == 1
 
 
@@ -165,7 +165,7 @@ def _add_review(con: duckdb.DuckDBPyConnection, review_id: str, **dates: Any) ->
         "notification_date": None,
         "rr_completed_date": None,
         "rr_outcome": None,
-        "lcspr_start_date": None,
+        "lcspr_decision_date": None,
         "learning_event_date": None,
         "recall_event_date": None,
         "lcspr_published_date": None,
@@ -221,7 +221,7 @@ def test_lcspr_deadline_six_calendar_months_as_cr03(con: duckdb.DuckDBPyConnecti
         notification_date=date(2023, 8, 10),
         rr_completed_date=date(2023, 8, 31),
         rr_outcome="LCSPR",
-        lcspr_start_date=date(2023, 8, 31),
+        lcspr_decision_date=date(2023, 8, 31),
     )
     _add_review(con, "ONTIME", lcspr_published_date=date(2024, 2, 29), published_name="Child A", **common)
     _add_review(con, "LATE", lcspr_published_date=date(2024, 3, 1), **common)
@@ -260,7 +260,7 @@ def test_active_reviews_overlap_the_period_and_follow_the_locality(con: duckdb.D
         notification_date=date(2023, 3, 1),
         rr_completed_date=date(2023, 3, 20),
         rr_outcome="LCSPR",
-        lcspr_start_date=date(2023, 3, 20),
+        lcspr_decision_date=date(2023, 3, 20),
         lcspr_published_date=date(2024, 2, 1),
     )
     _add_review(
@@ -277,18 +277,19 @@ def test_active_reviews_overlap_the_period_and_follow_the_locality(con: duckdb.D
     assert reviews.active_reviews(con, Q3_START, Q3_END, "Teeswide").empty
 
 
-def test_late_steps_belong_to_the_period_they_were_taken_in(con: duckdb.DuckDBPyConnection) -> None:
-    # Rapid review late in Q3; the LCSPR then published late in 2024: listed for 2024-25 Q1, not for Q3.
+def test_late_steps_belong_to_the_period_their_deadline_fell_in(con: duckdb.DuckDBPyConnection) -> None:
+    # Rapid review due 16 October 2023, sent late in November: listed for Q3. The LCSPR, due to be completed
+    # by 10 May 2024 and published (no final report recorded) on 20 May: listed for 2024-25 Q1, not for Q3.
     _add_review(
         con,
-        "RV",
+        "QX",
         la_aware_date=date(2023, 9, 21),
         notification_date=date(2023, 9, 25),
         rr_completed_date=date(2023, 11, 10),
         rr_outcome="LCSPR",
-        lcspr_start_date=date(2023, 11, 10),
+        lcspr_decision_date=date(2023, 11, 10),
         lcspr_published_date=date(2024, 5, 20),
-        published_name="Child Ruby",
+        published_name="Child Q",
     )
     q3 = reviews.active_reviews(con, Q3_START, Q3_END, None)
     assert list(reviews.late_steps(q3, Q3_START, Q3_END)["Step"]) == [
@@ -296,14 +297,14 @@ def test_late_steps_belong_to_the_period_they_were_taken_in(con: duckdb.DuckDBPy
     ]
     q1 = reviews.active_reviews(con, date(2024, 4, 1), date(2024, 6, 30), None)
     late = reviews.late_steps(q1, date(2024, 4, 1), date(2024, 6, 30))
-    assert list(late["Review"]) == ["RV (Child Ruby)"]
+    assert list(late["Review"]) == ["QX (Child Q)"]
     assert list(late["Due by"]) == ["10 May 2024"]
 
 
 def test_timeline_figure_has_titles_and_marks_late_steps(con: duckdb.DuckDBPyConnection) -> None:
     _add_review(
         con,
-        "RV",
+        "QX",
         la_aware_date=date(2023, 9, 21),
         notification_date=date(2023, 9, 25),
         rr_completed_date=date(2023, 11, 10),

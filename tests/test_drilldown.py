@@ -66,10 +66,10 @@ VERDICTS = {
         "No actions raised",
     },
     "CR01": {"On time", "Late"},
-    "CR02": {"On time", "Late"},
-    "CR03": {"Within 6 months", "Published late", "Overdue, not published"},
+    "CR02": {"On time", "Late", "Late, not sent"},
+    "CR03": {"Within 6 months", "Completed late", "Late, not completed"},
     "CR04": {"Child death", "Serious harm", "Other"},
-    "CR05": {"LCSPR", "Alternative learning review", "No further review", "National review", "Not recorded"},
+    "CR05": {"LCSPR", "Alternative learning review", "No LCSPR", "National review", "Not recorded"},
     "CR06": {"Counted"},
     "AP01": {"Completed by target", "Not completed by target"},
     "AP02": {"Overdue", "Open, not overdue"},
@@ -262,11 +262,16 @@ def test_all_localities_are_the_localities_together_teeswide_once(databases, sou
 def test_cr02_fixture_working_days_and_deadlines(fixture_db):
     df = kpi_records(fixture_db, "CR02", Q3, None)
     got = list(df[["review_id", "working_days", "deadline", "counts_as"]].itertuples(index=False, name=None))
-    assert [(r, w, d.date(), c) for r, w, d, c in got] == [
-        ("R2", 16, date(2023, 10, 31), "Late"),  # late first
+    # The rapid reviews whose deadline fell in Q3, late first, each in deadline order. R4 was never sent:
+    # late in the quarter its deadline fell in. R19 took 30 working days, with an extension agreed.
+    assert [(r, None if pd.isna(w) else int(w), d.date(), c) for r, w, d, c in got] == [
+        ("R4", None, date(2023, 10, 20), "Late, not sent"),
+        ("R2", 16, date(2023, 10, 31), "Late"),
         ("R5", 15, date(2023, 10, 20), "On time"),
         ("R1", 15, date(2023, 10, 30), "On time"),
+        ("R19", 30, date(2023, 10, 30), "On time"),
     ]
+    assert df.set_index("review_id").loc["R19", "rr_extension_agreed"]
 
 
 def test_cr01_fixture_deadline_skips_bank_holidays(fixture_db):
@@ -279,14 +284,16 @@ def test_cr01_fixture_deadline_skips_bank_holidays(fixture_db):
 
 def test_cr03_fixture_verdicts(fixture_db):
     df = kpi_records(fixture_db, "CR03", Q3, None)
+    # The LCSPRs whose 6 months ran out in Q3, late first, each in deadline order.
     assert list(zip(df["review_id"], df["counts_as"], strict=True)) == [
-        ("R8", "Overdue, not published"),  # deadline 30 Nov 2023
-        ("R9", "Overdue, not published"),  # deadline 30 Dec 2023, published only in 2024
-        ("R7", "Published late"),
+        ("R7", "Completed late"),  # deadline 20 Oct 2023, published 25 Oct
+        ("R8", "Late, not completed"),  # deadline 30 Nov 2023
+        ("R9", "Completed late"),  # deadline 30 Dec 2023, published only on 1 Feb 2024
+        ("R21", "Within 6 months"),  # final report 29 Sep 2023, its publication delayed
         ("R6", "Within 6 months"),
-        ("R12", "Within 6 months"),
     ]
-    assert list(df["days_past_deadline"]) == [31, 1, 5, 0, 0]
+    assert list(df["days_past_deadline"]) == [5, 31, 33, 0, 0]
+    assert "R22" not in set(df["review_id"])  # no final report, publication delayed with a reason
 
 
 def test_tr05_fixture_agencies(fixture_db):

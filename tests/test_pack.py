@@ -245,7 +245,7 @@ def test_area_sheets_hold_the_records_of_the_period(pack: Any) -> None:
     reviews = {r["Review"].value: r for r in rows_of(pack["Case reviews"])}
     assert {"KLT", "JM", "RV"} <= set(reviews)
     assert reviews["KLT"]["Nature"].value == "Child death"
-    assert reviews["KLT"]["Outcome"].value == "No further review"
+    assert reviews["KLT"]["Outcome"].value == "No LCSPR"
     assert reviews["JM"]["Published as"].value == "Child Joe"
     assert reviews["JM"]["Published"].value == datetime(2023, 12, 14)
     assert reviews["JM"]["Published"].number_format == "dd/mm/yyyy"

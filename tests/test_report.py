@@ -191,25 +191,25 @@ def test_sections_follow_the_newsletter(internal_q3: str, internal: dict[str, Se
 def test_one_notification_leading_to_a_rapid_review(internal: dict[str, Section]) -> None:
     blocks = internal["case-reviews"].blocks
     assert (
-        "1 serious incident notification was received during this quarter, leading to a rapid review."
-        in blocks
+        "1 serious incident notification was made to the national Child Safeguarding Practice Review Panel "
+        "during this quarter." in blocks
     )
     # Child KLT (fatal, abuse): the rapid review agreed not to progress to an LCSPR.
     klt = [b for b in blocks if b.startswith("Child KLT")]
     assert klt == [
         "Child KLT (Category: Child death – Abuse). The rapid review was completed on 3 November 2023 and "
-        "decided not to progress to an LCSPR."
+        "decided not to progress to an LCSPR, the learning being taken forward from the rapid review."
     ]
     assert (
-        "2 rapid reviews were completed during this quarter: 1 leading to an LCSPR and 1 with no further review."
-        in blocks
+        "2 rapid reviews were completed during this quarter: 1 leading to an LCSPR and 1 with no LCSPR, the "
+        "learning taken forward from the rapid review." in blocks
     )
     assert (
-        "1 of the 2 rapid reviews completed during this quarter was within 15 working days of the notification."
+        "1 of the 2 rapid reviews due during this quarter was sent within 15 working days of the notification."
         in blocks
     )
     for other in ("lcspr", "audits", "training", "action-plan"):
-        assert "serious incident notification was received" not in internal[other].text
+        assert "serious incident notification was made" not in internal[other].text
 
 
 def test_jm_published_as_child_joe_and_rv_leading_to_an_lcspr(internal: dict[str, Section]) -> None:
@@ -231,7 +231,7 @@ def test_the_step_down_audit(internal: dict[str, Section]) -> None:
         "A multi-agency audit of 'Step down from social care assessment' took place on 13 November 2023.",
         "It reviewed 6 cases (3 from Hartlepool and 3 from Stockton-on-Tees).",
         "The audit report will be presented to the Executive group in February 2024.",
-        "Of the 6 cases, 1 was graded outstanding, 3 good and 2 requires improvement.",
+        "Of the 6 cases, 1 was graded outstanding, 3 good and 2 as requires improvement.",
     ):
         assert sentence in blocks, blocks
     split = internal["audits"].table("Cases audited by locality").rows
@@ -308,7 +308,7 @@ def test_dates_after_the_period_are_not_known_yet(internal_q3: str) -> None:
 def test_a_year_says_during_this_year(sample_con: duckdb.DuckDBPyConnection) -> None:
     sections = sections_of(build_report(sample_con, parse_period("2023-24"), settings()))
     assert any(
-        b.endswith("received during this year, each leading to a rapid review.")
+        b.endswith("made to the national Child Safeguarding Practice Review Panel during this year.")
         for b in sections["case-reviews"].blocks
     )
     assert any(b.startswith("In this year ") for b in sections["training"].blocks)
@@ -354,7 +354,7 @@ def test_a_locality_whose_only_session_was_cancelled(sample_db_template: Path, t
                 "In this quarter no training sessions were held.",
                 "1 session was cancelled."
                 if not publish
-                else "A small number (fewer than 6) of sessions were cancelled.",
+                else "1 session was cancelled.",  # activity: published in full
             ]
     finally:
         con.close()
@@ -369,8 +369,8 @@ def test_a_period_with_no_data_still_makes_a_report(sample_con: duckdb.DuckDBPyC
     html = build_report(sample_con, parse_period("2019-20 Q1"), settings(), publish=True)
     sections = sections_of(html)
     assert (
-        "No serious incident notifications were received during this quarter."
-        in sections["case-reviews"].blocks
+        "No serious incident notifications were made to the national Child Safeguarding Practice Review Panel "
+        "during this quarter." in sections["case-reviews"].blocks
     )
     assert "In this quarter no training sessions were held." in sections["training"].blocks
     assert 'data-charts="0"' in html and "plotly.js v" not in html
@@ -423,8 +423,8 @@ def test_published_report_names_no_case(
     page = published_q3.replace(get_plotlyjs(), "")  # the rest: markup, styles and the charts' data
     for ref in refs + cases:
         assert not re.search(rf"\b{re.escape(ref)}\b", page), ref
-    for name in names:
-        assert name not in page
+    # A published LCSPR's public name may appear (the partnership published it): only as that.
+    assert "Published during this quarter: Child Joe." in published["lcspr"].blocks
     assert "ACT-0" not in published_q3  # no per-action rows
     assert "Overdue actions" not in [t.caption for t in published["action-plan"].tables]
     assert "<li>" not in published_q3.split('id="case-reviews"')[1].split("</section>")[0]
@@ -434,36 +434,36 @@ def test_published_report_names_no_case(
 def test_published_report_suppresses_small_numbers(published: dict[str, Section]) -> None:
     blocks = published["case-reviews"].blocks
     assert (
-        "A small number (fewer than 6) of serious incident notifications were received during this quarter, "
-        "each leading to a rapid review." in blocks
+        "A small number (fewer than 6) of serious incident notifications were made to the national Child "
+        "Safeguarding Practice Review Panel during this quarter." in blocks
     )
     assert not any(
         re.search(r"\bc (serious|rapid|LCSPR|training|open)", b) for s in published.values() for b in s.blocks
     )
-    # The 5 face to face sessions are small: the mode split is hidden, and so the 10 virtual (secondary).
+    # Training is activity, about the workforce: the newsletter's "5 face to face and 10 virtual" in full.
     training = published["training"]
-    assert (
-        "In this quarter 15 training sessions were held, face to face and virtual; the number of each is not "
-        "shown, to protect small numbers." in training.blocks
-    )
+    assert "In this quarter 5 face to face and 10 virtual training sessions were held." in training.blocks
     rows = training.table("Training sessions delivered by delivery mode and locality").rows
-    assert rows[-1] == ["All localities", "c", "c", "15"]
+    assert rows[-1] == ["All localities", "5", "10", "15"]
     cells = [c for s in published.values() for t in s.tables for r in t.rows for c in r]
     assert "c" in cells
+    # The audit's sample is activity too: the newsletter's 3 and 3.
     audit = published["audits"].table("Cases audited by locality").rows[1]
-    assert audit[1:] == ["c", "c", "6"]
+    assert audit[1:] == ["3", "3", "6"]
+    assert "Cases audited by grade" not in [t.caption for t in published["audits"].tables]
     score = {r[0]: r for r in published["scorecard"].table("Key performance indicators").rows[1:]}
     assert score["CR04"][2] == "c" and score["CR04"][6] == "0" and score["CR04"][7] == "c"
     assert score["TR01"][2] == "15"
-    assert score["CR02"][2:6] == ["c", "100.0%", "–", "c"]  # 1 / 2: no rate, no RAG
-    assert not [r for r in published["scorecard"].tables[0].rows if r[0] == ""]  # no breakdown rows
+    assert score["CR02"][2:6] == ["c", "100.0%", "–", "c / c"]  # small numbers: no rate, no RAG
+    # Breakdowns: activity ones (training by delivery mode) only; no case breakdown (nature, outcome).
+    titles = [r[1] for r in published["scorecard"].tables[0].rows if r[0] == ""]
+    assert titles == ["Face to face", "Virtual"]
 
 
 def test_published_report_footnote(published: dict[str, Section]) -> None:
     notes = published["notes"].blocks
     assert any(
         n.startswith("c: a count from 1 to 5 is not shown, to protect the children and families concerned.")
-        and "secondary suppression" in n
         for n in notes
     ), notes
     assert any(n.startswith("Not included in the published report: case references") for n in notes)
@@ -471,7 +471,12 @@ def test_published_report_footnote(published: dict[str, Section]) -> None:
 
 def test_the_header_says_which_version(internal_q3: str, published_q3: str) -> None:
     assert "Internal: contains case references and small numbers. Not for publication." in internal_q3
-    assert "For publication: small numbers suppressed; no case references" in published_q3
+    assert (
+        "For publication: case figures for the partnership as a whole, small numbers suppressed; no case"
+        in (published_q3)
+    )
+    assert "OFFICIAL-SENSITIVE" in internal_q3 and "OFFICIAL-SENSITIVE" not in published_q3
+    assert '@top-center { content: "OFFICIAL-SENSITIVE"' in internal_q3  # every printed page
     assert "<title>HSSCP performance report 2023-24 Q3</title>" in published_q3
 
 
@@ -484,10 +489,8 @@ def test_published_threshold_comes_from_the_settings(sample_con: duckdb.DuckDBPy
 
     strict = replace(settings(), suppression_threshold=10)
     sections = sections_of(build_report(sample_con, Q3, strict, publish=True))
-    assert (
-        "It reviewed a small number (fewer than 11) of cases from Hartlepool and Stockton-on-Tees; the number "
-        "from each is not shown, to protect small numbers." in sections["audits"].blocks
-    )
+    assert "It reviewed 6 cases (3 from Hartlepool and 3 from Stockton-on-Tees)." in sections["audits"].blocks
+    assert "The grades of the cases are not shown, to protect small numbers." in sections["audits"].blocks
 
 
 # --- hostile uploads are escaped -----------------------------------------------------------------------
@@ -545,21 +548,20 @@ def test_count_phrase() -> None:
     assert count_phrase(0, "session", threshold=5) == ("No sessions", True)
 
 
+N = "was made to the national Child Safeguarding Practice Review Panel during"
+
+
 def test_notifications_sentence() -> None:
-    assert (
-        notifications_sentence(1, "this quarter")
-        == "1 serious incident notification was received during this quarter, leading to a rapid review."
-    )
+    assert notifications_sentence(1, "this quarter") == f"1 serious incident notification {N} this quarter."
     assert (
         notifications_sentence(3, "this year")
-        == "3 serious incident notifications were received during this year, each leading to a rapid review."
+        == f"3 serious incident notifications {N.replace('was', 'were')} this year."
     )
     assert notifications_sentence(0, "this quarter") == (
-        "No serious incident notifications were received during this quarter."
+        f"No serious incident notifications {N.replace('was', 'were')} this quarter."
     )
     assert notifications_sentence(2, "this quarter", threshold=5) == (
-        "A small number (fewer than 6) of serious incident notifications were received during this quarter, "
-        "each leading to a rapid review."
+        f"A small number (fewer than 6) of serious incident notifications {N.replace('was', 'were')} this quarter."
     )
     assert notifications_sentence(0, "this quarter", threshold=5).startswith("No serious")
 
@@ -568,21 +570,25 @@ def test_rapid_reviews_sentence() -> None:
     assert rapid_reviews_sentence({"LCSPR": 1}, "this quarter") == (
         "1 rapid review was completed during this quarter, leading to an LCSPR."
     )
-    assert rapid_reviews_sentence({"No further review": 3}, "this quarter") == (
-        "3 rapid reviews were completed during this quarter, all with no further review."
+    assert rapid_reviews_sentence({"No LCSPR": 3}, "this quarter") == (
+        "3 rapid reviews were completed during this quarter, all with no LCSPR, the learning taken forward from "
+        "the rapid review."
     )
-    assert rapid_reviews_sentence({"LCSPR": 1, "No further review": 1}, "this quarter") == (
-        "2 rapid reviews were completed during this quarter: 1 leading to an LCSPR and 1 with no further review."
+    assert rapid_reviews_sentence({"LCSPR": 1, "No LCSPR": 1}, "this quarter") == (
+        "2 rapid reviews were completed during this quarter: 1 leading to an LCSPR and 1 with no LCSPR, the "
+        "learning taken forward from the rapid review."
     )
-    assert rapid_reviews_sentence({"LCSPR": 1, "No further review": 9}, "this year", threshold=5) == (
+    assert "no further review" not in rapid_reviews_sentence({"No LCSPR": 1}, "this quarter").lower()
+    assert rapid_reviews_sentence({"LCSPR": 1, "No LCSPR": 9}, "this year", threshold=5) == (
         "10 rapid reviews were completed during this year."
     )
 
 
 def test_rapid_review_sentence() -> None:
     end = date(2023, 12, 31)
-    assert rapid_review_sentence("No further review", date(2023, 11, 3), None, end, "this quarter") == (
-        "The rapid review was completed on 3 November 2023 and decided not to progress to an LCSPR."
+    assert rapid_review_sentence("No LCSPR", date(2023, 11, 3), None, end, "this quarter") == (
+        "The rapid review was completed on 3 November 2023 and decided not to progress to an LCSPR, the "
+        "learning being taken forward from the rapid review."
     )
     assert rapid_review_sentence("LCSPR", date(2023, 11, 10), None, end, "this quarter").endswith(
         "and decided to progress to an LCSPR."
@@ -671,7 +677,7 @@ def test_lcspr_sentences() -> None:
     assert lcspr_sentences(rv, Q3) == [
         "The rapid review for RV was completed in November 2023, leading to an LCSPR.",
         "Its learning event is scheduled for 25 January 2024 and its recall event for 26 February 2024.",
-        "Its publication is due by 10 May 2024.",
+        "Its final report is due by 10 May 2024.",
     ]
     running = LcsprUpdate(
         "AB", date(2023, 3, 1), None, None, None, None, date(2023, 9, 1), started=date(2023, 3, 1)
@@ -679,7 +685,7 @@ def test_lcspr_sentences() -> None:
     assert lcspr_sentences(running, Q3) == [
         "The LCSPR for AB, which began in March 2023, is in progress.",
         "The dates of its learning event and recall event are not yet set.",
-        "Its publication was due by 1 September 2023 and is overdue.",
+        "Its final report was due by 1 September 2023 and is overdue.",
     ]
 
 
@@ -709,10 +715,10 @@ def test_audit_sentences() -> None:
 
 def test_grades_sentence() -> None:
     assert grades_sentence({"Outstanding": 1, "Good": 3, "Requires improvement": 2, "Inadequate": 0}) == (
-        "Of the 6 cases, 1 was graded outstanding, 3 good and 2 requires improvement."
+        "Of the 6 cases, 1 was graded outstanding, 3 good and 2 as requires improvement."
     )
     assert grades_sentence({"Outstanding": 0, "Good": 2, "Requires improvement": 1, "Inadequate": 0}) == (
-        "Of the 3 cases, 2 were graded good and 1 requires improvement."
+        "Of the 3 cases, 2 were graded good and 1 as requires improvement."
     )
     assert grades_sentence({"Good": 1}) == "The case was graded good."
     assert grades_sentence({"Good": 4, "Inadequate": 0}) == "All 4 cases were graded good."
@@ -777,7 +783,9 @@ def test_report_pdf_without_chromium_says_so(tmp_path: Path) -> None:
 
 
 def test_report_filename() -> None:
-    assert report.report_filename(Q3, None, False, "HSSCP") == "hsscp-report-2023-24-q3-internal.html"
+    assert (
+        report.report_filename(Q3, None, False, "HSSCP") == "hsscp-report-2023-24-q3-OFFICIAL-SENSITIVE.html"
+    )
     assert (
         report.report_filename(parse_period("2023-24"), "Stockton-on-Tees", True, "HSSCP")
         == "hsscp-report-2023-24-stockton-on-tees-published.html"
