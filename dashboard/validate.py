@@ -476,6 +476,10 @@ def _parse_column(
             return parse_choice(value, mapping, allowed)
 
     plain_text = column.kind == "text"
+    # Dates outside a plausible window (a typo such as 13/11/9999) are errors: one would break every page.
+    earliest, latest = settings.earliest_date, settings.latest_date
+    implausible = f"is not a plausible date (expected {_long_date(earliest)} to {_long_date(latest)})"
+    is_date = column.kind == "date"
 
     def judge(value: Any) -> _Outcome:
         """What one cell becomes: its typed value and the problems (shown value, reason) it has."""
@@ -502,6 +506,8 @@ def _parse_column(
         except CellError as exc:
             return None, ((show(value), str(exc)),)
         problems: tuple[tuple[str, str], ...] = ()
+        if is_date and not earliest <= parsed <= latest:
+            return None, ((show(value), implausible),)
         if column.kind == "text" and parsed == "" and column.required:
             problems = (("", "is required but blank"),)
         problem = _range_problem(column, parsed)
@@ -553,6 +559,11 @@ def _parse_column(
         for shown, reason in outcome[1]:
             errors.append(Problem(sheet, excel_row, name, shown, reason))
     return _typed(column, values)
+
+
+def _long_date(day: date) -> str:
+    """1 April 2000."""
+    return f"{day.day} {day.strftime('%B %Y')}"
 
 
 def _typed(column: Column, values: list[Any]) -> pd.Series:
@@ -743,7 +754,9 @@ _ROW_RULES: dict[str, list[tuple[str, Callable[[Getter], str | None]]]] = {
         ("panel_response_date", _not_before("panel_response_date", "rr_completed_date")),
         (
             "lcspr_decision_date",
-            _only_when("lcspr_decision_date", lambda get: get("rr_outcome") == "LCSPR", "rr_outcome is LCSPR"),
+            _only_when(
+                "lcspr_decision_date", lambda get: get("rr_outcome") == "LCSPR", "rr_outcome is LCSPR"
+            ),
         ),
         ("final_report_date", _not_before("final_report_date", "lcspr_decision_date")),
         ("lcspr_published_date", _not_before("lcspr_published_date", "lcspr_decision_date")),
