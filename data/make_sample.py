@@ -82,7 +82,9 @@ DEFAULT_OUT_DIR = Path(__file__).resolve().parent / "sample"
 Row = dict[str, Any]
 
 # --------------------------------------------------------------------------------------------------------
-# The data contract (dashboard/contract.py): canonical columns in the contract's order.
+# The data contract: canonical columns in the contract's order. Declared here on purpose, independently of
+# dashboard/contract.py: the sample is written from the contract as documented, and `pmf init` loading it
+# through the validator (tests/test_sample_data.py) checks that the two agree.
 # --------------------------------------------------------------------------------------------------------
 COLUMNS: dict[str, list[str]] = {
     "training_sessions": [
