@@ -10,8 +10,10 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
+from dashboard.control_chars import show_control_chars_in
 from dashboard.db import read_sql
-from dashboard.kpis import Kpi
+from dashboard.formatting import format_value, is_missing
+from dashboard.kpis import Kpi, load_catalogue
 
 
 class TargetError(ValueError):
@@ -87,5 +89,48 @@ def _roll_back(con: duckdb.DuckDBPyConnection) -> None:
         con.execute("ROLLBACK")
 
 
-def target_history(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    return con.execute(read_sql("kpi_targets/history.sql")).df()
+#: The target history as everyone sees it: what changed and when.
+HISTORY_COLUMNS = ("When", "KPI", "Target", "Amber within")
+#: Added for admins only, as in the audit log of the same events (which only admins read).
+WHO_AND_WHY_COLUMNS = ("Changed by", "Reason")
+
+
+def target_history(
+    con: duckdb.DuckDBPyConnection, catalogue: list[Kpi] | None = None, *, who_and_why: bool = False
+) -> pd.DataFrame:
+    """Every target change, newest first, in words: HISTORY_COLUMNS, plus WHO_AND_WHY_COLUMNS when
+    `who_and_why` (admins). 'When' stays a timestamp for the page to format; a KPI's unit comes from
+    `catalogue` (default: the KPI files)."""
+    units = {k.id: k.unit for k in (catalogue if catalogue is not None else load_catalogue())}
+    rows = con.execute(read_sql("kpi_targets/history.sql")).df()
+    history = pd.DataFrame(
+        {
+            "When": rows["changed_at"],
+            "KPI": rows["kpi"],
+            "Target": [
+                "no target" if is_missing(target) else format_value(target, units.get(kpi, "count"))
+                for kpi, target in zip(rows["kpi"], rows["target"], strict=True)
+            ],
+            "Amber within": [
+                describe_tolerance(tolerance, units.get(kpi, "count"))
+                for kpi, tolerance in zip(rows["kpi"], rows["tolerance"], strict=True)
+            ],
+        }
+    )
+    if not who_and_why:
+        return history
+    history["Changed by"] = rows["changed_by"]
+    history["Reason"] = ["–" if is_missing(r) else r for r in rows["reason"]]
+    return show_control_chars_in(history, WHO_AND_WHY_COLUMNS)
+
+
+def describe_tolerance(tolerance: str | None, unit: str) -> str:
+    """None -> 'default'; '10%' -> '10% of the target'; '5' -> '5 pts' for a percentage, else in its unit."""
+    if tolerance is None or is_missing(tolerance):
+        return "default"
+    if tolerance.endswith("%"):
+        return f"{tolerance} of the target"
+    amount = float(tolerance)
+    if unit == "percent":
+        return f"{amount:g} pts"
+    return format_value(amount, unit) if unit == "days" else f"{amount:g}"

@@ -96,12 +96,21 @@ else:
             cur.close()
 
 st.header("Target history")
+# Who changed a target and why is for admins, as the audit log of the same events is.
+who_and_why = access.can(Action.AUDIT_LOG)
 cur = state.cursor()
 try:
-    history = target_history(cur)
+    history = target_history(cur, catalogue, who_and_why=who_and_why)
 finally:
     cur.close()
 if history.empty:
     st.write("No target has been changed yet: every KPI uses its file's default.")
 else:
-    st.dataframe(history, hide_index=True, key="target_history")
+    st.dataframe(
+        history,
+        hide_index=True,
+        key="target_history",
+        column_config={"When": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm")},
+    )
+    if not who_and_why:
+        st.caption("Who made each change and why is in the audit log, which admins read.")
