@@ -439,12 +439,6 @@ def cmd_template(args: argparse.Namespace, cfg: Settings) -> int:
 
 
 def cmd_init(args: argparse.Namespace, cfg: Settings) -> int:
-    secrets = [cfg.streamlit_folder / "secrets.toml", Path.home() / ".streamlit" / "secrets.toml"]
-    if not (args.local or cfg.local_mode or any(p.exists() for p in secrets)):
-        raise UserError(
-            f"sign-in is not configured (no {secrets[0]}): start the dashboard with `pmf serve --local` "
-            "for use on this computer only, or configure sign-in (see the README, 'Deploying with sign-in')"
-        )
     path = _db_path(args, cfg)
     if path.is_dir():
         raise UserError(f"{path} is a folder: give the path of the database file")
@@ -503,7 +497,7 @@ def cmd_serve(args: argparse.Namespace, cfg: Settings) -> int:
         "--browser.gatherUsageStats",
         "false",
     ]
-    mode = "local mode, no sign-in" if args.local else "sign-in as configured"
+    mode = "local mode, no sign-in" if args.local or cfg.local_mode else "sign-in as configured"
     print(f"Serving the dashboard on http://{args.address}:{args.port} ({mode}; Ctrl+C stops it)")
     try:
         return subprocess.call(command, env=env, cwd=cfg.app_folder)
