@@ -20,6 +20,10 @@ st.caption(
     f"{len(catalogue)} KPIs, one SQL file each in queries/kpi/. Targets and tolerances below are the ones in force; "
     "the PMF group changes them here and every change is kept with who made it and when."
 )
+st.caption(
+    "The same definitions as a document: docs/kpis.md in the project folder; "
+    "what an upload must hold: docs/upload-format.md."
+)
 
 if message := st.session_state.pop("target_message", None):
     st.success(message)
