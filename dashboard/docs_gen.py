@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from dashboard import cells, workbook
+from dashboard import cells, validate, workbook
 from dashboard.config import DEFAULT_CONFIG_PATH, PROJECT_DIR, Settings, load_settings
 from dashboard.contract import DATASETS, Column, Dataset
 from dashboard.formatting import format_value
@@ -204,7 +204,9 @@ UPLOAD_LOADING = """\
 
 - **All or nothing.** If any row of any sheet has an error, nothing is stored. The upload report lists the
   errors with their sheet, Excel row number (as Excel shows it), column, value and reason, on screen and as
-  a CSV download.
+  a CSV download. A file with a great many errors shows the first {shown_per_column} of each column ({shown_in_all} in
+  all) on screen and up to {kept_per_column} of each column ({kept_in_all} in all) in the download, each
+  column followed by how many more are like them; checking stops after {stop_after} errors.
 - **Upsert by key.** A row whose key is already stored replaces the stored row; new keys are added; nothing
   is deleted unless you ask to replace a whole dataset (`pmf load FILE --replace DATASET`, or Replace on
   the Upload page). Uploading the same file twice changes nothing the second time.
@@ -281,6 +283,11 @@ def upload_format_md(settings: Settings | None = None) -> str:
             max_sheets=workbook.MAX_SHEETS,
             max_rows=f"{workbook.MAX_ROWS:,}",
             max_columns=workbook.MAX_COLUMNS,
+            shown_per_column=validate.SHOWN_PER_COLUMN,
+            shown_in_all=f"{validate.SHOWN_IN_ALL:,}",
+            kept_per_column=f"{validate.KEPT_PER_COLUMN:,}",
+            kept_in_all=f"{validate.KEPT_IN_ALL:,}",
+            stop_after=f"{validate.STOP_AFTER:,}",
         ),
     ]
     return "\n".join(lines).rstrip() + "\n"
