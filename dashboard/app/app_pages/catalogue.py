@@ -116,5 +116,6 @@ else:
         key="target_history",
         column_config={"When": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm")},
     )
+    components.csv_download(history, "target-history.csv", "download_target_history")
     if not who_and_why:
         st.caption("Who made each change and why is in the audit log, which admins read.")
