@@ -1,7 +1,9 @@
 """The audit trail: who uploaded, replaced, undid or changed a target, and when, newest first.
 
 Nothing new is recorded for it: uploads, undos and target changes are already kept in the uploads,
-upload_datasets and kpi_target_changes tables; queries/audit/audit_log.sql reads them together.
+upload_datasets and kpi_target_changes tables; queries/audit/audit_log.sql reads them together. Its text
+(file names, user names, reasons) is returned with control characters written out (ESC as \\x1b), so
+`pmf audit-log`, its CSV and the Audit log page print what was typed without obeying it.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import duckdb
 import pandas as pd
 
 from dashboard.contract import DATASET_NAMES
+from dashboard.control_chars import show_control_chars_in
 from dashboard.db import read_sql
 from dashboard.kpis import Kpi, load_catalogue
 
@@ -25,7 +28,7 @@ def audit_log(con: duckdb.DuckDBPyConnection, catalogue: list[Kpi] | None = None
     `catalogue` (default: the KPI files) gives each KPI's target before its first change in the app.
     """
     kpis = catalogue if catalogue is not None else load_catalogue()
-    return con.execute(
+    log = con.execute(
         read_sql("audit/audit_log.sql"),
         {
             "datasets": list(DATASET_NAMES),
@@ -34,3 +37,4 @@ def audit_log(con: duckdb.DuckDBPyConnection, catalogue: list[Kpi] | None = None
             "tolerances": [k.tolerance for k in kpis],
         },
     ).df()
+    return show_control_chars_in(log, ("user", "action", "detail"))

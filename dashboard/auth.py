@@ -5,15 +5,21 @@ Three roles, each with everything the one before has:
 - analyst: + the Upload page (load, replace, undo, templates);
 - admin: + editing KPI targets on the catalogue page, + the Audit log page.
 
-The roles come from the configuration's [roles] section (see default_config.toml). Without sign-in (no [auth]
-section in .streamlit/secrets.toml) the dashboard runs in local mode, where whoever uses this computer is an
-admin. No Streamlit here: the app's sign-in gate calls these functions with st.user's claims.
+The roles come from the configuration's [roles] section (see default_config.toml). Local mode (no sign-in:
+whoever uses this computer is an admin) is only ever an explicit choice (`pmf serve --local`, or
+`[server] local_mode = true`). No Streamlit here: the app's sign-in gate calls these functions with st.user's
+claims.
+
+Claims are trusted only as far as they are verified: a user whose token says `email_verified = false`, or
+whose issuer (`iss`) or Microsoft Entra tenant (`tid`) is not the one pinned in [roles], is refused; the
+`email` claim is the only email (never `preferred_username`, which a user of another tenant may choose); and
+[roles] may name people by their subject (`sub`) or object id (`oid`) instead of an email.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -58,6 +64,12 @@ class RoleSettings:
     groups: Mapping[str, Role] = field(default_factory=dict)  # group name (any case) -> role
     default_role: Role | None = Role.VIEWER  # None: refuse everyone not named
     groups_claim: str = "groups"
+    viewers: frozenset[str] = frozenset()  # emails, lower case (with default_role "none")
+    admin_ids: frozenset[str] = frozenset()  # subject (sub) or Entra object (oid) ids, exactly as sent
+    analyst_ids: frozenset[str] = frozenset()
+    viewer_ids: frozenset[str] = frozenset()
+    issuer: str | None = None  # the one issuer (iss claim) accepted; None: not checked
+    tenant_id: str | None = None  # the one Microsoft Entra tenant (tid claim) accepted; None: not checked
 
 
 def _norm(text: str) -> str:
@@ -80,25 +92,42 @@ def _roles(settings: Settings | RoleSettings) -> RoleSettings:
     return settings if isinstance(settings, RoleSettings) else settings.roles
 
 
-def role_for(email: str | None, groups: Iterable[str], settings: Settings | RoleSettings) -> Role | None:
+def role_for(
+    email: str | None,
+    groups: Iterable[str],
+    settings: Settings | RoleSettings,
+    ids: Iterable[str] = (),
+) -> Role | None:
     """The role of a signed-in user, or None when they are refused.
 
-    The highest role that any rule gives wins: the email in [roles] admins or analysts (ignoring case), any
-    of the user's groups in [roles.groups]; otherwise [roles] default_role.
+    The highest role that any rule gives wins: the email in [roles] admins, analysts or viewers (ignoring
+    case), one of `ids` (the sub and oid claims) in admin_ids, analyst_ids or viewer_ids, any of the user's
+    groups in [roles.groups]; otherwise [roles] default_role.
     """
     roles = _roles(settings)
     found: list[Role] = []
     if email:
         address = _norm(email)
-        if address in roles.admins:
-            found.append(Role.ADMIN)
-        if address in roles.analysts:
-            found.append(Role.ANALYST)
+        for names, role in (
+            (roles.admins, Role.ADMIN),
+            (roles.analysts, Role.ANALYST),
+            (roles.viewers, Role.VIEWER),
+        ):
+            if address in names:
+                found.append(role)
+    for ident in ids:
+        for names, role in (
+            (roles.admin_ids, Role.ADMIN),
+            (roles.analyst_ids, Role.ANALYST),
+            (roles.viewer_ids, Role.VIEWER),
+        ):
+            if ident.strip() in names:
+                found.append(role)
     group_roles = {_norm(name): role for name, role in roles.groups.items()}
     for group in groups:
-        role = group_roles.get(_norm(group))
-        if role is not None:
-            found.append(role)
+        group_role = group_roles.get(_norm(group))
+        if group_role is not None:
+            found.append(group_role)
     if found:
         return max(found, key=lambda r: r.rank)
     return roles.default_role
@@ -139,6 +168,7 @@ class Access:
     user: str  # recorded as uploaded_by, undone_by, changed_by: the email, else the OS login name
     display_name: str
     signed_in: bool  # False in local mode
+    refusal: str = ""  # why a signed-in user is refused (role None), in one sentence; "" for no reason given
 
     @property
     def local_mode(self) -> bool:
@@ -154,26 +184,107 @@ def local_access(os_user: str) -> Access:
 
 
 def email_from_claims(claims: Mapping[str, object]) -> str | None:
-    """The user's email: the `email` claim, else `preferred_username` when it is an address (Entra ID's
-    sign-in name, sent even when no email claim is configured)."""
-    for key in ("email", "preferred_username"):
-        value = claims.get(key)
-        if isinstance(value, str) and "@" in value:
-            return value.strip()
+    """The user's email: the `email` claim only. `preferred_username` is never an email: in a multi-tenant
+    provider it is whatever the user's own tenant says."""
+    value = claims.get("email")
+    if isinstance(value, str) and "@" in value:
+        return value.strip()
     return None
 
 
+def _claim_text(claims: Mapping[str, object], key: str) -> str | None:
+    value = claims.get(key)
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def _verified(value: object) -> bool:
+    """email_verified as providers send it: true, or (some) the text "true"."""
+    return value is True or (isinstance(value, str) and value.strip().lower() == "true")
+
+
+UNVERIFIED_EMAIL = (
+    "Your identity provider has not verified your email address, so it cannot give you access: verify it "
+    "with your provider, or ask the dashboard's administrator to give you a role by your account id."
+)
+
+
+def claims_refusal(claims: Mapping[str, object], roles: RoleSettings) -> str:
+    """Why these ID-token claims cannot be trusted at all, in one sentence; "" when they can."""
+    if roles.issuer is not None:
+        issuer = _claim_text(claims, "iss")
+        if issuer is None or issuer.rstrip("/") != roles.issuer.rstrip("/"):
+            return (
+                "Your account comes from an identity provider this dashboard does not accept: sign in with "
+                "your organisation's account."
+            )
+    if roles.tenant_id is not None:
+        tenant = _claim_text(claims, "tid")
+        if tenant is None or tenant.lower() != roles.tenant_id.lower():
+            return (
+                "Your account belongs to another organisation's directory: sign in with your "
+                "organisation's account."
+            )
+    return ""
+
+
 def signed_in_access(claims: Mapping[str, object], settings: Settings | RoleSettings) -> Access:
-    """The access of a user signed in with OpenID Connect, from their ID token's claims (st.user)."""
+    """The access of a user signed in with OpenID Connect, from their ID token's claims (st.user).
+
+    A token from another issuer or tenant than [roles] pins is refused. An email the provider says is not
+    verified (`email_verified` false) is not used at all: such a user gets a role only by their account id
+    or a group, never by the email nor by default_role, and is recorded under their subject id.
+    """
     roles = _roles(settings)
     email = email_from_claims(claims)
-    groups = claim_list(claims.get(roles.groups_claim))
+    subject = _claim_text(claims, "sub")
+    object_id = _claim_text(claims, "oid")
+    ids = [i for i in (subject, object_id) if i]
+    unverified = "email_verified" in claims and not _verified(claims.get("email_verified"))
+    if unverified:
+        email = None
     name = claims.get("name")
-    subject = claims.get("sub")
-    user = email or (str(subject) if subject else "unknown")
+    user = email or subject or object_id or "unknown"
+    display_name = str(name) if isinstance(name, str) and name.strip() and not unverified else user
+    refusal = claims_refusal(claims, roles)
+    if refusal:
+        return Access(role=None, user=user, display_name=display_name, signed_in=True, refusal=refusal)
+    groups = claim_list(claims.get(roles.groups_claim))
+    if unverified:
+        role = role_for(None, groups, replace(roles, default_role=None), ids)
+        return Access(role, user, display_name, signed_in=True, refusal="" if role else UNVERIFIED_EMAIL)
     return Access(
-        role=role_for(email, groups, roles),
-        user=user,
-        display_name=str(name) if isinstance(name, str) and name.strip() else user,
-        signed_in=True,
+        role=role_for(email, groups, roles, ids), user=user, display_name=display_name, signed_in=True
     )
+
+
+LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+def host_name(host_header: str | None) -> str | None:
+    """The name in a Host header, lower case, without its port or a trailing dot ("[::1]:8501" -> "::1");
+    None when there is none or it is malformed."""
+    if host_header is None:
+        return None
+    text = host_header.strip().lower()
+    if text.startswith("["):
+        end = text.find("]")
+        if end < 0 or (text[end + 1 :] and not text[end + 1 :].startswith(":")):
+            return None
+        name = text[1:end]
+        port = text[end + 2 :] if text[end + 1 :] else ""
+    else:
+        name, _, port = text.partition(":")
+    if port and not port.isdigit():
+        return None
+    name = name.rstrip(".")
+    return name or None
+
+
+def host_allowed(host_header: str | None, public_hosts: Iterable[str] = ()) -> bool:
+    """Whether a request's Host header names this dashboard: localhost, 127.0.0.1 or [::1] (any port), or
+    one of `public_hosts` (the configured public names, only when sign-in is on). Anything else, such as a
+    page of another site whose name was made to resolve to 127.0.0.1 (DNS rebinding), is refused."""
+    name = host_name(host_header)
+    if name is None:
+        return False
+    return name in LOOPBACK_HOSTS or name in {h.strip().lower().rstrip(".") for h in public_hosts}

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from dashboard.config import PACKAGE_DIR, ConfigError, Settings, settings
+from dashboard.config import LOCAL_MODE_ENV, PACKAGE_DIR, ConfigError, Settings, settings
 from dashboard.contract import DATASET_NAMES
 
 if TYPE_CHECKING:
@@ -129,6 +129,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--port", type=int, default=8501)
     serve.add_argument("--address", default="127.0.0.1")
+    serve.add_argument(
+        "--local",
+        action="store_true",
+        help="local mode: no sign-in, whoever uses this computer is an admin (127.0.0.1 only)",
+    )
     _db_option(serve)
     return parser
 
@@ -137,20 +142,18 @@ def _db_path(args: argparse.Namespace, cfg: Settings) -> Path:
     return Path(args.db) if getattr(args, "db", None) else cfg.database_path
 
 
-def _open(args: argparse.Namespace, cfg: Settings) -> duckdb.DuckDBPyConnection:
-    from dashboard.db import connect
-
-    return connect(_db_path(args, cfg))
+def _check_exists(args: argparse.Namespace, cfg: Settings) -> Path:
+    """The database path, refused when there is no database there: only `pmf init` creates one, so a
+    mistyped --db or PMF_DB never becomes a new empty database (nor its folders)."""
+    path = _db_path(args, cfg)
+    if str(path) != ":memory:" and not path.exists():  # checked before importing DuckDB: a quick answer
+        raise UserError(f"there is no database at {path}: run `pmf init` to create it")
+    return path
 
 
 def _open_existing(args: argparse.Namespace, cfg: Settings) -> duckdb.DuckDBPyConnection:
-    """Open the database for a command that only reads or undoes: never create one at a mistyped path."""
-    path = _db_path(args, cfg)
-    if str(path) != ":memory:" and not path.exists():  # checked before importing DuckDB: a quick answer
-        raise UserError(
-            f"there is no database at {path}: `pmf init` creates one from the sample workbooks, "
-            "`pmf load FILE` from your own"
-        )
+    """Open the database for any command but init and serve: never create one at a mistyped path."""
+    path = _check_exists(args, cfg)
     from dashboard.db import connect
 
     return connect(path)
@@ -166,6 +169,7 @@ def _resolve_locality(text: str | None, cfg: Settings) -> str | None:
 
 
 def cmd_load(args: argparse.Namespace, cfg: Settings) -> int:
+    _check_exists(args, cfg)
     files: list[tuple[str, bytes]] = []
     for name in args.files:
         path = Path(name)
@@ -194,7 +198,7 @@ def cmd_load(args: argparse.Namespace, cfg: Settings) -> int:
                 _print_errors(report)
         print("Nothing was stored.", file=sys.stderr)
         return 1
-    con = _open(args, cfg)  # only now: a rejected file neither waits for nor creates a database
+    con = _open_existing(args, cfg)  # only now: a rejected file does not wait for the database
     for report in reports:
         try:
             result = load_upload(
@@ -445,13 +449,39 @@ def cmd_init(args: argparse.Namespace, cfg: Settings) -> int:
     return 0
 
 
+LOOPBACK_ADDRESSES = ("127.0.0.1", "localhost", "::1")
+
+
 def cmd_serve(args: argparse.Namespace, cfg: Settings) -> int:
+    """Start the dashboard from its folder ([server] folder, else the project), wherever `pmf serve` is run,
+    so that its .streamlit/config.toml and secrets.toml are the ones in force. `make run` relies on it
+    creating the database from the sample workbooks when there is none (what `pmf init` does)."""
+    if args.local and args.address not in LOOPBACK_ADDRESSES and not args.address.startswith("127."):
+        raise UsageError(
+            f"--local listens on this computer only; --address {args.address} is a network address"
+        )
+    if not cfg.app_folder.is_dir():
+        raise UserError(f"the dashboard's folder {cfg.app_folder} ([server] folder) does not exist")
+    secrets = [cfg.streamlit_folder / "secrets.toml", Path.home() / ".streamlit" / "secrets.toml"]
+    if not (args.local or cfg.local_mode or any(p.exists() for p in secrets)):
+        raise UserError(
+            f"sign-in is not configured (no {secrets[0]}): start the dashboard with `pmf serve --local` "
+            "for use on this computer only, or configure sign-in (see the README, 'Deploying with sign-in')"
+        )
     path = _db_path(args, cfg)
+    if path.is_dir():
+        raise UserError(f"{path} is a folder: give the path of the database file")
     from dashboard.sample import ensure_database
 
     for line in ensure_database(path, cfg):
         print(line)
     env = dict(os.environ, PMF_DB=str(path.resolve()))
+    if os.environ.get("PMF_CONFIG"):
+        env["PMF_CONFIG"] = str(Path(os.environ["PMF_CONFIG"]).resolve())
+    if args.local:
+        env[LOCAL_MODE_ENV] = "1"
+    else:
+        env.pop(LOCAL_MODE_ENV, None)
     command = [
         sys.executable,
         "-m",
@@ -467,9 +497,10 @@ def cmd_serve(args: argparse.Namespace, cfg: Settings) -> int:
         "--browser.gatherUsageStats",
         "false",
     ]
-    print(f"Serving the dashboard on http://{args.address}:{args.port} (Ctrl+C stops it)")
+    mode = "local mode, no sign-in" if args.local or cfg.local_mode else "sign-in as configured"
+    print(f"Serving the dashboard on http://{args.address}:{args.port} ({mode}; Ctrl+C stops it)")
     try:
-        return subprocess.call(command, env=env)
+        return subprocess.call(command, env=env, cwd=cfg.app_folder)
     except KeyboardInterrupt:
         return 0
 

@@ -33,7 +33,7 @@ class UploadRejected(ValueError):
     """The upload has errors; nothing was stored. `report` lists them all."""
 
     def __init__(self, report: UploadReport) -> None:
-        super().__init__(f"{report.file_name}: {len(report.errors)} error(s); nothing was stored")
+        super().__init__(f"{report.file_name}: {report.error_count:,} error(s); nothing was stored")
         self.report = report
 
 
@@ -154,6 +154,8 @@ def load_upload(
     """
     if replace is not None and replace not in DATASETS_BY_NAME:
         raise ValueError(f"{replace!r} is not a dataset: " + ", ".join(DATASET_NAMES))
+    if not report.ok:  # its errors first: the rows of a rejected file are not kept
+        raise UploadRejected(report)
     if replace is not None and replace not in report.located:
         raise ValueError(f"cannot replace {replace}: {report.file_name} has no {replace} sheet")
     if replace is not None and report.located[replace].empty:

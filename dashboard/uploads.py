@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,14 @@ from dashboard.exports import csv_bytes
 from dashboard.ingest import LoadResult, UploadRejected, load_upload
 from dashboard.templates import write_template
 from dashboard.validate import Problem, UploadReport, validate_upload
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def as_text(text: object) -> str:
+    """Stored or uploaded text (a file name, a reason) to put in a Markdown message or label, shown exactly as
+    written: every Markdown character is escaped, so `![x](https://...)` is never an image, nor `**` bold."""
+    return _MARKDOWN.sub(r"\\\1", str(text))
 
 
 @dataclass
@@ -64,8 +73,9 @@ def preview_table(result: LoadResult) -> pd.DataFrame:
 
 
 def report_csv(report: UploadReport) -> bytes:
-    """The validation report as a download: errors then warnings."""
-    errors = report.error_table().assign(kind="error")
+    """The validation report as a download: errors (the first 10,000, then how many more each column has),
+    then warnings."""
+    errors = report.download_table().assign(kind="error")
     warnings = report.warning_table().assign(kind="warning")
     both = pd.concat([errors, warnings], ignore_index=True)[
         ["kind", "sheet", "row", "column", "value", "reason"]

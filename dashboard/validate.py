@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from operator import itemgetter
@@ -80,6 +80,64 @@ class Problem:
         return f"{where}{what}{value}: {self.reason}"
 
 
+# How many errors are kept and shown (issue: a file with every cell wrong made millions of them).
+SHOWN_PER_COLUMN = 20  # on screen, per sheet and column
+SHOWN_IN_ALL = 1_000  # on screen, in all
+KEPT_PER_COLUMN = 1_000  # in the downloadable report, per sheet and column (and at least SHOWN_PER_COLUMN)
+KEPT_IN_ALL = 10_000  # in the downloadable report, in all
+STOP_AFTER = 200_000  # errors found: checking stops at the next column (a sheet has at most 200,000 rows)
+STOPPED = "checking stopped after {count:,} errors: correct these and upload again to check the rest"
+
+
+class Problems(list[Problem]):
+    """A report's errors: every one is counted per sheet and column, and the first ones are kept.
+
+    The first SHOWN_PER_COLUMN of each sheet and column are always kept, then more up to KEPT_PER_COLUMN per
+    column while fewer than KEPT_IN_ALL are kept, so that a file with every cell wrong costs little memory.
+    """
+
+    def __init__(self, problems: Iterable[Problem] = ()) -> None:
+        super().__init__()
+        self.counts: dict[tuple[str, str | None], int] = {}
+        self.total = 0
+        self.extend(problems)
+
+    def _keep(self, sheet: str, column: str | None) -> bool:
+        key = (sheet, column)
+        count = self.counts.get(key, 0) + 1
+        self.counts[key] = count
+        self.total += 1
+        return count <= SHOWN_PER_COLUMN or (count <= KEPT_PER_COLUMN and len(self) < KEPT_IN_ALL)
+
+    def append(self, problem: Problem) -> None:
+        if self._keep(problem.sheet, problem.column):
+            super().append(problem)
+
+    def extend(self, problems: Iterable[Problem]) -> None:
+        for problem in problems:
+            self.append(problem)
+
+    def add(self, sheet: str, row: int | None, column: str | None, value: str, reason: str) -> None:
+        """append(Problem(...)), making the Problem only when it is kept."""
+        if self._keep(sheet, column):
+            super().append(Problem(sheet, row, column, value, reason))
+
+    def more_than_kept(self) -> list[tuple[str, str | None, int]]:
+        """(sheet, column, how many were found but not kept), for each sheet and column that has some."""
+        kept: dict[tuple[str, str | None], int] = {}
+        for problem in self:
+            kept[(problem.sheet, problem.column)] = kept.get((problem.sheet, problem.column), 0) + 1
+        return [
+            (sheet, column, count - kept.get((sheet, column), 0))
+            for (sheet, column), count in self.counts.items()
+            if count > kept.get((sheet, column), 0)
+        ]
+
+
+def _more_like_this(sheet: str, column: str | None, count: int) -> Problem:
+    return Problem(sheet, None, column, "", f"and {count:,} more like this")
+
+
 @dataclass
 class SheetResult:
     sheet: str
@@ -96,7 +154,7 @@ class UploadReport:
     file_name: str
     file_hash: str
     sheets: list[SheetResult] = field(default_factory=list)
-    errors: list[Problem] = field(default_factory=list)
+    errors: Problems = field(default_factory=Problems)
     warnings: list[Problem] = field(default_factory=list)
     # typed rows per dataset, with the sheet and Excel row of each (columns _sheet and _row)
     located: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
@@ -106,6 +164,34 @@ class UploadReport:
         return not self.errors
 
     @property
+    def error_count(self) -> int:
+        """Every error found, kept or not."""
+        return self.errors.total if isinstance(self.errors, Problems) else len(self.errors)
+
+    def shown_errors(self) -> list[Problem]:
+        """The errors to show: at most SHOWN_PER_COLUMN per sheet and column and SHOWN_IN_ALL in all, then a
+        line per sheet and column saying how many more there are ("and 199,990 more like this")."""
+        shown: list[Problem] = []
+        per_column: dict[tuple[str, str | None], int] = {}
+        for problem in self.errors:
+            key = (problem.sheet, problem.column)
+            if per_column.get(key, 0) < SHOWN_PER_COLUMN and len(shown) < SHOWN_IN_ALL:
+                per_column[key] = per_column.get(key, 0) + 1
+                shown.append(problem)
+        counts = self.errors.counts if isinstance(self.errors, Problems) else {}
+        order = dict.fromkeys((p.sheet, p.column) for p in self.errors)  # as the errors are listed
+        for sheet, column in order:
+            more = counts.get((sheet, column), 0) - per_column.get((sheet, column), 0)
+            if more > 0:
+                shown.append(_more_like_this(sheet, column, more))
+        return shown
+
+    def kept_errors(self) -> list[Problem]:
+        """The errors kept for the downloadable report, then how many more each sheet and column has."""
+        more = self.errors.more_than_kept() if isinstance(self.errors, Problems) else []
+        return [*self.errors, *(_more_like_this(sheet, column, count) for sheet, column, count in more)]
+
+    @property
     def frames(self) -> dict[str, pd.DataFrame]:
         """The rows to store, per dataset: empty while there are errors."""
         if self.errors:
@@ -113,7 +199,12 @@ class UploadReport:
         return {name: frame.drop(columns=["_sheet", "_row"]) for name, frame in self.located.items()}
 
     def error_table(self) -> pd.DataFrame:
-        return _problem_table(self.errors)
+        """The errors as shown on screen (shown_errors)."""
+        return _problem_table(self.shown_errors())
+
+    def download_table(self) -> pd.DataFrame:
+        """The errors for the downloadable report (kept_errors)."""
+        return _problem_table(self.kept_errors())
 
     def warning_table(self) -> pd.DataFrame:
         return _problem_table(self.warnings)
@@ -187,12 +278,19 @@ def _validate(
                     Problem(sheet.name, None, None, "", "sheet is empty: nothing to load from it")
                 )
             continue
+        if _stopped(report):
+            break
         chosen = _choose_dataset(sheet, sheets, dataset, report, noun)
         if chosen is None:
             continue
         frame = _read_sheet(sheet, chosen, settings, report)
         if frame is not None:
             parsed.setdefault(chosen.name, []).append(frame)
+    if _stopped(report):
+        # Far past what anyone reads: say so, and keep nothing but the errors kept.
+        report.errors.append(Problem(file_name, None, None, "", STOPPED.format(count=report.error_count)))
+        report.errors.sort(key=lambda p: (p.sheet, p.row or 0))
+        return
     if not parsed and not report.errors:
         report.errors.append(
             Problem(
@@ -205,8 +303,14 @@ def _validate(
     }
     for name, frame in frames.items():
         _check_rows(DATASETS_BY_NAME[name], frame, report)
-    report.located = frames
+    # Rows with errors are never stored: do not keep them (a report may stay in the app's session).
+    report.located = frames if report.ok else {}
     report.errors.sort(key=lambda p: (p.sheet, p.row or 0))
+
+
+def _stopped(report: UploadReport) -> bool:
+    """So many errors were found that checking stops (STOP_AFTER)."""
+    return report.error_count >= STOP_AFTER
 
 
 def _is_empty(sheet: RawSheet) -> bool:
@@ -409,6 +513,8 @@ def _read_sheet(
     rows = [row for _, row in numbered]
     shortest = min(map(len, rows), default=0)
     for column in dataset.columns:
+        if _stopped(report):
+            return None
         at = positions.get(column.name)
         if at is None:
             raw: list[Any] = [None] * len(rows)
@@ -476,6 +582,10 @@ def _parse_column(
             return parse_choice(value, mapping, allowed)
 
     plain_text = column.kind == "text"
+    # Dates outside a plausible window (a typo such as 13/11/9999) are errors: one would break every page.
+    earliest, latest = settings.earliest_date, settings.latest_date
+    implausible = f"is not a plausible date (expected {_long_date(earliest)} to {_long_date(latest)})"
+    is_date = column.kind == "date"
 
     def judge(value: Any) -> _Outcome:
         """What one cell becomes: its typed value and the problems (shown value, reason) it has."""
@@ -502,6 +612,8 @@ def _parse_column(
         except CellError as exc:
             return None, ((show(value), str(exc)),)
         problems: tuple[tuple[str, str], ...] = ()
+        if is_date and isinstance(parsed, date) and not earliest <= parsed <= latest:
+            return None, ((show(value), implausible),)
         if column.kind == "text" and parsed == "" and column.required:
             problems = (("", "is required but blank"),)
         problem = _range_problem(column, parsed)
@@ -525,7 +637,7 @@ def _parse_column(
         if any(outcome[1] for outcome in judged.values()):
             for value, excel_row in zip(raw, excel_rows, strict=True):
                 for shown, reason in judged[value][1]:
-                    report.errors.append(Problem(sheet, excel_row, column.name, shown, reason))
+                    report.errors.add(sheet, excel_row, column.name, shown, reason)
         return _typed(column, values)
     # Otherwise the key holds the type, as 1, 1.0 and True are equal (and hash alike) but read differently.
     outcomes: dict[tuple[type, Any], _Outcome] = {}
@@ -551,8 +663,13 @@ def _parse_column(
             outcome = found
         append(outcome[0])
         for shown, reason in outcome[1]:
-            errors.append(Problem(sheet, excel_row, name, shown, reason))
+            errors.add(sheet, excel_row, name, shown, reason)
     return _typed(column, values)
+
+
+def _long_date(day: date) -> str:
+    """1 April 2000."""
+    return f"{day.day} {day.strftime('%B %Y')}"
 
 
 def _typed(column: Column, values: list[Any]) -> pd.Series:
@@ -788,7 +905,7 @@ def _check_attendance_sessions(
 
 def check_against_store(report: UploadReport, stored_sessions: set[str]) -> None:
     """The rules that need the database: run by ingest just before loading."""
-    before = len(report.errors)
+    before = report.error_count
     _check_attendance_sessions(report.located, report, stored_sessions)
-    if len(report.errors) > before:
+    if report.error_count > before:
         report.errors.sort(key=lambda p: (p.sheet, p.row or 0))

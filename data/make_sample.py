@@ -17,9 +17,36 @@ Everything is fictional. The data covers the UK financial years 2021-22 to 2024-
 the facts of the HSSCP newsletter for quarter 3 of 2023-24 exactly. Action statuses are judged as at
 31 March 2025, the end of the sample.
 
+Honest about real cases. KLT, JM and RV are real case references from the newsletter: they carry its facts
+and nothing remarkable besides. What the data contract needs and the newsletter does not say is invented
+and unremarkable: every step on time (notified within 5 working days, rapid review within 15 working days,
+LCSPR completed within 6 months), no harm type for JM and RV, no Panel response, RV not published, and no
+action in the plan said to come from KLT's or RV's review. One thing follows from the newsletter itself: RV
+was notified in 2023-24 Q2 (its quarter had one notification, KLT's) and its rapid review was completed in
+November 2023, past 15 working days from any Q2 date, so RV records a longer timescale agreed with the
+Panel (rr_extension_agreed) rather than a late review.
+
+Plausible elsewhere. The fictional reviews are split between Hartlepool and Stockton-on-Tees about as their
+child populations (1 : 2.2), and show what the timeliness KPIs must handle: late notifications, a rapid
+review due in one quarter and sent in the next, one not sent past its deadline and one pending at the end
+of the sample, a withdrawn notification, one with no date the local authority became aware, an extension
+agreed with the Panel, an LCSPR completed late, one under way, and one whose publication waits for parallel
+criminal proceedings. Audited cases at child in need, child protection or looked after level are led by
+children's social care, early help cases by early help, and no baby's case by a school. No training is
+held from 23 December to 2 January.
+
+E-learning is not a session. It has no date, places or no-shows: the e-learning platform reports how many
+people completed each course in a month. So e-learning is one training_sessions row per course per month,
+dated the month's last day, delivery mode E-learning, Teeswide, with places_offered blank, places_booked =
+attended = the month's completions, did_not_attend and the confidence scores blank, and no attendance by
+agency. It is recorded from April 2024 (2024-25), when the sample's partnership began keeping the
+platform's monthly reports; before that the sheets hold no e-learning. A KPI about sessions, places or
+attendance (TR01 to TR04) should leave these rows out, or show them as completions.
+
 The output is deterministic: a fixed random seed, no dependence on the clock, and fixed timestamps inside
 the .xlsx files, so running the script twice writes byte-identical files. At the end the script reads the
-workbooks back and checks the newsletter facts and the data contract rules; it raises if any check fails.
+workbooks back and checks the newsletter facts, the data contract rules and the plausibility rules above;
+it raises if any check fails (and then writes no README).
 """
 
 from __future__ import annotations
@@ -32,6 +59,7 @@ import random
 import zipfile
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -54,7 +82,9 @@ DEFAULT_OUT_DIR = Path(__file__).resolve().parent / "sample"
 Row = dict[str, Any]
 
 # --------------------------------------------------------------------------------------------------------
-# The data contract (docs: shared/product/data-contract.md): canonical columns in the contract's order.
+# The data contract: canonical columns in the contract's order. Declared here on purpose, independently of
+# dashboard/contract.py: the sample is written from the contract as documented, and `pmf init` loading it
+# through the validator (tests/test_sample_data.py) checks that the two agree.
 # --------------------------------------------------------------------------------------------------------
 COLUMNS: dict[str, list[str]] = {
     "training_sessions": [
@@ -96,10 +126,15 @@ COLUMNS: dict[str, list[str]] = {
         "notification_date",
         "rr_completed_date",
         "rr_outcome",
-        "lcspr_start_date",
+        "rr_extension_agreed",
+        "panel_response",
+        "panel_response_date",
+        "lcspr_decision_date",
         "learning_event_date",
         "recall_event_date",
+        "final_report_date",
         "lcspr_published_date",
+        "publication_delay_reason",
         "published_name",
     ],
     "actions": [
@@ -122,9 +157,11 @@ DATE_COLUMNS = {
     "la_aware_date",
     "notification_date",
     "rr_completed_date",
-    "lcspr_start_date",
+    "panel_response_date",
+    "lcspr_decision_date",
     "learning_event_date",
     "recall_event_date",
+    "final_report_date",
     "lcspr_published_date",
     "date_agreed",
     "target_date",
@@ -179,8 +216,11 @@ CASE_LEVELS = ["Early help", "Child in need", "Child protection", "Looked after"
 GRADES = ["Outstanding", "Good", "Requires improvement", "Inadequate"]
 NATURES = ["Child death", "Serious harm", "Other"]
 HARM_TYPES = ["Abuse", "Neglect", "Abuse and neglect"]
-LCSPR, ALR, NFR, NATIONAL = "LCSPR", "Alternative learning review", "No further review", "National review"
-RR_OUTCOMES = [LCSPR, ALR, NFR, NATIONAL]
+LCSPR, NO_LCSPR, NATIONAL = "LCSPR", "No LCSPR", "National review"
+WITHDRAWN, ALR = "Notification withdrawn", "Alternative learning review"
+RR_OUTCOMES = [LCSPR, NO_LCSPR, NATIONAL, WITHDRAWN, ALR]
+YES, NO = "Yes", "No"
+PANEL_RESPONSES = ["Agreed", "Disagreed"]
 SOURCE_TYPES = ["LCSPR", "Rapid review", "Audit", "National review", "Other"]
 ACTION_STATUSES = ["Not started", "On track", "At risk", "Complete"]
 
@@ -203,6 +243,8 @@ CHOICES: dict[str, dict[str, list[str]]] = {
         "nature": NATURES,
         "harm_type": HARM_TYPES,
         "rr_outcome": RR_OUTCOMES,
+        "rr_extension_agreed": [YES, NO],
+        "panel_response": PANEL_RESPONSES,
     },
     "actions": {
         "source_type": SOURCE_TYPES,
@@ -265,10 +307,6 @@ def quarter_bounds(fy: int, quarter: int) -> tuple[dt.date, dt.date]:
 
 def fy_of(day: dt.date) -> int:
     return day.year if day.month >= 4 else day.year - 1
-
-
-def quarter_of(day: dt.date) -> int:
-    return (day.month - 4) % 12 // 3 + 1
 
 
 def in_q3_2023(day: dt.date | None) -> bool:
@@ -337,6 +375,13 @@ E_LEARNING_COURSES: list[tuple[str, str]] = [
     ("Child exploitation awareness (e-learning)", "Exploitation"),
     ("Domestic abuse awareness (e-learning)", "Domestic abuse"),
 ]
+# E-learning completions a month per course (before noise), recorded from E_LEARNING_FROM, and the month's
+# factor: more in September and October (new starters, the school year), fewer in August and December.
+E_LEARNING_FROM = dt.date(2024, 4, 1)
+E_LEARNING_BASE = {title: base for (title, _), base in zip(E_LEARNING_COURSES, [34, 14, 18], strict=True)}
+E_LEARNING_MONTH = {8: 0.7, 9: 1.4, 10: 1.3, 12: 0.75, 1: 1.1}
+# No training is held from 23 December to 2 January.
+CHRISTMAS_GAP = ((12, 23), (1, 2))
 # Extra weight for themes by financial year: neglect became the main priority in 2023-24.
 THEME_BOOST: dict[int, dict[str, float]] = {
     2021: {"Exploitation": 1.6, "Domestic abuse": 1.4},
@@ -381,6 +426,21 @@ ATTEND_BY_LOCALITY = {HARTLEPOOL: -0.02, STOCKTON: 0.01, TEESWIDE: 0.0}
 UPLIFT_BY_FY = {2021: 1.05, 2022: 1.2, 2023: 1.3, 2024: 1.25}
 # Fixed sessions: the Neglect Active Learning Event (newsletter, "Key events").
 NEGLECT_EVENT_DATES = [dt.date(2024, 2, 6), dt.date(2024, 3, 28)]
+
+
+def in_christmas_gap(day: dt.date) -> bool:
+    (first_month, first_day), (last_month, last_day) = CHRISTMAS_GAP
+    return (day.month, day.day) >= (first_month, first_day) or (day.month, day.day) <= (last_month, last_day)
+
+
+def outside_christmas_gap(day: dt.date) -> dt.date:
+    """``day``, or the same weekday one or two weeks away from the Christmas gap (earlier in December,
+    later in January), so that the session stays in its quarter and on a working day."""
+    step = dt.timedelta(days=-7 if day.month == 12 else 7)
+    while in_christmas_gap(day):
+        day += step
+    assert is_working_day(day), day  # 16-22 December and 8-16 January hold no bank holiday
+    return day
 
 
 def pick_course(rng: random.Random, fy: int, mode: str) -> tuple[str, str]:
@@ -487,13 +547,8 @@ def make_training(rng: random.Random) -> tuple[list[Row], list[Row]]:
             quarter_sessions.append(session)
         sessions.extend(quarter_sessions)
 
-    # IDs follow the annual training programme (April to March): TS-<FY start year>-<nnn> in date order.
     sessions.sort(key=lambda s: s["session_date"])  # stable: ties keep generation order
-    counters: Counter[int] = Counter()
-    for session in sessions:
-        fy = fy_of(session["session_date"])
-        counters[fy] += 1
-        session["session_id"] = f"TS-{fy}-{counters[fy]:03d}"
+    number_sessions(sessions)
 
     attendance: list[Row] = []
     for session in sessions:
@@ -512,7 +567,73 @@ def make_training(rng: random.Random) -> tuple[list[Row], list[Row]]:
             attendance.append(
                 {"session_id": session["session_id"], "agency": agency, "booked": att + dna, "attended": att}
             )
+
+    # Everything above is drawn exactly as it always was, so that every session keeps its numbers (the
+    # newsletter's quarter included) and the audits after it their draws. Then two corrections:
+    # - e-learning was drawn as 40-place "sessions": those rows and their registers are dropped, and
+    #   e-learning is recorded as monthly completions instead (make_elearning);
+    # - no training is held from 23 December to 2 January: a session drawn then moves a week or two away,
+    #   within its quarter.
+    elearning = {s["session_id"] for s in sessions if s["delivery_mode"] == ELEARNING}
+    sessions = [s for s in sessions if s["session_id"] not in elearning]
+    attendance = [a for a in attendance if a["session_id"] not in elearning]
+    for session in sessions:
+        session["session_date"] = outside_christmas_gap(session["session_date"])
+    sessions.sort(key=lambda s: s["session_date"])
+    renamed = number_sessions(sessions)
+    for row in attendance:
+        row["session_id"] = renamed[row["session_id"]]
     return sessions, attendance
+
+
+def number_sessions(sessions: list[Row]) -> dict[str, str]:
+    """IDs follow the annual training programme (April to March): TS-<FY start year>-<nnn> in date order.
+
+    Returns each session's previous ID (if it had one) -> its new ID."""
+    renamed: dict[str, str] = {}
+    counters: Counter[int] = Counter()
+    for session in sessions:
+        fy = fy_of(session["session_date"])
+        counters[fy] += 1
+        new_id = f"TS-{fy}-{counters[fy]:03d}"
+        if "session_id" in session:
+            renamed[session["session_id"]] = new_id
+        session["session_id"] = new_id
+    return renamed
+
+
+def make_elearning(rng: random.Random) -> list[Row]:
+    """E-learning completions: one row per course per month, from E_LEARNING_FROM to the end of the sample.
+
+    E-learning has no sessions, places or no-shows: a row is the month's completions of one course, as the
+    e-learning platform reports them, dated the month's last day, Teeswide, with places_offered blank,
+    places_booked = attended = completions, did_not_attend and the confidence scores blank, and no
+    attendance by agency.
+    """
+    rows: list[Row] = []
+    month = E_LEARNING_FROM
+    while month <= SAMPLE_END:
+        last_day = add_months(month, 1) - ONE_DAY
+        for number, (title, theme) in enumerate(E_LEARNING_COURSES, start=1):
+            expected = E_LEARNING_BASE[title] * E_LEARNING_MONTH.get(month.month, 1.0)
+            completions = max(3, round(expected * rng.uniform(0.75, 1.25)))
+            rows.append(
+                {
+                    "session_id": f"EL-{month:%Y%m}-{number}",
+                    "session_date": last_day,
+                    "course_title": title,
+                    "theme": theme,
+                    "delivery_mode": ELEARNING,
+                    "locality": TEESWIDE,
+                    "status": DELIVERED,
+                    "places_offered": None,
+                    "places_booked": completions,
+                    "attended": completions,
+                    "did_not_attend": None,
+                }
+            )
+        month = add_months(month, 1)
+    return rows
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -559,17 +680,27 @@ GRADE_LOCALITY = {
 }
 
 
+STATUTORY_LEVELS = ("Child in need", "Child protection", "Looked after")
+
+
 def audit_lead_agency(rng: random.Random, case_level: str) -> str:
-    if case_level == "Early help":
-        options, weights = (
-            ["Early help", "School/college", "NHS acute/community", "Early years"],
-            [6, 2, 1, 1],
-        )
-    elif case_level == "Other":
-        options, weights = ["School/college", "Police", "NHS acute/community"], [2, 1, 1]
+    """The agency leading an audited case: children's social care for a statutory case (child in need, child
+    protection, looked after), early help for an early help case, a school, the police or health for other
+    cases (never a school for a baby: see lead_for_age).
+
+    Always exactly one draw from ``rng``, whatever the case, so the draws after it stay as they were."""
+    if case_level in STATUTORY_LEVELS:
+        options, weights = ["Children's social care"], [1]
+    elif case_level == "Early help":
+        options, weights = ["Early help"], [1]
     else:
-        options, weights = ["Children's social care", "Police", "NHS acute/community"], [17, 2, 1]
+        options, weights = ["School/college", "Police", "NHS acute/community"], [2, 1, 1]
     return rng.choices(options, weights=weights)[0]
+
+
+def lead_for_age(agency: str | None, age_band: str) -> str | None:
+    """A baby's case is not led by a school: health (the health visitor) leads it instead."""
+    return "NHS acute/community" if agency == "School/college" and age_band == "Under 1" else agency
 
 
 def grade_from_score(score: float) -> str:
@@ -590,6 +721,7 @@ def make_audits(rng: random.Random) -> tuple[list[Row], list[dict[str, Any]]]:
         title, topic, level_weights, age_weights = AUDIT_THEMES[(fy, q)]
         start, _ = quarter_bounds(fy, q)
         audit_id = f"MAA-{fy}-{q:02d}"
+        exec_date: dt.date | None
         if (fy, q) == (2023, 3):
             audit_date, exec_date = AUDIT_STEP_DOWN_DATE, AUDIT_STEP_DOWN_EXEC
             localities = [HARTLEPOOL] * 3 + [STOCKTON] * 3
@@ -599,7 +731,7 @@ def make_audits(rng: random.Random) -> tuple[list[Row], list[dict[str, Any]]]:
             n_cases = rng.randint(4, 10)
             n_hartlepool = int(clamp(round(n_cases * rng.uniform(0.3, 0.6)), 1, n_cases - 1))
             localities = [HARTLEPOOL] * n_hartlepool + [STOCKTON] * (n_cases - n_hartlepool)
-        if exec_date > SAMPLE_END:
+        if exec_date is not None and exec_date > SAMPLE_END:
             exec_date = None
         rng.shuffle(localities)
         audit_effect = rng.gauss(0, 0.35)
@@ -620,6 +752,8 @@ def make_audits(rng: random.Random) -> tuple[list[Row], list[dict[str, Any]]]:
                 completed = max(0, raised - rng.choice([0, 0, 1, 1, 2]))
             else:
                 completed = rng.randint(0, raised // 2)
+            lead_agency = audit_lead_agency(rng, case_level) if rng.random() > 0.04 else None
+            age_band = rng.choices(AGE_BANDS, weights=age_weights)[0]
             rows.append(
                 {
                     "audit_id": audit_id,
@@ -627,8 +761,8 @@ def make_audits(rng: random.Random) -> tuple[list[Row], list[dict[str, Any]]]:
                     "audit_date": audit_date,
                     "case_ref": f"A{fy % 100:02d}-{q:02d}-{index:02d}",
                     "locality": locality,
-                    "lead_agency": audit_lead_agency(rng, case_level) if rng.random() > 0.04 else None,
-                    "age_band": rng.choices(AGE_BANDS, weights=age_weights)[0],
+                    "lead_agency": lead_for_age(lead_agency, age_band),
+                    "age_band": age_band,
                     "case_level": case_level,
                     "overall_grade": grade,
                     "actions_raised": raised,
@@ -644,166 +778,233 @@ def make_audits(rng: random.Random) -> tuple[list[Row], list[dict[str, Any]]]:
 # Serious incidents, rapid reviews and LCSPRs
 # --------------------------------------------------------------------------------------------------------
 D = dt.date
-FIXED_REVIEWS: list[Row] = [
-    {  # LCSPR published as "Child Joe" in December 2023, within 6 months of its start.
+# The newsletter names three cases: KLT, JM and RV. They are real case references, so the sample gives them
+# the newsletter's facts and nothing else that matters: KLT, a child's death with abuse, notified in 2023-24
+# Q3, whose rapid review did not progress to an LCSPR; JM, an LCSPR published as "Child Joe" in December
+# 2023; RV, a rapid review completed in November 2023 leading to an LCSPR, learning event 25 January 2024,
+# recall event 26 February 2024. What the contract needs and the newsletter does not say (a locality, the
+# other dates, JM's and RV's nature) is invented and unremarkable: every step on time, no harm type, no
+# Panel response, no publication for RV, and no actions in the plan for KLT or RV.
+NEWSLETTER_CASES = ("KLT", "JM", "RV")
+NEWSLETTER_REVIEWS: list[Row] = [
+    {
         "review_id": "JM",
         "locality": STOCKTON,
         "nature": "Serious harm",
-        "harm_type": "Neglect",
         "la_aware_date": D(2023, 5, 25),
-        "notification_date": D(2023, 5, 30),
-        "rr_completed_date": D(2023, 6, 20),
+        "notification_date": D(2023, 5, 30),  # 2 working days (29 May is a bank holiday)
+        "rr_completed_date": D(2023, 6, 20),  # 15 working days
         "rr_outcome": LCSPR,
-        "lcspr_start_date": D(2023, 6, 20),
+        "rr_extension_agreed": NO,
+        "lcspr_decision_date": D(2023, 6, 20),
         "learning_event_date": D(2023, 9, 12),
         "recall_event_date": D(2023, 10, 17),
+        "final_report_date": D(2023, 11, 21),  # within 6 months of the decision (20 December 2023)
         "lcspr_published_date": D(2023, 12, 14),
         "published_name": "Child Joe",
     },
-    {  # Notified in Q2, rapid review completed late in November 2023, leading to an LCSPR.
+    {
+        # Its rapid review was completed in November 2023, but notified in 2023-24 Q2 (the newsletter's
+        # quarter has one notification, KLT's): 15 working days from any Q2 notification end by 20 October,
+        # so only a longer timescale agreed with the Panel keeps the review on time.
         "review_id": "RV",
         "locality": HARTLEPOOL,
         "nature": "Serious harm",
-        "harm_type": "Abuse and neglect",
-        "la_aware_date": D(2023, 9, 21),
-        "notification_date": D(2023, 9, 25),
-        "rr_completed_date": D(2023, 11, 10),
+        "la_aware_date": D(2023, 9, 27),
+        "notification_date": D(2023, 9, 29),  # 2 working days
+        "rr_completed_date": D(2023, 11, 2),  # 24 working days, within the timescale agreed with the Panel
         "rr_outcome": LCSPR,
-        "lcspr_start_date": D(2023, 11, 10),
+        "rr_extension_agreed": YES,
+        "lcspr_decision_date": D(2023, 11, 2),
         "learning_event_date": D(2024, 1, 25),
         "recall_event_date": D(2024, 2, 26),
-        "lcspr_published_date": D(2024, 7, 18),
-        "published_name": "Child Ruby",
+        "final_report_date": D(2024, 4, 25),  # within 6 months of the decision (2 May 2024); not published
     },
-    {  # The one serious incident notification of 2023-24 Q3: fatal, abuse; no LCSPR.
+    {
         "review_id": "KLT",
         "locality": HARTLEPOOL,
         "nature": "Child death",
         "harm_type": "Abuse",
         "la_aware_date": D(2023, 10, 12),
-        "notification_date": D(2023, 10, 16),
-        "rr_completed_date": D(2023, 11, 3),
-        "rr_outcome": NFR,
-        "lcspr_start_date": None,
-        "learning_event_date": None,
-        "recall_event_date": None,
-        "lcspr_published_date": None,
-        "published_name": None,
+        "notification_date": D(2023, 10, 16),  # 2 working days
+        "rr_completed_date": D(2023, 11, 3),  # 14 working days
+        "rr_outcome": NO_LCSPR,
+        "rr_extension_agreed": NO,
     },
 ]
-# Random reviews: notification window per financial year, and the rapid review outcomes to deal out
-# (LCSPR_LATE: an LCSPR published more than 6 months after its start).
-LCSPR_LATE = "LCSPR (published late)"
-RANDOM_REVIEW_PLAN: list[tuple[dt.date, dt.date, list[str]]] = [
-    (D(2021, 4, 19), D(2022, 3, 25), [LCSPR, ALR, NFR, NFR, ALR]),
-    (D(2022, 4, 4), D(2023, 3, 24), [LCSPR_LATE, NFR, ALR, NATIONAL]),
-    (D(2024, 1, 8), D(2024, 3, 22), [ALR]),
-    (D(2024, 4, 2), D(2025, 3, 21), [LCSPR, NFR, ALR, LCSPR, NFR]),
+
+
+@dataclass(frozen=True)
+class Lcspr:
+    """An invented LCSPR: its steps as days after the decision to hold it (6 months is about 182 days)."""
+
+    learning: int
+    recall: int
+    final_report: int | None  # None: not completed by the end of the sample
+    published: int | None = None
+    delay_reason: str | None = None
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class Incident:
+    """An invented serious incident: dates as working days from the notification, as the timescales count."""
+
+    review_id: str
+    locality: str
+    nature: str
+    harm_type: str | None
+    notified: dt.date
+    aware: int | None  # working days from la_aware_date to the notification; None: not recorded
+    rapid_review: int | None  # working days from the notification to the rapid review; None: not yet sent
+    outcome: str | None
+    extension: bool = False  # a longer timescale agreed with the Panel
+    panel_days: int | None = 21  # days from the rapid review to the Panel's response; None: no response yet
+    lcspr: Lcspr | None = None  # when the outcome is LCSPR; decided the day the rapid review was sent
+
+
+# Fictional incidents: about 5 a year, split between Hartlepool and Stockton-on-Tees roughly as their child
+# populations (about 1 : 2.2), with the things the KPIs must be able to show: a late notification, a rapid
+# review due in one quarter and sent in the next, one still not sent past its deadline at the end of the
+# sample and one still inside it, a withdrawn notification, a notification with no date the local
+# authority became aware, a timescale extended by the Panel, an LCSPR completed late, and one whose
+# publication waits for parallel criminal proceedings. None of them touches the newsletter's quarter.
+PARALLEL_PROCEEDINGS = "Parallel criminal proceedings"
+INCIDENTS: list[Incident] = [
+    Incident(
+        "ESE",
+        STOCKTON,
+        "Serious harm",
+        "Neglect",
+        D(2021, 5, 17),
+        2,
+        13,
+        LCSPR,
+        lcspr=Lcspr(55, 95, 160, 181, name="Child Erin"),
+    ),
+    Incident("WHG", STOCKTON, "Child death", "Neglect", D(2021, 6, 25), 1, 12, NO_LCSPR, panel_days=28),
+    Incident("WEP", HARTLEPOOL, "Serious harm", "Neglect", D(2021, 10, 28), 1, 10, ALR, panel_days=20),
+    # notified 7 working days after the local authority became aware: late
+    Incident("ATW", STOCKTON, "Child death", "Abuse", D(2022, 1, 24), 7, 14, ALR, panel_days=25),
+    # rapid review due 14 March 2022 (2021-22 Q4), sent on 6 April 2022 (2022-23 Q1): late in Q4
+    Incident(
+        "SL", STOCKTON, "Serious harm", "Abuse and neglect", D(2022, 2, 21), 3, 32, NO_LCSPR, panel_days=30
+    ),
+    Incident("GW", STOCKTON, "Child death", "Abuse", D(2022, 8, 10), 4, 9, ALR),
+    # final report 8 months after the decision: late
+    Incident(
+        "BW",
+        HARTLEPOOL,
+        "Serious harm",
+        "Abuse",
+        D(2022, 8, 11),
+        1,
+        15,
+        LCSPR,
+        panel_days=20,
+        lcspr=Lcspr(53, 95, 245, 284, name="Child Bella"),
+    ),
+    Incident(
+        "FB", STOCKTON, "Child death", "Abuse and neglect", D(2022, 9, 8), 1, 14, NATIONAL, panel_days=35
+    ),
+    # no la_aware_date recorded
+    Incident("DK", STOCKTON, "Serious harm", "Neglect", D(2022, 11, 14), None, 11, NO_LCSPR, panel_days=24),
+    Incident("AN", STOCKTON, "Serious harm", "Abuse", D(2023, 1, 27), 3, 8, WITHDRAWN, panel_days=14),
+    # the Panel agreed a longer timescale; published only after the criminal trial
+    Incident(
+        "CT",
+        STOCKTON,
+        "Serious harm",
+        "Abuse",
+        D(2024, 1, 15),
+        2,
+        25,
+        LCSPR,
+        extension=True,
+        lcspr=Lcspr(50, 85, 170, delay_reason=PARALLEL_PROCEEDINGS),
+    ),
+    # notified 9 working days after the local authority became aware: late
+    Incident("SDB", STOCKTON, "Serious harm", "Abuse", D(2024, 2, 22), 9, 13, ALR, panel_days=20),
+    Incident("HL", HARTLEPOOL, "Serious harm", "Neglect", D(2024, 4, 10), 2, 15, NO_LCSPR, panel_days=25),
+    Incident("FN", STOCKTON, "Serious harm", "Abuse and neglect", D(2024, 5, 8), 1, 11, ALR),
+    # notified late and rapid review late (23 working days), both within 2024-25 Q2
+    Incident("ST", HARTLEPOOL, "Serious harm", "Abuse", D(2024, 7, 15), 7, 23, NO_LCSPR, panel_days=28),
+    Incident(
+        "NNR",
+        STOCKTON,
+        "Serious harm",
+        "Abuse",
+        D(2024, 8, 27),
+        1,
+        13,
+        LCSPR,
+        lcspr=Lcspr(73, 108, 150, 170, name="Child Nell"),
+    ),
+    # an LCSPR under way at the end of the sample: learning event held, recall event after 31 March 2025
+    Incident(
+        "PLB",
+        STOCKTON,
+        "Serious harm",
+        "Abuse and neglect",
+        D(2025, 1, 2),
+        1,
+        10,
+        LCSPR,
+        lcspr=Lcspr(54, 90, None),
+    ),
+    # rapid review due 3 March 2025 and not sent by 31 March 2025: late in 2024-25 Q4
+    Incident("RD", HARTLEPOOL, "Child death", "Neglect", D(2025, 2, 10), 2, None, None, panel_days=None),
+    # rapid review due 14 April 2025: pending at the end of the sample
+    Incident("WB", STOCKTON, "Serious harm", "Neglect", D(2025, 3, 24), 2, None, None, panel_days=None),
 ]
-INITIAL_LETTERS = "ABCDEFGHJKLMNPRSTW"
-NA_LIKE_IDS = {"NA", "NAN", "NUL"}  # initials that spreadsheet tools (and pandas) read as missing
-PSEUDONYMS: dict[str, list[str]] = {
-    "A": ["Child Alfie", "Child Amber"],
-    "B": ["Child Ben", "Child Bella"],
-    "C": ["Child Callum", "Child Cara"],
-    "D": ["Child Dylan", "Child Daisy"],
-    "E": ["Child Ellis", "Child Erin"],
-    "F": ["Child Finn", "Child Freya"],
-    "G": ["Child George", "Child Grace"],
-    "H": ["Child Harley", "Child Holly"],
-    "J": ["Child Jake", "Child Jess"],
-    "K": ["Child Kian", "Child Kacey"],
-    "L": ["Child Leo", "Child Lily"],
-    "M": ["Child Mason", "Child Mia"],
-    "N": ["Child Noah", "Child Nell"],
-    "P": ["Child Piper", "Child Parker"],
-    "R": ["Child Reuben", "Child Rosie"],
-    "S": ["Child Sam", "Child Skye"],
-    "T": ["Child Toby", "Child Tilly"],
-    "W": ["Child Wren", "Child Wyatt"],
-}
 
 
-def review_conflicts_with_newsletter(review: Row) -> bool:
-    """True when a generated review would change the newsletter's 2023-24 Q3 facts."""
-    start = review["lcspr_start_date"]
-    published = review["lcspr_published_date"]
-    unpublished_deadline = start is not None and published is None and in_q3_2023(add_months(start, 6))
-    return (
-        in_q3_2023(review["notification_date"])
-        or in_q3_2023(review["rr_completed_date"])
-        or in_q3_2023(published)
-        or unpublished_deadline
-    )
+def in_sample(day: dt.date | None) -> dt.date | None:
+    """``day`` if it has happened by the end of the sample, else None (not yet)."""
+    return day if day is not None and day <= SAMPLE_END else None
 
 
-def make_random_review(
-    rng: random.Random, window: tuple[dt.date, dt.date], outcome: str, late_notice: bool, late_rr: bool
-) -> Row:
-    notified = random_working_day(rng, *window)
-    delay = rng.randint(6, 9) if late_notice else rng.choices([1, 2, 3, 4, 5], weights=[4, 4, 3, 2, 1])[0]
-    rr_days = rng.randint(17, 30) if late_rr else rng.randint(8, 15)
-    rr_date = add_working_days(notified, rr_days)
-    late_publication = outcome == LCSPR_LATE
-    outcome = LCSPR if late_publication else outcome
-    nature = rng.choices(NATURES, weights=[7, 12, 1])[0]
-    review: Row = {
-        "locality": rng.choices(LOCALITIES, weights=[4, 5])[0],
-        "nature": nature,
-        "harm_type": rng.choices(HARM_TYPES, weights=[7, 7, 6])[0] if nature != "Other" else None,
-        "la_aware_date": add_working_days(notified, -delay),
+def review_row(incident: Incident) -> Row:
+    notified = incident.notified
+    rr_date = None if incident.rapid_review is None else add_working_days(notified, incident.rapid_review)
+    row: Row = {
+        "review_id": incident.review_id,
+        "locality": incident.locality,
+        "nature": incident.nature,
+        "harm_type": incident.harm_type,
+        "la_aware_date": None if incident.aware is None else add_working_days(notified, -incident.aware),
         "notification_date": notified,
         "rr_completed_date": rr_date,
-        "rr_outcome": outcome,
-        "lcspr_start_date": None,
-        "learning_event_date": None,
-        "recall_event_date": None,
-        "lcspr_published_date": None,
-        "published_name": None,
+        "rr_outcome": incident.outcome,
+        "rr_extension_agreed": YES if incident.extension else NO,
     }
-    if rr_date > SAMPLE_END:  # rapid review not yet completed at the end of the sample
-        review["rr_completed_date"] = review["rr_outcome"] = None
-        return review
-    if outcome == LCSPR:
-        review["lcspr_start_date"] = rr_date
-        learning = next_working_day(rr_date + dt.timedelta(days=rng.randint(45, 90)))
-        recall = next_working_day(learning + dt.timedelta(days=rng.randint(25, 45)))
-        if late_publication:
-            published = next_working_day(rr_date + dt.timedelta(days=rng.randint(200, 290)))
-        else:  # published within 6 months of the decision to hold the LCSPR
-            published = next_working_day(rr_date + dt.timedelta(days=rng.randint(125, 170)))
-        for column, day in [
-            ("learning_event_date", learning),
-            ("recall_event_date", recall),
-            ("lcspr_published_date", published),
-        ]:
-            review[column] = day if day <= SAMPLE_END else None
-    return review
+    if rr_date is not None and incident.panel_days is not None:
+        answered = in_sample(next_working_day(rr_date + dt.timedelta(days=incident.panel_days)))
+        row.update(panel_response="Agreed" if answered else None, panel_response_date=answered)
+    lcspr = incident.lcspr
+    if rr_date is not None and lcspr is not None:
+
+        def step(days: int | None) -> dt.date | None:
+            return None if days is None else in_sample(next_working_day(rr_date + dt.timedelta(days=days)))
+
+        published = step(lcspr.published)
+        row.update(
+            lcspr_decision_date=rr_date,
+            learning_event_date=step(lcspr.learning),
+            recall_event_date=step(lcspr.recall),
+            final_report_date=step(lcspr.final_report),
+            lcspr_published_date=published,
+            publication_delay_reason=lcspr.delay_reason,
+            published_name=lcspr.name if published else None,
+        )
+    return row
 
 
-def make_reviews(rng: random.Random) -> list[Row]:
-    reviews = [dict(r) for r in FIXED_REVIEWS]
-    used_ids = {r["review_id"] for r in reviews}
-    used_names = {r["published_name"] for r in reviews if r["published_name"]}
-    slots = [((start, end), outcome) for start, end, outcomes in RANDOM_REVIEW_PLAN for outcome in outcomes]
-    late_notice = set(rng.sample(range(len(slots)), 2))
-    late_rr = set(rng.sample(range(len(slots)), 2))
-    for index, (window, outcome) in enumerate(slots):
-        while True:
-            review = make_random_review(rng, window, outcome, index in late_notice, index in late_rr)
-            if not review_conflicts_with_newsletter(review):
-                break
-        while True:
-            review_id = "".join(rng.choice(INITIAL_LETTERS) for _ in range(rng.choice([2, 2, 3])))
-            if review_id not in used_ids and review_id not in NA_LIKE_IDS:
-                break
-        used_ids.add(review_id)
-        review["review_id"] = review_id
-        if review["lcspr_published_date"] is not None:
-            names = [n for n in PSEUDONYMS[review_id[0]] if n not in used_names]
-            review["published_name"] = rng.choice(names)
-            used_names.add(review["published_name"])
-        reviews.append(review)
+def make_reviews() -> list[Row]:
+    reviews = [dict(r) for r in NEWSLETTER_REVIEWS] + [review_row(i) for i in INCIDENTS]
+    for review in reviews:
+        for column in COLUMNS["reviews"]:
+            review.setdefault(column, None)
     reviews.sort(key=lambda r: r["notification_date"])
     return reviews
 
@@ -975,7 +1176,7 @@ HARM_TOPICS = {
     "Neglect": ["neglect", "neglect", "general"],
     "Abuse": ["abuse", "abuse", "general"],
     "Abuse and neglect": ["abuse", "neglect", "general"],
-    None: ["general", "exploitation"],
+    None: ["general"],
 }
 # Newsletter: Child Joe's recommendations "have been incorporated into the combined learning action plan".
 JM_ACTIONS_WINDOW = (D(2023, 12, 14), D(2023, 12, 22))
@@ -1065,16 +1266,18 @@ def make_actions(rng: random.Random, reviews: list[Row], audits: list[dict[str, 
             )
 
     for review in reviews:
+        rr_date, outcome, rid = review["rr_completed_date"], review["rr_outcome"], review["review_id"]
+        if rid in NEWSLETTER_CASES and rid != "JM":
+            continue  # the newsletter says nothing of actions from KLT's or RV's reviews: invent none
         topics = HARM_TOPICS[review["harm_type"]]
         if review["nature"] == "Child death" and review["harm_type"] != "Neglect":
             topics = ["infant", *topics]
-        rr_date, outcome, rid = review["rr_completed_date"], review["rr_outcome"], review["review_id"]
-        if outcome == LCSPR and review["lcspr_published_date"] is not None:
-            published = review["lcspr_published_date"]
+        if outcome == LCSPR and (rid == "JM" or review["final_report_date"] is not None):
             if rid == "JM":
                 window = JM_ACTIONS_WINDOW
             else:
-                window = (published - dt.timedelta(days=14), published + dt.timedelta(days=45))
+                completed = review["final_report_date"]
+                window = (completed, completed + dt.timedelta(days=45))
             add(
                 "LCSPR",
                 rid,
@@ -1082,7 +1285,7 @@ def make_actions(rng: random.Random, reviews: list[Row], audits: list[dict[str, 
                 window,
                 review["locality"],
             )
-        elif outcome in (ALR, NFR) and (rid == "KLT" or rng.random() < 0.7):
+        elif outcome in (ALR, NO_LCSPR) and rng.random() < 0.7:
             window = (rr_date + dt.timedelta(days=5), rr_date + dt.timedelta(days=30))
             add(
                 "Rapid review",
@@ -1179,7 +1382,9 @@ def write_workbooks(out_dir: Path, datasets: dict[str, list[Row]]) -> None:
 README = """\
 # Sample data (fictional)
 
-These workbooks are **fictional** sample data for the HSSCP performance dashboard. They are generated by
+These workbooks are **fictional** sample data for the HSSCP performance dashboard. Only the few facts the
+HSSCP newsletter for 2023-24 Q3 published are real (below); everything else is invented, and everything
+built from a database loaded from them says that it is fictional sample data. They are generated by
 
     python data/make_sample.py [OUTPUT_DIR]
 
@@ -1193,9 +1398,9 @@ edit them by hand; change the script and rerun it.
 | `reviews.xlsx` | `reviews` |
 | `actions.xlsx` | `actions` |
 
-Each sheet has the canonical columns of the data contract (`shared/product/data-contract.md`) in the
-contract's order as its header row, dates as real Excel dates (shown DD/MM/YYYY), whole numbers as
-numbers, and blank cells for unknown values.
+Each sheet has the canonical columns of the data contract (`dashboard/contract.py`) in the contract's
+order as its header row, dates as real Excel dates (shown DD/MM/YYYY), whole numbers as numbers, and blank
+cells for unknown values.
 
 They cover the financial years 2021-22 to 2024-25 (1 April 2021 to 31 March 2025) for Hartlepool,
 Stockton-on-Tees and Teeswide activity. Case references and review IDs are pseudonyms; there are no
@@ -1208,20 +1413,38 @@ Rows: {rows}.
 The data reproduces the HSSCP newsletter for quarter 3 of 2023-24; `make_sample.py` checks these facts
 every time it runs:
 
-1. 15 training sessions delivered in the quarter: 5 face to face and 10 virtual (no e-learning; one
-   further virtual session was cancelled).
-2. One serious incident notification: **KLT**, child death (fatal), abuse, Hartlepool; the local authority
-   became aware on 12/10/2023 and notified on 16/10/2023 (2 working days); rapid review completed
-   03/11/2023 (14 working days, on time) with the outcome *No further review*.
-3. **JM**: LCSPR decided at the rapid review on 20/06/2023 (notified 30/05/2023), published as
-   **Child Joe** on 14/12/2023, within 6 months; its {jm_actions} actions (source LCSPR, JM) were agreed
-   from {jm_first} to {jm_last}. No other LCSPR was published in the quarter.
-4. **RV**: notified 25/09/2023 (2023-24 Q2); rapid review completed 10/11/2023, 34 working days after
-   notification (late, over 15), outcome LCSPR starting that day; learning event 25/01/2024, recall event
-   26/02/2024; published 18/07/2024 as Child Ruby, after its 6-month deadline. So the quarter has exactly
-   two rapid reviews completed: KLT (on time) and RV (late).
+1. 15 training sessions delivered in the quarter: 5 face to face and 10 virtual (one further virtual
+   session was cancelled; e-learning is recorded from April 2024 only).
+2. One serious incident notification: **KLT**, child death (fatal), abuse; the rapid review did not
+   progress to an LCSPR (outcome *No LCSPR*).
+3. **JM**: an LCSPR published as **Child Joe** in December 2023 (14/12/2023), the only LCSPR published in
+   the quarter; its {jm_actions} actions (source LCSPR, JM) were agreed from {jm_first} to {jm_last}.
+4. **RV**: rapid review completed in November 2023 (02/11/2023) leading to an LCSPR; learning event
+   25/01/2024, recall event 26/02/2024. The rapid reviews completed in the quarter, and those due in it,
+   are exactly KLT's and RV's.
 5. One multi-agency audit, *Step down from social care assessment* (MAA-2023-03), on 13/11/2023: 6 cases,
    3 Hartlepool and 3 Stockton-on-Tees, reported to the Exec group on 20/02/2024.
+
+## KLT, JM and RV are real case references
+They carry the newsletter's facts and nothing remarkable besides. Where the data contract needs something
+the newsletter does not say, the sample invents the unremarkable: each was notified 2 working days after
+the local authority became aware; KLT's rapid review took 14 working days and JM's 15; each LCSPR was
+completed within 6 months of the decision to hold it (JM's final report 21/11/2023, RV's 25/04/2024); the
+localities (KLT and RV Hartlepool, JM Stockton-on-Tees) and the nature of JM and RV (serious harm) are
+invented; no harm type for JM or RV and no Panel response for any of the three; RV is **not** published;
+no action is said to come from KLT's or RV's review. RV was notified on 29/09/2023, in Q2 (the Q3 had one
+notification, KLT's), so its rapid review in November is recorded as within a longer timescale agreed with
+the Panel (`rr_extension_agreed` Yes), never as late.
+
+## The rest is fictional, and plausible
+- Notifications: {by_locality} (Hartlepool has about a third of the two localities'
+  children: about 1 : 2.2). What the timeliness KPIs must handle:{review_mix}
+- Audits: cases at child in need, child protection or looked after level are led by children's social
+  care, early help cases by early help; no baby's case is led by a school.
+- Training: no session from 23 December to 2 January. E-learning is not a session: from April 2024 it is
+  one row per course per month of the e-learning platform's completions (dated the month's last day,
+  Teeswide, `places_offered` blank, `places_booked` = `attended` = completions, `did_not_attend` blank, no
+  attendance by agency).
 """
 
 
@@ -1265,6 +1488,7 @@ def read_back(out_dir: Path) -> dict[str, pd.DataFrame]:
             for column in COLUMNS[sheet]:
                 if column in DATE_COLUMNS:
                     frame[column] = pd.to_datetime(frame[column]).dt.date
+                if column in DATE_COLUMNS or column not in INT_COLUMNS | DECIMAL_COLUMNS:
                     frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
             frames[sheet] = frame
     return frames
@@ -1330,14 +1554,17 @@ def check_contract(frames: dict[str, pd.DataFrame]) -> None:
                 review["rr_completed_date"] >= review["notification_date"], f"{rid}: rr before notification"
             )
             check(isinstance(review["rr_outcome"], str), f"{rid}: rr_outcome missing")
+        decided = review["lcspr_decision_date"]
+        check((decided is not None) == (review["rr_outcome"] == LCSPR), f"{rid}: lcspr_decision_date")
+        for column in ("final_report_date", "lcspr_published_date"):
+            if review[column] is not None:
+                check(review[column] >= decided, f"{rid}: {column} before the decision")
+        if review["panel_response_date"] is not None:
+            check(review["panel_response_date"] >= review["rr_completed_date"], f"{rid}: Panel before review")
         check(
-            (review["lcspr_start_date"] is not None) == (review["rr_outcome"] == LCSPR),
-            f"{rid}: lcspr_start_date",
+            isinstance(review["published_name"], str) == (review["lcspr_published_date"] is not None),
+            f"{rid}: a published name goes with a publication date",
         )
-        if review["lcspr_published_date"] is not None:
-            check(
-                review["lcspr_published_date"] >= review["lcspr_start_date"], f"{rid}: published before start"
-            )
     actions = frames["actions"]
     for action in actions.to_dict("records"):
         aid = action["action_id"]
@@ -1352,11 +1579,54 @@ def check_contract(frames: dict[str, pd.DataFrame]) -> None:
     check(set(actions["source_ref"].dropna()) <= refs, "action source_ref not a review_id or audit_id")
 
 
+def rr_deadline(review: Any) -> dt.date | None:
+    """15 working days after the notification; None when the Panel agreed a longer timescale."""
+    if review["rr_extension_agreed"] == YES:
+        return None
+    return add_working_days(review["notification_date"], 15)
+
+
+def late_steps(review: Any, as_at: dt.date = SAMPLE_END) -> list[str]:
+    """The steps of a review that were late (or are overdue at ``as_at``), by the domain's timescales."""
+    late = []
+    aware, notified = review["la_aware_date"], review["notification_date"]
+    if aware is not None and working_days(aware, notified) > 5:
+        late.append("notification")
+    deadline, sent = rr_deadline(review), review["rr_completed_date"]
+    if deadline is not None and deadline < as_at and (sent is None or sent > deadline):
+        late.append("rapid review")
+    decided, completed = review["lcspr_decision_date"], review["final_report_date"]
+    if completed is None:
+        completed = review["lcspr_published_date"]
+    if (
+        decided is not None
+        and add_months(decided, 6) < as_at
+        and (completed is None or completed > add_months(decided, 6))
+    ):
+        late.append("LCSPR")
+    return late
+
+
+def on_time(review: Any) -> str:
+    aware, notified, sent = review["la_aware_date"], review["notification_date"], review["rr_completed_date"]
+    timescale = (
+        "within the timescale agreed with the Panel" if review["rr_extension_agreed"] == YES else "on time"
+    )
+    return (
+        f"notified {working_days(aware, notified)} working days after the local authority became aware, rapid "
+        f"review {sent:%d/%m/%Y} {working_days(notified, sent)} working days after notification, {timescale}"
+    )
+
+
 def check_newsletter(frames: dict[str, pd.DataFrame]) -> list[str]:
     """Assert the newsletter's 2023-24 Q3 facts; return them as readable lines."""
     facts: list[str] = []
     sessions = frames["training_sessions"]
-    q3 = sessions[sessions["session_date"].map(in_q3_2023) & (sessions["status"] == DELIVERED)]
+    q3 = sessions[
+        sessions["session_date"].map(in_q3_2023)
+        & (sessions["status"] == DELIVERED)
+        & (sessions["delivery_mode"] != ELEARNING)
+    ]
     modes = Counter(q3["delivery_mode"])
     check(len(q3) == 15 and modes == Counter({F2F: 5, VIRTUAL: 10}), f"Q3 delivered sessions: {dict(modes)}")
     facts.append(
@@ -1367,68 +1637,60 @@ def check_newsletter(frames: dict[str, pd.DataFrame]) -> list[str]:
     notified = reviews[reviews["notification_date"].map(in_q3_2023)]
     check(list(notified.index) == ["KLT"], f"Q3 notifications: {list(notified.index)}")
     klt = reviews.loc["KLT"]
-    klt_notice = working_days(klt["la_aware_date"], klt["notification_date"])
-    klt_rr = working_days(klt["notification_date"], klt["rr_completed_date"])
     check(
-        (klt["nature"], klt["harm_type"], klt["rr_outcome"]) == ("Child death", "Abuse", NFR)
-        and klt_notice <= 5
-        and klt_rr <= 15,
-        "KLT",
+        (klt["nature"], klt["harm_type"], klt["rr_outcome"]) == ("Child death", "Abuse", NO_LCSPR),
+        "KLT: child death, abuse, no LCSPR",
     )
+    check(klt["lcspr_decision_date"] is None and klt["lcspr_published_date"] is None, "KLT: no LCSPR")
     facts.append(
         f"reviews: 1 notification in Q3 (KLT, child death, abuse, {klt['locality']}), notified "
-        f"{klt['notification_date']:%d/%m/%Y} ({klt_notice} working days after la_aware), rapid review "
-        f"{klt['rr_completed_date']:%d/%m/%Y} ({klt_rr} working days, on time), outcome {klt['rr_outcome']}"
+        f"{klt['notification_date']:%d/%m/%Y}, {on_time(klt)}; outcome {klt['rr_outcome']}"
     )
 
     jm = reviews.loc["JM"]
     check(jm["rr_outcome"] == LCSPR and jm["published_name"] == "Child Joe", "JM outcome/name")
-    check(
-        fy_of(jm["notification_date"]) in (2022, 2023) and fy_of(jm["rr_completed_date"]) in (2022, 2023),
-        "JM dates",
-    )
-    check(jm["lcspr_start_date"] == jm["rr_completed_date"], "JM start != rr date")
     check(jm["lcspr_published_date"].strftime("%Y-%m") == "2023-12", "JM not published in December 2023")
+    six_months = add_months(jm["lcspr_decision_date"], 6)
     check(
-        jm["lcspr_published_date"] <= add_months(jm["lcspr_start_date"], 6),
-        "JM not published within 6 months",
+        jm["final_report_date"] <= six_months and jm["lcspr_published_date"] <= six_months,
+        "JM's final report or publication not within 6 months of the decision",
     )
     published_q3 = reviews[reviews["lcspr_published_date"].map(in_q3_2023)]
     check(list(published_q3.index) == ["JM"], f"LCSPRs published in Q3: {list(published_q3.index)}")
     facts.append(
-        f"JM: LCSPR started {jm['lcspr_start_date']:%d/%m/%Y}, published {jm['lcspr_published_date']:%d/%m/%Y} "
-        f"as {jm['published_name']} (within 6 months); the only LCSPR published in Q3"
+        f"JM: {on_time(jm)}; LCSPR decided {jm['lcspr_decision_date']:%d/%m/%Y}, final report "
+        f"{jm['final_report_date']:%d/%m/%Y}, published {jm['lcspr_published_date']:%d/%m/%Y} as "
+        f"{jm['published_name']} (within 6 months); the only LCSPR published in Q3"
     )
 
     rv = reviews.loc["RV"]
-    rv_rr = working_days(rv["notification_date"], rv["rr_completed_date"])
     check(
-        fy_of(rv["notification_date"]) == 2023 and quarter_of(rv["notification_date"]) == 2,
-        "RV not notified in Q2",
+        rv["rr_completed_date"].strftime("%Y-%m") == "2023-11", "RV's rapid review not completed in Nov 2023"
     )
-    check(
-        rv["rr_completed_date"].strftime("%Y-%m") == "2023-11" and rv_rr > 15,
-        "RV rapid review not late in Nov 2023",
-    )
-    check(rv["rr_outcome"] == LCSPR and rv["lcspr_start_date"] == rv["rr_completed_date"], "RV LCSPR")
+    check(rv["rr_outcome"] == LCSPR, "RV's rapid review did not lead to an LCSPR")
     check(
         rv["learning_event_date"] == D(2024, 1, 25) and rv["recall_event_date"] == D(2024, 2, 26), "RV events"
     )
-    check(rv["lcspr_published_date"] > add_months(rv["lcspr_start_date"], 6), "RV should be published late")
     check(
-        isinstance(rv["published_name"], str) and rv["published_name"].startswith("Child "),
-        "RV published_name",
+        rv["final_report_date"] <= add_months(rv["lcspr_decision_date"], 6), "RV's LCSPR not within 6 months"
     )
+    check(rv["lcspr_published_date"] is None and rv["published_name"] is None, "RV must not be published")
     facts.append(
-        f"RV: notified {rv['notification_date']:%d/%m/%Y} (Q2), rapid review {rv['rr_completed_date']:%d/%m/%Y} "
-        f"({rv_rr} working days, late) -> LCSPR; learning event {rv['learning_event_date']:%d/%m/%Y}, recall "
-        f"{rv['recall_event_date']:%d/%m/%Y}; published {rv['lcspr_published_date']:%d/%m/%Y} as "
-        f"{rv['published_name']} (after its 6-month deadline)"
+        f"RV: notified {rv['notification_date']:%d/%m/%Y} (Q2), {on_time(rv)} -> LCSPR; learning event "
+        f"{rv['learning_event_date']:%d/%m/%Y}, recall {rv['recall_event_date']:%d/%m/%Y}; final report "
+        f"{rv['final_report_date']:%d/%m/%Y} (within 6 months); not published"
     )
+    for case in NEWSLETTER_CASES:
+        review = reviews.loc[case]
+        check(not late_steps(review), f"{case} is late: {late_steps(review)}")
+        check(review["panel_response"] is None, f"{case}: the Panel's response is not the newsletter's")
+        check(case == "KLT" or review["harm_type"] is None, f"{case}: the harm type is not the newsletter's")
 
     rr_q3 = reviews[reviews["rr_completed_date"].map(in_q3_2023)]
     check(sorted(rr_q3.index) == ["KLT", "RV"], f"rapid reviews completed in Q3: {list(rr_q3.index)}")
-    facts.append("rapid reviews completed in Q3: exactly 2 (KLT on time, RV late)")
+    due_q3 = reviews[reviews["notification_date"].map(lambda d: in_q3_2023(add_working_days(d, 15)))]
+    check(sorted(due_q3.index) == ["KLT", "RV"], f"rapid reviews due in Q3: {list(due_q3.index)}")
+    facts.append("rapid reviews completed and due in Q3: exactly 2, KLT and RV, both on time")
 
     audits = frames["audits"]
     q3_audits = audits[audits["audit_date"].map(in_q3_2023)]
@@ -1460,12 +1722,94 @@ def check_newsletter(frames: dict[str, pd.DataFrame]) -> list[str]:
     return facts
 
 
+def review_mix(reviews: pd.DataFrame) -> dict[str, list[str]]:
+    """Which reviews show each thing the timeliness KPIs must handle (reviews indexed by review_id)."""
+    return {
+        "notified late (over 5 working days)": [
+            r for r, row in reviews.iterrows() if "notification" in late_steps(row)
+        ],
+        "rapid review late (over 15 working days)": [
+            r for r, row in reviews.iterrows() if "rapid review" in late_steps(row)
+        ],
+        "rapid review not sent past its deadline on 31/03/2025": [
+            r
+            for r, row in reviews.iterrows()
+            if "rapid review" in late_steps(row) and row["rr_completed_date"] is None
+        ],
+        "rapid review inside its deadline on 31/03/2025": [
+            r for r, row in reviews.iterrows() if row["rr_completed_date"] is None and not late_steps(row)
+        ],
+        "LCSPR completed over 6 months after the decision": [
+            r for r, row in reviews.iterrows() if "LCSPR" in late_steps(row)
+        ],
+        "notification withdrawn": list(reviews.index[reviews["rr_outcome"] == WITHDRAWN]),
+        "longer timescale agreed with the Panel": list(reviews.index[reviews["rr_extension_agreed"] == YES]),
+        "publication delayed by parallel criminal proceedings": list(
+            reviews.index[reviews["publication_delay_reason"] == PARALLEL_PROCEEDINGS]
+        ),
+        "no date the local authority became aware": list(reviews.index[reviews["la_aware_date"].isna()]),
+    }
+
+
+def check_plausible(frames: dict[str, pd.DataFrame]) -> list[str]:
+    """Assert what makes the fictional rest plausible; return it as readable lines."""
+    facts: list[str] = []
+    reviews = frames["reviews"].set_index("review_id", drop=False)
+    by_locality = Counter(reviews["locality"])
+    ratio = by_locality[STOCKTON] / by_locality[HARTLEPOOL]
+    check(1.8 <= ratio <= 2.6, f"notifications by locality {dict(by_locality)}: not about 1 : 2.2")
+    facts.append(
+        f"notifications: {by_locality[HARTLEPOOL]} Hartlepool, {by_locality[STOCKTON]} Stockton-on-Tees "
+        f"(1 : {ratio:.1f}; child populations about 1 : 2.2)"
+    )
+    mix = review_mix(reviews)
+    for what, ids in mix.items():
+        check(bool(set(ids) - set(NEWSLETTER_CASES)), f"no fictional review {what}")
+    facts.append("reviews: " + "; ".join(f"{what} {', '.join(ids)}" for what, ids in mix.items()))
+
+    audits = frames["audits"]
+    led = audits.dropna(subset=["lead_agency"])
+    statutory = led[led["case_level"].isin(STATUTORY_LEVELS)]
+    check(
+        set(statutory["lead_agency"]) == {"Children's social care"}, "statutory cases not led by social care"
+    )
+    early_help = led[led["case_level"] == "Early help"]
+    check(set(early_help["lead_agency"]) == {"Early help"}, "early help cases not led by early help")
+    babies = led[led["age_band"] == "Under 1"]
+    check("School/college" not in set(babies["lead_agency"]), "a baby's case led by a school")
+    facts.append(
+        f"audits: {len(statutory)} statutory cases led by children's social care, {len(early_help)} early help "
+        f"cases by early help; no baby's case led by a school"
+    )
+
+    sessions = frames["training_sessions"]
+    held = sessions[sessions["delivery_mode"] != ELEARNING]
+    check(not held["session_date"].map(in_christmas_gap).any(), "a session between 23 December and 2 January")
+    elearning = sessions[sessions["delivery_mode"] == ELEARNING]
+    months = elearning["session_date"].map(lambda d: (d.year, d.month))
+    check(
+        elearning["places_offered"].isna().all()
+        and (elearning["places_booked"] == elearning["attended"]).all()
+        and elearning["did_not_attend"].isna().all()
+        and not pd.DataFrame({"course": elearning["course_title"], "month": months}).duplicated().any(),
+        "e-learning rows are not one row of completions per course per month",
+    )
+    check(not set(elearning["session_id"]) & set(frames["training_attendance"]["session_id"]), "e-learning")
+    facts.append(
+        f"training: no session from 23 December to 2 January; e-learning as {len(elearning)} rows of monthly "
+        f"completions ({int(elearning['attended'].sum())} in all) from {min(elearning['session_date']):%m/%Y}"
+    )
+    return facts
+
+
 # --------------------------------------------------------------------------------------------------------
 def generate(seed: int = SEED) -> dict[str, list[Row]]:
     rng = random.Random(seed)
     sessions, attendance = make_training(rng)
+    elearning = make_elearning(random.Random(seed + 1))  # its own stream: the sessions keep their numbers
+    sessions = sorted(sessions + elearning, key=lambda s: s["session_date"])
     audits, audit_summaries = make_audits(rng)
-    reviews = make_reviews(rng)
+    reviews = make_reviews()
     actions = make_actions(rng, reviews, audit_summaries)
     return {
         "training_sessions": sessions,
@@ -1484,25 +1828,33 @@ def main(argv: list[str] | None = None) -> None:
 
     datasets = generate()
     write_workbooks(out_dir, datasets)
+    frames = read_back(out_dir)
+    check_contract(frames)
+    facts = check_newsletter(frames)
+    plausible = check_plausible(frames)
+
     rows = ", ".join(f"{name} {len(data)}" for name, data in datasets.items())
     jm_agreed = [a["date_agreed"] for a in datasets["actions"] if a["source_ref"] == "JM"]
+    reviews = frames["reviews"].set_index("review_id", drop=False)
+    by_locality = Counter(reviews["locality"])
     readme = README.format(
         rows=rows,
         jm_actions=len(jm_agreed),
         jm_first=f"{min(jm_agreed):%d/%m/%Y}",
         jm_last=f"{max(jm_agreed):%d/%m/%Y}",
+        by_locality=f"{by_locality[HARTLEPOOL]} Hartlepool, {by_locality[STOCKTON]} Stockton-on-Tees",
+        review_mix="".join(f"\n  - {what}: {', '.join(ids)}" for what, ids in review_mix(reviews).items()),
     )
     (out_dir / "README.md").write_text(readme, encoding="utf-8")
-
-    frames = read_back(out_dir)
-    check_contract(frames)
-    facts = check_newsletter(frames)
 
     print(f"Wrote sample workbooks to {out_dir}:")
     for filename, sheets in WORKBOOKS.items():
         print(f"  {filename}: " + ", ".join(f"{s} {len(frames[s])} rows" for s in sheets))
     print("Checked the newsletter's 2023-24 Q3 facts:")
     for fact in facts:
+        print(f"  - {fact}")
+    print("Checked that the rest is plausible:")
+    for fact in plausible:
         print(f"  - {fact}")
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import date
 from pathlib import Path
 
 import duckdb
 from openpyxl import Workbook
 
+from dashboard.uploads import as_text
 from tests.apptest_helpers import all_text, frame, metric, open_app
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -69,7 +71,9 @@ def test_bad_workbook_shows_every_error_and_stores_nothing(app, sample_db) -> No
     at = _upload_page(app)
     at.file_uploader(key="upload").upload("bad.xlsx", BAD, XLSX).run()
     assert not at.exception
-    assert at.error[0].value.startswith("bad.xlsx was not loaded: 4 error(s). Nothing was stored.")
+    assert at.error[0].value.startswith(
+        f"{as_text('bad.xlsx')} was not loaded: 4 error(s). Nothing was stored."
+    )
     errors = frame(at, "reason")
     assert list(errors.itertuples(index=False, name=None)) == [
         (
@@ -110,29 +114,32 @@ def test_good_workbook_previews_then_loads_and_says_what_changed(app, sample_db)
         "Rows removed": 0,
         "Rows unchanged": 0,
     }
-    assert len(_table_rows(sample_db, "training_sessions")) == 261  # nothing stored before Confirm
+    sessions = len(_table_rows(sample_db, "training_sessions"))
+    at.run()
+    assert len(_table_rows(sample_db, "training_sessions")) == sessions  # nothing stored before Confirm
     at.button(key="confirm").click().run()
     assert not at.exception
-    assert at.success[0].value.startswith("Loaded more-training.xlsx as upload 5.")
+    assert at.success[0].value.startswith(f"Loaded {as_text('more-training.xlsx')} as upload 5.")
     changed = frame(at, "Before")
     tr01 = changed[changed["KPI"] == "TR01"].iloc[0]
     assert (tr01["Before"], tr01["After"]) == ("15", "17")
-    assert len(_table_rows(sample_db, "training_sessions")) == 263
+    assert len(_table_rows(sample_db, "training_sessions")) == sessions + 2
     at.switch_page("app_pages/overview.py").run()
     assert metric(at, "Training sessions") == "17"  # cached results were refreshed
 
 
 def test_undo_asks_for_confirmation_then_restores(app, sample_db) -> None:
+    sessions = len(_table_rows(sample_db, "training_sessions"))
     at = _upload_page(app)
     at.file_uploader(key="upload").upload("more-training.xlsx", GOOD, XLSX).run()
     at.button(key="confirm").click().run()
     at.button(key="undo").click().run()
     assert "Every row it added, replaced or removed goes back" in all_text(at)
-    assert len(_table_rows(sample_db, "training_sessions")) == 263  # not before "Yes"
+    assert len(_table_rows(sample_db, "training_sessions")) == sessions + 2  # not before "Yes"
     at.button(key="undo_yes").click().run()
     assert not at.exception
-    assert at.success[0].value == "Undid upload 5 (more-training.xlsx)."
-    assert len(_table_rows(sample_db, "training_sessions")) == 261
+    assert at.success[0].value == f"Undid upload 5 ({as_text('more-training.xlsx')})."
+    assert len(_table_rows(sample_db, "training_sessions")) == sessions
     history = frame(at, "undone_by")
     assert history.iloc[0]["upload_id"] == 5 and history.iloc[0]["undone_at"] is not None
 
@@ -181,3 +188,52 @@ def test_replace_mode_without_that_sheet_says_so_and_stores_nothing(app, sample_
     assert errors.iloc[0]["reason"] == "cannot replace reviews: more-training.xlsx has no reviews sheet"
     assert not [b for b in at.button if b.key == "confirm"]
     assert _table_rows(sample_db, "reviews") == before
+
+
+# --- stored text is shown as text (issue 10, item 13) ----------------------------------------------------
+
+MARKDOWN_NAME = "![x](https://example.invalid/a.png) **bold**.csv"
+ESCAPED_NAME = r"\!\[x\]\(https\://example\.invalid/a\.png\) \*\*bold\*\*\.csv"
+GOOD_CSV = (
+    b"session_id,session_date,course_title,delivery_mode,locality,places_booked,attended\n"
+    b"MD-1,20/11/2023,Neglect,Virtual,Hartlepool,10,9\n"
+)
+BAD_CSV = GOOD_CSV.replace(b"Virtual", b"Carrier pigeon")
+
+
+def _unescaped_markdown(text: str) -> list[str]:
+    """Markdown characters not escaped with a backslash ('![', '**', '](' would render as an image or bold)."""
+    return re.findall(r"(?<!\\)[!*\[\]()]", text)
+
+
+def test_markdown_in_a_file_name_is_shown_as_written(app, sample_db) -> None:
+    at = _upload_page(app)
+    at.file_uploader(key="upload").upload(MARKDOWN_NAME, BAD_CSV, "text/csv").run()
+    assert not at.exception
+    assert at.error[0].value.startswith(f"{ESCAPED_NAME} was not loaded: 1 error(s).")
+
+    at.file_uploader(key="upload").upload(MARKDOWN_NAME, GOOD_CSV, "text/csv").run()
+    at.button(key="confirm").click().run()
+    assert not at.exception
+    assert at.success[0].value.startswith(f"Loaded {ESCAPED_NAME} as upload 5.")
+    undo = at.button(key="undo")
+    assert undo.label == f"Undo upload 5 ({ESCAPED_NAME})"
+    undo.click().run()
+    assert at.warning[-1].value.startswith(f"Undo upload 5 ({ESCAPED_NAME}, ")
+    at.button(key="undo_yes").click().run()
+    assert at.success[0].value == f"Undid upload 5 ({ESCAPED_NAME})."
+    # Nothing on the page is Markdown made from the name; the history table holds it as plain text.
+    shown = [at.error, at.success, at.warning, at.markdown, at.button]
+    for elements in shown:
+        for element in elements:
+            text = str(getattr(element, "label", None) or element.value)
+            if "example.invalid" in text:
+                assert _unescaped_markdown(text) == [], text
+    assert frame(at, "file_name").iloc[0]["file_name"] == MARKDOWN_NAME
+
+
+def test_as_text_escapes_every_markdown_character_and_nothing_is_lost() -> None:
+    for text in (MARKDOWN_NAME, "a_b*c`d`<img src=x>:red[x] $x$ # h | ~~s~~ \\", "plain name.xlsx"):
+        escaped = as_text(text)
+        assert re.sub(r"\\(.)", r"\1", escaped) == text
+        assert _unescaped_markdown(escaped) == []

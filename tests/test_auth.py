@@ -104,7 +104,8 @@ def test_claims_to_access() -> None:
         email_from_claims({"email": "x@example.org", "preferred_username": "y@example.org"})
         == "x@example.org"
     )
-    assert email_from_claims({"preferred_username": "y@example.org"}) == "y@example.org"  # Entra ID's UPN
+    # preferred_username is never an email: in a multi-tenant provider the user's own tenant chooses it
+    assert email_from_claims({"preferred_username": "y@example.org"}) is None
     assert email_from_claims({"preferred_username": "just-a-name"}) is None
     access = signed_in_access({"email": "Ann@example.org", "name": "Ann Analyst", "groups": ["x"]}, ROLES)
     assert access == Access(Role.ANALYST, "Ann@example.org", "Ann Analyst", signed_in=True)
@@ -112,6 +113,104 @@ def test_claims_to_access() -> None:
     entra = dataclasses.replace(ROLES, groups_claim="roles")
     assert signed_in_access({"email": "v@example.org", "roles": ["PMF-Admins"]}, entra).role == Role.ADMIN
     assert local_access("jo") == Access(Role.ADMIN, "jo", "jo", signed_in=False)
+
+
+def test_preferred_username_never_gives_a_role() -> None:
+    """Before: an Entra user of any tenant could set preferred_username to an admin's address."""
+    claims = {"sub": "attacker", "preferred_username": "ada@example.org", "name": "Not Ada"}
+    access = signed_in_access(claims, ROLES)
+    assert access.role == Role.VIEWER and access.user == "attacker"
+    assert signed_in_access(claims, REFUSING).role is None
+
+
+@pytest.mark.parametrize("verified", [False, "false", "False", None, 0])
+def test_unverified_email_gives_no_role_by_email_nor_by_default(verified: object) -> None:
+    claims = {"sub": "s-1", "email": "ada@example.org", "email_verified": verified, "name": "Ada?"}
+    access = signed_in_access(claims, ROLES)
+    assert access.role is None
+    assert access.user == "s-1"  # never recorded under an address nobody verified
+    assert access.refusal.startswith("Your identity provider has not verified your email address")
+
+
+def test_unverified_email_with_a_role_by_id_or_group() -> None:
+    by_id = dataclasses.replace(ROLES, analyst_ids=frozenset({"s-1"}))
+    claims = {"sub": "s-1", "email": "ada@example.org", "email_verified": False}
+    assert signed_in_access(claims, by_id).role == Role.ANALYST  # not admin, as ada's email would give
+    grouped = {**claims, "groups": ["PMF-Analysts"]}
+    assert signed_in_access(grouped, ROLES).role == Role.ANALYST
+
+
+@pytest.mark.parametrize("verified", [True, "true"])
+def test_verified_email_gives_its_role(verified: object) -> None:
+    claims = {"sub": "s-1", "email": "ada@example.org", "email_verified": verified}
+    assert signed_in_access(claims, ROLES).role == Role.ADMIN
+
+
+def test_roles_by_subject_or_object_id() -> None:
+    roles = dataclasses.replace(
+        REFUSING,
+        admin_ids=frozenset({"0a1b-admin"}),
+        analyst_ids=frozenset({"sub-ann"}),
+        viewer_ids=frozenset({"sub-vera"}),
+        viewers=frozenset({"viv@example.org"}),
+    )
+    assert signed_in_access({"sub": "pairwise-xyz", "oid": "0a1b-admin"}, roles).role == Role.ADMIN
+    assert signed_in_access({"sub": "sub-ann"}, roles).role == Role.ANALYST
+    assert signed_in_access({"sub": "sub-vera"}, roles).role == Role.VIEWER
+    assert signed_in_access({"sub": "x", "email": "Viv@example.org"}, roles).role == Role.VIEWER
+    assert signed_in_access({"sub": "SUB-ANN"}, roles).role is None  # ids are exact
+    assert signed_in_access({"sub": "someone"}, roles).role is None
+
+
+ENTRA = dataclasses.replace(
+    ROLES,
+    issuer="https://login.microsoftonline.com/11111111-2222-3333-4444-555555555555/v2.0",
+    tenant_id="11111111-2222-3333-4444-555555555555",
+)
+
+
+def test_pinned_issuer_and_tenant() -> None:
+    good = {
+        "iss": "https://login.microsoftonline.com/11111111-2222-3333-4444-555555555555/v2.0",
+        "tid": "11111111-2222-3333-4444-555555555555",
+        "email": "ada@example.org",
+        "sub": "s",
+    }
+    assert signed_in_access(good, ENTRA).role == Role.ADMIN
+    other_issuer = {
+        **good,
+        "iss": "https://login.microsoftonline.com/99999999-0000-0000-0000-000000000000/v2.0",
+    }
+    refused = signed_in_access(other_issuer, ENTRA)
+    assert refused.role is None
+    assert refused.refusal == (
+        "Your account comes from an identity provider this dashboard does not accept: sign in with your "
+        "organisation's account."
+    )
+    assert signed_in_access({k: v for k, v in good.items() if k != "iss"}, ENTRA).role is None
+    other_tenant = signed_in_access({**good, "tid": "99999999-0000-0000-0000-000000000000"}, ENTRA)
+    assert other_tenant.role is None and "another organisation's directory" in other_tenant.refusal
+    assert signed_in_access({k: v for k, v in good.items() if k != "tid"}, ENTRA).role is None
+    assert signed_in_access(other_issuer, ROLES).role == Role.ADMIN  # nothing pinned: not checked
+
+
+def test_issuer_and_ids_are_read_from_roles(tmp_path: Path) -> None:
+    from dashboard.config import load_settings
+
+    path = _toml(
+        tmp_path,
+        """
+[roles]
+admin_ids = [" 0a1b-admin "]
+viewers = ["Viv@Example.org"]
+issuer = "https://issuer.example.org"
+tenant_id = "tid-1"
+""",
+    )
+    roles = load_settings(path).roles
+    assert roles.admin_ids == frozenset({"0a1b-admin"}) and roles.viewers == frozenset({"viv@example.org"})
+    assert (roles.issuer, roles.tenant_id) == ("https://issuer.example.org", "tid-1")
+    assert settings().roles.issuer is None and settings().roles.tenant_id is None
 
 
 # --- the [roles] configuration ------------------------------------------------------------------------------
@@ -251,10 +350,11 @@ ALL_PAGES = [
 
 def test_local_mode_everyone_is_an_admin_with_a_banner(app: Any, navigation: list[dict[str, Any]]) -> None:
     at = open_app(app)
-    assert [m.value for m in at.main.markdown][0] == (
-        ":orange-background[:material/lock_open: Local mode: sign-in is not configured, so this dashboard "
-        "must only be reachable from this computer (it listens on 127.0.0.1).]"
-    )
+    assert [m.value for m in at.main.markdown][:2] == [
+        ":red-background[**OFFICIAL-SENSITIVE**]",
+        ":orange-background[:material/lock_open: Local mode: no sign-in, so whoever uses this computer is an "
+        "admin; the dashboard answers only on this computer (127.0.0.1).]",
+    ]
     assert _visible(navigation) == ALL_PAGES
     assert "(admin role)" in " ".join(c.value for c in at.sidebar.caption)
     at.switch_page("app_pages/audit_log.py").run()

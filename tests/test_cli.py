@@ -390,6 +390,15 @@ def _user_error_cases(root: Path, db: Path) -> dict[str, tuple[list[str | Path],
         "missing file": (["load", root / "nope.xlsx"], db),
         "not an xlsx file": (["load", root / "notes.txt"], db),
         "rejected file and no database": (["load", root / "broken.xlsx"], missing_db),
+        "load on a database that does not exist": (["load", SAMPLE_DIR / "training.xlsx"], missing_db),
+        "dry run on a database that does not exist": (
+            ["load", "--dry-run", SAMPLE_DIR / "training.xlsx"],
+            missing_db,
+        ),
+        "load on a mistyped database path": (
+            ["load", SAMPLE_DIR / "training.xlsx", "--db", root / "typo-folder" / "pmf.duckdb"],
+            db,
+        ),
         "damaged xlsx file": (["load", root / "broken.xlsx"], db),
         "database path is a folder": (["kpis", "--period", Q3, "--db", root / "folder"], db),
         "init on a folder": (["init", "--db", root / "folder"], db),
@@ -423,6 +432,9 @@ USER_ERROR_NAMES = [
     "not an xlsx file",
     "damaged xlsx file",
     "rejected file and no database",
+    "load on a database that does not exist",
+    "dry run on a database that does not exist",
+    "load on a mistyped database path",
     "database path is a folder",
     "init on a folder",
     "kpis on a database that does not exist",
@@ -442,6 +454,7 @@ def test_user_error_exits_1_without_traceback(user_error_runs, case):
     assert_no_traceback(run)
     assert run.stderr.strip(), run
     assert not (root / "missing.duckdb").exists(), "a failed command created a database"
+    assert not (root / "typo-folder").exists(), "a failed command created a folder"
 
 
 def test_user_errors_say_what_is_wrong(user_error_runs):
@@ -459,6 +472,20 @@ def test_user_errors_say_what_is_wrong(user_error_runs):
     ):
         assert len(runs[case].stderr_lines) == 1, runs[case]
     assert "pmf init" in runs["kpis on a database that does not exist"].stderr
+    for case in (
+        "load on a database that does not exist",
+        "dry run on a database that does not exist",
+        "kpis on a database that does not exist",
+        "undo on a database that does not exist",
+        "uploads on a database that does not exist",
+    ):
+        assert runs[case].stderr_lines == [
+            f"pmf: there is no database at {user_error_runs[0] / 'missing.duckdb'}: run `pmf init` to create it"
+        ], runs[case]
+    typo = user_error_runs[0] / "typo-folder" / "pmf.duckdb"
+    assert runs["load on a mistyped database path"].stderr_lines == [
+        f"pmf: there is no database at {typo}: run `pmf init` to create it"
+    ]
     assert runs["undo with nothing to undo"].stderr_lines == ["pmf: There is no upload to undo."]
 
 
@@ -686,3 +713,43 @@ def test_report_writes_one_self_contained_html_file(cli_db, tmp_path) -> None:
     assert published.returncode == 0 and "KLT" not in (tmp_path / "p.html").read_text(encoding="utf-8")
     bad = run_pmf("report", "--period", "2023-24 Q3", "--locality", "Leeds", "-o", str(out), db=cli_db)
     assert bad.returncode == 2 and len(bad.stderr_lines) == 1
+
+
+# --- serve --------------------------------------------------------------------------------------------------
+
+
+def _serve(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`pmf serve ARGS` with no sign-in anywhere (HOME without .streamlit) and local mode not preset."""
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k not in ("PMF_LOCAL_MODE", "PMF_CONFIG")}
+    env.update(HOME=str(tmp_path), PMF_DB=str(tmp_path / "pmf.duckdb"))
+    return subprocess.run(
+        [sys.executable, "-m", "dashboard.cli", "serve", *args],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_serve_without_sign_in_needs_local_mode_chosen(tmp_path: Path) -> None:
+    """Before: no sign-in configured meant local mode, where everyone is an admin."""
+    done = _serve(tmp_path, "--port", "1")
+    assert done.returncode == 1, done
+    project = Path(__file__).resolve().parents[1]
+    assert done.stderr.splitlines() == [
+        f"pmf: sign-in is not configured (no {project / '.streamlit' / 'secrets.toml'}): start the dashboard "
+        "with `pmf serve --local` for use on this computer only, or configure sign-in (see the README, "
+        "'Deploying with sign-in')"
+    ]
+    assert not (tmp_path / "pmf.duckdb").exists()
+
+
+def test_serve_local_listens_on_this_computer_only(tmp_path: Path) -> None:
+    done = _serve(tmp_path, "--local", "--address", "0.0.0.0")
+    assert done.returncode == 2, done
+    assert done.stderr.splitlines() == [
+        "pmf: --local listens on this computer only; --address 0.0.0.0 is a network address"
+    ]

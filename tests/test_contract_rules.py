@@ -7,7 +7,8 @@ it, column, value as shown, and the exact reason.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, datetime
+from dataclasses import replace
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from workbooks import (
     AUDIT,
     REVIEW,
     SESSION,
+    SETTINGS,
     VALID,
     check,
     check_sheet,
@@ -32,7 +34,7 @@ from workbooks import (
 )
 
 from dashboard.ingest import UploadRejected, load_upload
-from dashboard.validate import Problem
+from dashboard.validate import Problem, validate_upload
 
 TS = "training_sessions"
 NOT_A_DATE = "is not a date: use a date cell, or day/month/year such as 13/11/2023 or 13 November 2023"
@@ -1070,3 +1072,58 @@ def test_a_file_that_is_not_a_workbook() -> None:
     assert check(b"", "upload.xls").errors == [
         Problem("upload.xls", None, None, "", "upload.xls is not an .xlsx workbook or a .csv file.")
     ]
+
+
+# --- dates outside a plausible window (issue 10, item 5) ---------------------------------------------
+
+
+def _long(day: date) -> str:
+    return f"{day.day} {day.strftime('%B %Y')}"
+
+
+def test_a_date_far_in_the_future_or_past_is_an_error_at_its_row() -> None:
+    latest = SETTINGS.latest_date
+    window = f"is not a plausible date (expected 1 April 2000 to {_long(latest)})"
+    rows = table(
+        SESSION,
+        {"session_id": "S1", "session_date": "13/11/9999"},
+        {"session_id": "S2", "session_date": "13/11/2203"},
+        {"session_id": "S3", "session_date": datetime(1999, 12, 31)},
+        {"session_id": "S4", "session_date": "31/03/2000"},
+        {"session_id": "S5", "session_date": "01/04/2000"},  # the first plausible day
+        {"session_id": "S6", "session_date": latest},  # the last
+        {"session_id": "S7", "session_date": latest + timedelta(days=1)},
+    )
+    assert check_sheet(TS, rows).errors == [
+        Problem(TS, 2, "session_date", "13/11/9999", window),
+        Problem(TS, 3, "session_date", "13/11/2203", window),
+        Problem(TS, 4, "session_date", "31/12/1999", window),
+        Problem(TS, 5, "session_date", "31/03/2000", window),
+        Problem(TS, 8, "session_date", (latest + timedelta(days=1)).strftime("%d/%m/%Y"), window),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("dataset", "column"),
+    [
+        ("audits", "exec_report_date"),
+        ("reviews", "final_report_date"),
+        ("actions", "target_date"),
+    ],
+)
+def test_every_date_column_has_the_window(dataset: str, column: str) -> None:
+    report = check_sheet(dataset, table(VALID[dataset], {column: "01/01/2203"}))
+    assert the_error(report).reason.startswith("is not a plausible date (expected 1 April 2000 to ")
+
+
+def test_the_window_comes_from_the_configuration() -> None:
+    settings = replace(SETTINGS, earliest_date=date(2010, 1, 1), latest_years_ahead=5)
+    rows = table(SESSION, {"session_id": "S1", "session_date": "31/12/2009"})
+    report = validate_upload(xlsx({TS: rows}), "upload.xlsx", settings)
+    expected = f"is not a plausible date (expected 1 January 2010 to {_long(settings.latest_date)})"
+    assert the_error(report) == Problem(TS, 2, "session_date", "31/12/2009", expected)
+    far = date.today().replace(day=1) + timedelta(days=3 * 365)
+    assert (
+        validate_upload(xlsx({TS: table(SESSION, {"session_date": far})}), "upload.xlsx", settings).errors
+        == []
+    )

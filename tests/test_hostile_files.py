@@ -749,8 +749,8 @@ HOSTILE: list[Hostile] = [
                 {"session_id": "H-d2", "session_date": "31/12/9999"},
             ),
         ),
-        "accepted",
-        stored=stored_session("H-d2", session_date=date(9999, 12, 31)),
+        "rejected",
+        "is not a plausible date (expected 1 April 2000 to ",
     ),
     Hostile(
         "a time in a date column", named("t.xlsx", time_in_a_date_column), "rejected", "is a time, not a date"

@@ -21,9 +21,9 @@ import streamlit as st
 
 from dashboard import drilldown, kpis
 from dashboard.config import Settings, settings
-from dashboard.db import connect, data_version
+from dashboard.db import DatabaseError, connect, data_version, database_exists
 from dashboard.periods import parse_period
-from dashboard.sample import data_quarters, ensure_database
+from dashboard.sample import data_quarters
 from dashboard.uploads import template_bytes
 
 try:  # where Streamlit keeps the current script run (absent when this module runs without Streamlit)
@@ -40,9 +40,17 @@ def database_path() -> Path:
     return app_settings().database_path.resolve()
 
 
+def missing_database() -> Path | None:
+    """The configured database's path when there is no file there (only `pmf init` or `pmf serve` creates
+    one: a mistyped PMF_DB must not become a new empty database); None when it exists."""
+    path = database_path()
+    return None if database_exists(path) else path
+
+
 @st.cache_resource(show_spinner=False)
 def _connection(path: str) -> duckdb.DuckDBPyConnection:
-    ensure_database(Path(path), app_settings())
+    if not database_exists(path):
+        raise DatabaseError(f"There is no database at {path}: run `pmf init` to create it.")
     return connect(path)
 
 

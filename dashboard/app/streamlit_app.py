@@ -1,9 +1,17 @@
-"""Entry point: `streamlit run dashboard/app/streamlit_app.py` (or `pmf serve`). Sign-in gate, navigation per
-role, sidebar filters.
+"""Entry point: `pmf serve` (or `streamlit run dashboard/app/streamlit_app.py` from the app's folder). The
+gate that fails closed, navigation per role, sidebar filters.
 
-Sign-in (OpenID Connect, st.login) is on when .streamlit/secrets.toml has an [auth] section; roles come from
-the configuration's [roles] (dashboard/auth.py). Without it the dashboard runs in local mode: whoever uses
-this computer is an admin, and a banner says the dashboard must only be reachable from this computer.
+Before anything is shown, every page checks, in order (each refusal is one sentence and shows no data):
+- the configuration reads and is consistent (dashboard/config.py);
+- the server was started from the app's folder ([server] folder, else the project), so that its
+  .streamlit/config.toml (showErrorDetails = "none") and secrets.toml are the ones in force;
+- sign-in: an [auth] section in the secrets turns it on (roles from [roles], dashboard/auth.py); a secrets
+  file that does not parse, an [auth] section missing a key, or the app folder's secrets.toml without [auth]
+  stops the app; without sign-in the app runs only when local mode was chosen explicitly (`pmf serve
+  --local`, or [server] local_mode = true), never as a fallback;
+- the Host the browser asked for is this computer (localhost, 127.0.0.1, [::1]) or, with sign-in, a
+  configured public name (a foreign name resolving to 127.0.0.1 is DNS rebinding);
+- in local mode, the server listens on a loopback address only; the database exists.
 
 Every page is registered for every role, so that opening a page's address directly reaches this file; a
 page the role may not use is hidden from the navigation and refused here, before the page runs.
@@ -14,20 +22,35 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, NoReturn
+from urllib.parse import urlsplit
 
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
 from dashboard.app import filters, state
-from dashboard.auth import Access, Action, local_access, page_refusal, signed_in_access
+from dashboard.auth import (
+    Access,
+    Action,
+    host_allowed,
+    host_name,
+    local_access,
+    page_refusal,
+    signed_in_access,
+)
+from dashboard.config import ConfigError, Settings
 from dashboard.ingest import current_user
 
 PAGES = Path(__file__).resolve().parent / "app_pages"
 
 LOCAL_MODE_BANNER = (
-    "Local mode: sign-in is not configured, so this dashboard must only be reachable from this computer "
-    "(it listens on 127.0.0.1)."
+    "Local mode: no sign-in, so whoever uses this computer is an admin; the dashboard answers only on this "
+    "computer (127.0.0.1)."
 )
+#: The protective marking on every page: the dashboard names cases.
+OFFICIAL_MARKING = "OFFICIAL-SENSITIVE"
+AUTH_KEYS = ("redirect_uri", "cookie_secret", "client_id", "client_secret", "server_metadata_url")
+DEPLOYING = "see the README, 'Deploying with sign-in'"
 
 
 @dataclass(frozen=True)
@@ -56,11 +79,52 @@ PAGE_SPECS = (
 )
 
 
-def sign_in_configured() -> bool:
+class Refused(Exception):
+    """The app must not run: the one-sentence reason is shown instead of any page."""
+
+    def __init__(self, title: str, message: str) -> None:
+        super().__init__(message)
+        self.title = title
+
+
+def _secrets_paths() -> list[Path]:
+    return [Path(p) for p in (st.get_option("secrets.files") or [])]
+
+
+def auth_section(cfg: Settings) -> dict[str, Any] | None:
+    """The [auth] secrets section when sign-in is configured; None when it is not. Refused when the secrets
+    cannot be trusted: a file that does not parse, an [auth] missing a key, or the app folder's secrets.toml
+    without [auth] (sign-in was meant, and must not silently become local mode)."""
     try:
-        return "auth" in st.secrets
-    except (FileNotFoundError, StreamlitSecretNotFoundError):  # no secrets.toml at all
-        return False
+        has_auth = "auth" in st.secrets
+    except (FileNotFoundError, StreamlitSecretNotFoundError) as exc:
+        broken = [p for p in _secrets_paths() if p.exists()]
+        if broken:
+            raise Refused(
+                "Sign-in settings unreadable",
+                f"The secrets file {_plain(str(broken[-1]))} cannot be read, so sign-in cannot be checked and the dashboard "
+                f"will not start: correct the file ({DEPLOYING}).",
+            ) from exc
+        has_auth = False
+    if has_auth:
+        section = st.secrets["auth"]
+        missing = [k for k in AUTH_KEYS if not str(section.get(k, "") or "").strip()]
+        if missing:
+            raise Refused(
+                "Sign-in settings incomplete",
+                f"The \\[auth\\] section of the secrets has no {_plain(missing[0])}, so sign-in cannot work and the "
+                f"dashboard will not start: add it ({DEPLOYING}).",
+            )
+        return dict(section)
+    own = cfg.streamlit_folder / "secrets.toml"
+    if own.exists():
+        raise Refused(
+            "Sign-in settings incomplete",
+            f"The secrets file {_plain(str(own))} has no \\[auth\\] section, so sign-in is not configured and the dashboard "
+            f"will not start: add the section, or remove the file and start it with `pmf serve --local` for "
+            "use on this computer only.",
+        )
+    return None
 
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -72,13 +136,76 @@ def listening_on_loopback() -> bool:
     return bool(address) and (str(address) in LOOPBACK or str(address).startswith("127."))
 
 
-def who_is_here() -> Access | None:
+def check_started_from_app_folder(cfg: Settings) -> None:
+    """Streamlit reads .streamlit/config.toml and secrets.toml from the folder it is started in: refuse to
+    run from any other, where the project's showErrorDetails = "none" and its secrets would be dropped."""
+    here = Path.cwd().resolve()
+    if here != cfg.app_folder:
+        raise Refused(
+            "Started from the wrong folder",
+            f"The dashboard was started from {_plain(str(here))}, not from its folder "
+            f"{_plain(str(cfg.app_folder))}, so its settings "
+            "and sign-in would be ignored: start it with `pmf serve`.",
+        )
+
+
+def check_host(cfg: Settings, auth: dict[str, Any] | None) -> None:
+    """Serve only the names of this dashboard (no DNS rebinding): loopback, and with sign-in on the
+    configured public hosts and the host of the sign-in redirect address."""
+    headers = st.context.headers
+    if not headers:  # no HTTP request at all: the app is run in-process (AppTest), not served
+        return
+    public: list[str] = []
+    if auth is not None:
+        public = [*cfg.public_hosts, urlsplit(str(auth.get("redirect_uri", ""))).hostname or ""]
+    host = headers.get("Host")
+    if not host_allowed(host, [p for p in public if p]):
+        shown = host_name(host) or "(none)"
+        raise Refused(
+            "Wrong address",
+            f"This dashboard does not answer to the address {_plain(shown)}: open it at its own address.",
+        )
+
+
+def gate() -> tuple[Settings, dict[str, Any] | None]:
+    """The settings and the [auth] section (None: local mode, explicitly chosen); Refused otherwise."""
+    try:
+        cfg = state.app_settings()
+    except ConfigError as exc:
+        raise Refused("Configuration error", f"The dashboard cannot start: {_plain(str(exc))}.") from exc
+    check_started_from_app_folder(cfg)
+    auth = auth_section(cfg)
+    check_host(cfg, auth)
+    if auth is None:
+        if not cfg.local_mode_chosen:
+            raise Refused(
+                "Sign-in needed",
+                "Sign-in is not configured and local mode was not chosen, so the dashboard will not start: "
+                f"configure sign-in ({DEPLOYING}), or start it with `pmf serve --local` for use on this "
+                "computer only.",
+            )
+        if not listening_on_loopback():
+            raise Refused(
+                "Sign-in needed",
+                "This dashboard is listening on a network address but sign-in is not configured, so anyone "
+                f"who can reach it would be an admin: configure sign-in ({DEPLOYING}), or start it with "
+                "`pmf serve --local`, which listens on 127.0.0.1 only.",
+            )
+    missing = state.missing_database()
+    if missing is not None:
+        raise Refused(
+            "No database", f"There is no database at {_plain(str(missing))}: run `pmf init` to create it."
+        )
+    return cfg, auth
+
+
+def who_is_here(cfg: Settings, auth: dict[str, Any] | None) -> Access | None:
     """The person using this session; None when sign-in is configured and nobody has signed in yet."""
-    if not sign_in_configured():
+    if auth is None:
         return local_access(current_user())
     if not st.user.get("is_logged_in"):
         return None
-    return signed_in_access(st.user.to_dict(), state.app_settings())
+    return signed_in_access(st.user.to_dict(), cfg)
 
 
 def navigation_pages(access: Access | None) -> dict[str, list[st.Page]]:
@@ -108,8 +235,7 @@ def _plain(text: str) -> str:
     return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$])", r"\\\1", text)
 
 
-def sign_in_screen() -> None:
-    cfg = state.app_settings()
+def sign_in_screen(cfg: Settings) -> None:
     st.title(f"{cfg.partnership_short_name or 'PMF'} performance dashboard")
     if cfg.partnership_name:
         st.caption(cfg.partnership_name)
@@ -121,7 +247,7 @@ def refused_screen(access: Access) -> None:
     st.title("No access")
     st.error(
         f"You are signed in as {_plain(access.user)}, but you have no access to this dashboard. "
-        "Ask its administrator to give you a role."
+        + (_plain(access.refusal) if access.refusal else "Ask its administrator to give you a role.")
     )
     st.button("Sign out", key="sign_out", icon=":material/logout:", on_click=st.logout)
 
@@ -137,27 +263,39 @@ def user_panel(access: Access) -> None:
             st.caption(f"Local mode: {_plain(access.user)} ({access.role} role)")
 
 
-st.set_page_config(page_title="PMF dashboard", page_icon=":material/monitoring:", layout="wide")
+def official_marking() -> None:
+    """The protective marking, first on every page (and on every refusal)."""
+    st.markdown(f":red-background[**{OFFICIAL_MARKING}**]")
 
-access = who_is_here()
+
+def refuse(refused: Refused) -> NoReturn:
+    """Show why the app will not run, with no navigation and no data, and stop."""
+    st.navigation(navigation_pages(None), position="hidden")
+    st.title(refused.title)
+    st.error(str(refused))
+    st.stop()
+    raise AssertionError("st.stop() returned")  # pragma: no cover
+
+
+st.set_page_config(page_title="PMF dashboard", page_icon=":material/monitoring:", layout="wide")
+official_marking()
+
+try:
+    cfg, auth = gate()
+except Refused as refused:
+    st.session_state.access = None
+    refuse(refused)
+
+access = who_is_here(cfg, auth)
 st.session_state.access = access
 current = st.navigation(
     navigation_pages(access), position="sidebar" if access is not None and access.role else "hidden"
 )
 if access is None:
-    sign_in_screen()
+    sign_in_screen(cfg)
     st.stop()
 if access.role is None:
     refused_screen(access)
-    st.stop()
-
-if access.local_mode and not listening_on_loopback():
-    st.title("Sign-in needed")
-    st.error(
-        "This dashboard is listening on a network address but sign-in is not configured, so anyone who can "
-        "reach it would be an admin. Configure sign-in (see the README, 'Deploying with sign-in'), or start it "
-        "with `pmf serve`, which listens on 127.0.0.1 only."
-    )
     st.stop()
 
 st.session_state.filters = filters.sidebar_filters()

@@ -20,6 +20,10 @@ st.caption(
     f"{len(catalogue)} KPIs, one SQL file each in queries/kpi/. Targets and tolerances below are the ones in force; "
     "the PMF group changes them here and every change is kept with who made it and when."
 )
+st.caption(
+    "The same definitions as a document: docs/kpis.md in the project folder; "
+    "what an upload must hold: docs/upload-format.md."
+)
 
 if message := st.session_state.pop("target_message", None):
     st.success(message)
@@ -96,12 +100,22 @@ else:
             cur.close()
 
 st.header("Target history")
+# Who changed a target and why is for admins, as the audit log of the same events is.
+who_and_why = access.can(Action.AUDIT_LOG)
 cur = state.cursor()
 try:
-    history = target_history(cur)
+    history = target_history(cur, catalogue, who_and_why=who_and_why)
 finally:
     cur.close()
 if history.empty:
     st.write("No target has been changed yet: every KPI uses its file's default.")
 else:
-    st.dataframe(history, hide_index=True, key="target_history")
+    st.dataframe(
+        history,
+        hide_index=True,
+        key="target_history",
+        column_config={"When": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm")},
+    )
+    components.csv_download(history, "target-history.csv", "download_target_history")
+    if not who_and_why:
+        st.caption("Who made each change and why is in the audit log, which admins read.")

@@ -1,4 +1,8 @@
-"""Upload: analysts load workbooks. Check -> preview of the change -> Confirm; history and undo of the latest."""
+"""Upload: analysts load workbooks. Check -> preview of the change -> Confirm; history and undo of the latest.
+
+Everything a user typed or uploaded (file names above all) goes into messages and labels through as_text, so it
+shows as written and is never read as Markdown (an image link in a file name is not fetched).
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from dashboard.formatting import format_value
 from dashboard.ingest import NothingToUndo, undo_latest, upload_history
 from dashboard.uploads import (
     apply_upload,
+    as_text,
     check_upload,
     kpi_changes,
     preview_table,
@@ -55,7 +60,7 @@ with st.expander("Templates", icon=":material/download:"):
 if message := st.session_state.pop("upload_message", None):
     st.success(message["text"])
     if message.get("kpis") is not None and not message["kpis"].empty:
-        st.markdown(f"KPIs that changed for {message['period']} ({message['locality']}):")
+        st.markdown(f"KPIs that changed for {as_text(message['period'])} ({as_text(message['locality'])}):")
         st.dataframe(message["kpis"], hide_index=True, key="changed_kpis")
 
 uploaded = st.file_uploader("Workbook or CSV file", type=["xlsx", "csv"], key="upload")
@@ -97,8 +102,15 @@ if uploaded is not None:
         st.warning(f"{len(report.warnings)} warning(s): columns or sheets that were not stored.")
         st.dataframe(report.warning_table(), hide_index=True, key="warnings")
     if not checked.ok:
+        capped = report.error_count > len(report.errors) or len(report.shown_errors()) < len(report.errors)
+        shown = (
+            " Below are the first of each column and how many more there are; the report lists up to 10,000."
+            if capped
+            else ""
+        )
         st.error(
-            f"{uploaded.name} was not loaded: {len(report.errors)} error(s). Nothing was stored. Correct them and upload again."
+            f"{as_text(uploaded.name)} was not loaded: {report.error_count:,} error(s). Nothing was stored. "
+            f"Correct them and upload again.{shown}"
         )
         st.dataframe(report.error_table(), hide_index=True, key="errors")
         st.download_button(
@@ -131,8 +143,8 @@ if uploaded is not None:
                 format_value(v, u) for v, u in zip(changes["value_after"], changes["unit"], strict=True)
             ]
             st.session_state.upload_message = {
-                "text": f"Loaded {uploaded.name} as upload {result.upload_id}. "
-                + " ".join(result.summary_lines()[:-1]),
+                "text": f"Loaded {as_text(uploaded.name)} as upload {result.upload_id}. "
+                + as_text(" ".join(result.summary_lines()[:-1])),
                 "kpis": changes.drop(columns=["unit"]).rename(
                     columns={"kpi": "KPI", "title": "Title", "value_before": "Before", "value_after": "After"}
                 ),
@@ -157,12 +169,15 @@ else:
     if not in_force.empty:
         latest = in_force.iloc[0]
         if st.button(
-            f"Undo upload {latest['upload_id']} ({latest['file_name']})", key="undo", icon=":material/undo:"
+            f"Undo upload {latest['upload_id']} ({as_text(latest['file_name'])})",
+            key="undo",
+            icon=":material/undo:",
         ):
             st.session_state.confirm_undo = int(latest["upload_id"])
         if st.session_state.get("confirm_undo") == int(latest["upload_id"]):
             st.warning(
-                f"Undo upload {latest['upload_id']} ({latest['file_name']}, {latest['uploaded_at']:%d %B %Y %H:%M})? "
+                f"Undo upload {latest['upload_id']} ({as_text(latest['file_name'])}, "
+                f"{latest['uploaded_at']:%d %B %Y %H:%M})? "
                 "Every row it added, replaced or removed goes back exactly as it was before it."
             )
             yes, no = st.columns(2)
@@ -171,11 +186,11 @@ else:
                 try:
                     undone = undo_latest(cur, user)
                 except NothingToUndo as exc:
-                    st.error(str(exc))
+                    st.error(as_text(exc))
                 else:
                     state.refresh_after_change()
                     st.session_state.upload_message = {
-                        "text": f"Undid upload {undone.upload_id} ({undone.file_name})."
+                        "text": f"Undid upload {undone.upload_id} ({as_text(undone.file_name)})."
                     }
                 finally:
                     cur.close()
