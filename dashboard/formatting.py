@@ -71,3 +71,43 @@ def plain(text: str) -> str:
     """Uploaded text for a Plotly label or hover text, which honour a subset of HTML (<a href>, <span
     style>, <br>): escaped, so a review reference holding '<a href=...>' is shown as typed, never live."""
     return html.escape(text, quote=False)
+
+
+def is_small_denominator(unit: str, denominator: Any, minimum: int) -> bool:
+    """A rate on fewer records than `minimum` (Settings.min_denominator): "1 of 2 = 50% Red" would be noise,
+    so it is shown as "n of N", with no RAG colour and no change in points."""
+    return unit == "percent" and not is_missing(denominator) and 0 < float(denominator) < minimum
+
+
+def kpi_value_text(value: Any, unit: str, numerator: Any, denominator: Any, minimum: int) -> str:
+    """A KPI's value as people read it: '84.3%', '66 days', or '1 of 2' for a rate on a small denominator."""
+    if is_small_denominator(unit, denominator, minimum):
+        return f"{format_count(numerator)} of {format_count(denominator)}"
+    return format_value(value, unit)
+
+
+def fraction_text(numerator: Any, denominator: Any, unit: str) -> str:
+    """'291 / 345' for a rate; for a mean or median, how many records it is over: 'n = 13' (never '66 / 1');
+    for a count, the count; '–' when there is nothing."""
+    if is_missing(denominator):
+        return format_count(numerator) if not is_missing(numerator) else "–"
+    if unit == "percent":
+        return f"{format_count(numerator)} / {format_count(denominator)}"
+    return f"n = {format_count(denominator)}"
+
+
+def change_text(value: Any, previous: Any, unit: str) -> str:
+    """The signed change on a year before, in the KPI's unit: '+0.9 pts', '-2', '+60 days'; '–' when either
+    is missing (a rate on a small denominator is passed in as missing: it has no change in points)."""
+    if is_missing(value) or is_missing(previous):
+        return "–"
+    delta = float(value) - float(previous)
+    if unit == "percent":
+        return f"{delta:+.1f} pts"
+    if unit == "points":
+        return f"{delta:+.2f}"
+    if unit == "days":
+        return f"{delta:+,.0f} days"
+    if delta == 0:
+        return "0"
+    return f"{delta:+,.0f}" if delta.is_integer() else f"{delta:+,.1f}"

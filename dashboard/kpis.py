@@ -8,6 +8,7 @@ denominator and value. Adding a KPI is adding a file.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -17,7 +18,7 @@ import pandas as pd
 
 from dashboard.config import QUERIES_DIR, Settings
 from dashboard.db import read_sql
-from dashboard.periods import Period
+from dashboard.periods import Period, TwelveMonths
 from dashboard.suppression import CASE, PUBLICATION_KINDS
 
 KPI_DIR = QUERIES_DIR / "kpi"
@@ -179,7 +180,10 @@ def with_target_overrides(con: duckdb.DuckDBPyConnection, catalogue: list[Kpi]) 
     ]
 
 
-def _periods_frame(periods: list[Period]) -> pd.DataFrame:
+Span = Period | TwelveMonths
+
+
+def _periods_frame(periods: Sequence[Span]) -> pd.DataFrame:
     unique = list(dict.fromkeys(periods))
     return pd.DataFrame(
         {
@@ -200,7 +204,7 @@ def run_kpi(con: duckdb.DuckDBPyConnection, kpi: Kpi) -> pd.DataFrame:
 
 def compute_kpis(
     con: duckdb.DuckDBPyConnection,
-    periods: list[Period],
+    periods: Sequence[Span],
     settings: Settings,
     catalogue: list[Kpi] | None = None,
 ) -> pd.DataFrame:
@@ -278,7 +282,7 @@ def _assemble(
     kpis: list[Kpi],
     rows: pd.DataFrame,
     kpi_index: np.ndarray,
-    periods: list[Period],
+    periods: Sequence[Span],
     settings: Settings,
 ) -> pd.DataFrame:
     """The KPIs' rows, each KPI followed by the headline rows it lacks, with titles, targets and RAG.
@@ -338,6 +342,14 @@ def _assemble(
     targets = np.array([np.nan if k.target is None else float(k.target) for k in kpis], dtype="float64")
     table["target"] = _float64(targets[index])
     table["rag"] = _rag_column(kpis, index, table["value"], table["category"], settings)
+    # A rate on a small denominator is shown as "n of N": no RAG colour (settings.min_denominator).
+    small = (table["unit"] == "percent").to_numpy() & (
+        table["denominator"].to_numpy("float64", na_value=np.nan) < settings.min_denominator
+    )
+    if small.any():
+        rag = table["rag"].astype(object).to_numpy(copy=True)
+        rag[small] = None
+        table["rag"] = pd.Series(rag, dtype=object)
     return table[OUTPUT_COLUMNS]
 
 
@@ -386,10 +398,21 @@ def kpis_for(
     locality: str | None = None,
     catalogue: list[Kpi] | None = None,
 ) -> pd.DataFrame:
-    """The scorecard of one period and one locality (None = all together), with the value a year before."""
-    return scorecard_from(
-        compute_kpis(con, [period, period.year_before], settings, catalogue), period, locality
-    )
+    """The scorecard of one period and one locality (None = all together), with the value a year before and,
+    for a quarter, over the 12 months to its end."""
+    return scorecard_from(compute_kpis(con, scorecard_periods(period), settings, catalogue), period, locality)
+
+
+def scorecard_periods(period: Period) -> list[Span]:
+    """What a scorecard reads: the period, the same period a year before and, for a quarter, the 12 months to
+    its end (for a year, those 12 months are the year itself)."""
+    spans: list[Span] = [period, period.year_before]
+    if period.is_quarter:
+        spans.append(TwelveMonths(period))
+    return spans
+
+
+TWELVE_MONTH_COLUMNS = ["twelve_value", "twelve_numerator", "twelve_denominator", "twelve_rag"]
 
 
 def scorecard_from(table: pd.DataFrame, period: Period, locality: str | None = None) -> pd.DataFrame:
@@ -398,9 +421,25 @@ def scorecard_from(table: pd.DataFrame, period: Period, locality: str | None = N
     mine = table[(table["period"] == period.label) & _locality_mask(table, locality)].reset_index(drop=True)
     before = table[(table["period"] == period.year_before.label) & _locality_mask(table, locality)]
     previous = {(k, c): v for k, c, v in zip(before["kpi"], before["category"], before["value"], strict=True)}
-    mine["previous_value"] = pd.array(
-        [previous.get((k, c)) for k, c in zip(mine["kpi"], mine["category"], strict=True)], dtype="Float64"
-    )
+    keys = list(zip(mine["kpi"], mine["category"], strict=True))
+    mine["previous_value"] = pd.array([previous.get(key) for key in keys], dtype="Float64")
+    twelve = table[(table["period"] == TwelveMonths(period).label) & _locality_mask(table, locality)]
+    by_key = {
+        (k, c): (v, n, d, r)
+        for k, c, v, n, d, r in zip(
+            twelve["kpi"],
+            twelve["category"],
+            twelve["value"],
+            twelve["numerator"],
+            twelve["denominator"],
+            twelve["rag"],
+            strict=True,
+        )
+    }
+    found = [by_key.get(key, (None, None, None, None)) for key in keys]
+    for i, column in enumerate(TWELVE_MONTH_COLUMNS[:3]):
+        mine[column] = pd.array([f[i] for f in found], dtype="Float64")
+    mine["twelve_rag"] = pd.Series([f[3] if isinstance(f[3], str) else None for f in found], dtype=object)
     return mine
 
 

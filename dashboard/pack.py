@@ -48,7 +48,7 @@ from dashboard.charts import ALL_LOCALITIES, RAG_COLOURS
 from dashboard.config import Settings
 from dashboard.contract import DATASETS
 from dashboard.exports import cell_value, write_cell
-from dashboard.formatting import is_missing
+from dashboard.formatting import format_count, is_missing, is_small_denominator
 from dashboard.kpis import AREAS, Kpi, compute_kpis, load_catalogue, with_target_overrides
 from dashboard.periods import Period
 from dashboard.suppression import (
@@ -267,6 +267,10 @@ def _published_figures(
     ]
 
 
+def _small(unit: str, denominator: Any, minimum: int) -> bool:
+    return not isinstance(denominator, str) and is_small_denominator(unit, denominator, minimum)
+
+
 def _scale(value: Any, unit: str) -> Any:
     """Percentages are stored as fractions (85.3 -> 0.853) for the 0.0% format."""
     if value is None or value == SUPPRESSED:
@@ -292,6 +296,7 @@ def _scorecard_table(
     """The Scorecard sheet's table, and whether any secondary suppression happened."""
     catalogue = with_target_overrides(con, load_catalogue())
     by_id = {k.id: k for k in catalogue}
+    minimum = settings.min_denominator
     table = compute_kpis(con, [period, period.year_before], settings, catalogue)
     now_rows = table[table["period"] == period.label]
     before_rows = table[table["period"] == period.year_before.label]
@@ -347,6 +352,13 @@ def _scorecard_table(
                 target: Any = None
                 if headline:
                     target = _scale(kpi.target, kpi.unit) if kpi.has_target else "no target"
+                shown_value: Any = _scale(value, kpi.unit)
+                change = _change(value, year_before)
+                if _small(kpi.unit, denominator, minimum):  # "n of N": no RAG, no change in points
+                    shown_value = f"{format_count(numerator)} of {format_count(denominator)}"
+                    rag, change = None, None
+                if _small(kpi.unit, before.get(key, "denominator"), minimum):
+                    change = None
                 out.rows.append(
                     [
                         (kpi.id, None),
@@ -354,13 +366,13 @@ def _scorecard_table(
                         (kpi.area, None),
                         (locality or ALL_LOCALITIES, None),
                         (category, None),
-                        (_scale(value, kpi.unit), value_format),
+                        (shown_value, value_format),
                         (target, value_format),
                         (rag, None),
                         (numerator, _count_format(numerator)),
                         (denominator, _count_format(denominator)),
                         (_scale(year_before, kpi.unit), value_format),
-                        (_change(value, year_before), CHANGE_FORMATS[kpi.unit]),
+                        (change, CHANGE_FORMATS[kpi.unit]),
                     ]
                 )
                 if headline and locality is None:

@@ -68,6 +68,27 @@ class Period:
         return self.label
 
 
+@dataclass(frozen=True)
+class TwelveMonths:
+    """The 12 months to the end of a quarter (a rolling year: January to December 2023 for 2023-24 Q3). With
+    0 to 3 reviews a quarter, a case-review rate read over 12 months has a denominator worth reading."""
+
+    to: Period
+
+    @property
+    def label(self) -> str:
+        return f"12 months to {self.to.label}"
+
+    @property
+    def start(self) -> date:
+        end = self.to.end
+        return date(end.year - 1, end.month, end.day) + timedelta(days=1)
+
+    @property
+    def end(self) -> date:
+        return self.to.end
+
+
 def parse_period(text: str) -> Period:
     """`2023-24 Q3` or `2023-24` (also `2023/24`, `2023-2024 q3`)."""
     match = _QUARTER_RE.match(text or "")

@@ -49,9 +49,20 @@ from plotly.offline import get_plotlyjs
 from dashboard import actions, audits, reviews, training
 from dashboard.charts import ALL_LOCALITIES, RAG_COLOURS, bars_by_locality, locality_colours, rag_label
 from dashboard.config import Settings
-from dashboard.formatting import format_count, format_value, is_missing, plural, uk_date
-from dashboard.kpis import compute_kpis, load_catalogue
-from dashboard.periods import Period
+from dashboard.formatting import (
+    change_text,
+    format_count,
+    format_value,
+    fraction_text,
+    is_missing,
+    is_small_denominator,
+    kpi_value_text,
+    plural,
+    uk_date,
+)
+from dashboard.kpis import compute_kpis, load_catalogue, scorecard_periods
+from dashboard.periods import Period, TwelveMonths
+from dashboard.scorecard import CASE_REVIEW_RATES, TWELVE_MONTHS
 from dashboard.suppression import (
     PROTECTIVE_MARKING,
     SUPPRESSED,
@@ -643,10 +654,9 @@ def build_report(
     self-contained HTML document. `publish=True` makes the publication version (small numbers suppressed,
     no case references or names). Raises ReportError for a locality that is not configured."""
     ctx = _Context(con, period, settings, _normalise_locality(settings, locality), publish)
-    table = compute_kpis(con, [period, period.year_before], settings)
+    table = compute_kpis(con, scorecard_periods(period), settings)
     mask = table["locality"].isna() if ctx.locality is None else table["locality"] == ctx.locality
     card = table[(table["period"] == period.label) & mask].reset_index(drop=True)
-    before = table[(table["period"] == period.year_before.label) & mask].reset_index(drop=True)
     if publish:
         catalogue = load_catalogue()
         rule = publish_kpi_rows(
@@ -673,7 +683,7 @@ def build_report(
         _audits_section(ctx),
         _training_section(ctx, card),
         _action_plan_section(ctx, card, plan, as_at),
-        _scorecard_section(ctx, *_scorecard_rows(ctx, card, before)),
+        _scorecard_section(ctx, *_scorecard_rows(ctx, table)),
     ]
     sections.append(_notes_section(ctx))
     return _page(ctx, sections)
@@ -1275,17 +1285,21 @@ def _action_plan_section(ctx: _Context, card: pd.DataFrame, plan: pd.DataFrame, 
 
 
 def _scorecard_rows(
-    ctx: _Context, card: pd.DataFrame, before: pd.DataFrame
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The scorecard's rows of the period and of a year before: publishing, as the publication rule shows
-    them ("c" where hidden; case KPIs for the partnership as a whole only, with no breakdown)."""
+    ctx: _Context, table: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None]:
+    """The scorecard's rows of the period, of a year before and of the 12 months to the period's end (a
+    quarter's): publishing, as the publication rule shows them ("c" where hidden; case KPIs for the
+    partnership as a whole only, with no breakdown)."""
+    shown = table if ctx.published is None else ctx.published
     if ctx.published is None:
-        return card, before
-    shown = ctx.published
-    return (
-        shown[shown["period"] == ctx.period.label].reset_index(drop=True),
-        shown[shown["period"] == ctx.period.year_before.label].reset_index(drop=True),
-    )
+        mine = shown["locality"].isna() if ctx.locality is None else shown["locality"] == ctx.locality
+        shown = shown[mine]
+
+    def of(label: str) -> pd.DataFrame:
+        return shown[shown["period"] == label].reset_index(drop=True)
+
+    twelve = of(TwelveMonths(ctx.period).label) if ctx.period.is_quarter else None
+    return of(ctx.period.label), of(ctx.period.year_before.label), twelve
 
 
 def _is_c(value: Any) -> bool:
@@ -1293,34 +1307,53 @@ def _is_c(value: Any) -> bool:
 
 
 def _kpi_value(ctx: _Context, row: pd.Series) -> tuple[str, bool]:
-    """The value as written, and whether it is hidden for publication."""
+    """The value as written ("n of N" for a rate on a small denominator), and whether it is hidden for
+    publication."""
     value = row["value"]
     if _is_c(value):
         return SUPPRESSED, True
-    return format_value(value, str(row["unit"])), False
+    if _is_c(row["numerator"]) or _is_c(row["denominator"]):
+        return format_value(value, str(row["unit"])), False
+    minimum = ctx.settings.min_denominator
+    return kpi_value_text(value, str(row["unit"]), row["numerator"], row["denominator"], minimum), False
 
 
-def _change(now: Any, then: Any, unit: str) -> str:
-    if is_missing(now) or is_missing(then):
+def _small(ctx: _Context, row: pd.Series | None) -> bool:
+    """A rate on a small denominator: no RAG, no change in points."""
+    if row is None or _is_c(row["denominator"]):
+        return False
+    return is_small_denominator(str(row["unit"]), row["denominator"], ctx.settings.min_denominator)
+
+
+def _fraction(numerator: Any, denominator: Any, unit: str = "percent") -> str:
+    if _is_c(numerator) or _is_c(denominator):
+        return " / ".join(SUPPRESSED if _is_c(n) else format_count(n) for n in (numerator, denominator))
+    return fraction_text(numerator, denominator, unit)
+
+
+def _twelve_months_text(ctx: _Context, row: pd.Series | None) -> str:
+    if row is None or (not _is_c(row["denominator"]) and is_missing(row["denominator"])):
         return "–"
-    delta = float(now) - float(then)
-    if unit == "percent":
-        return f"{delta:+.1f} pts"
-    if unit == "points":
-        return f"{delta:+.2f}"
-    if unit == "days":
-        return f"{delta:+,.0f} days"
-    return f"{delta:+,.0f}" if delta else "0"
+    value, _ = _kpi_value(ctx, row)
+    fraction = _fraction(row["numerator"], row["denominator"], str(row["unit"]))
+    return value if " of " in value else f"{value} ({fraction})"
 
 
-def _fraction(numerator: Any, denominator: Any) -> str:
-    if not _is_c(denominator) and is_missing(denominator):
-        return "–"
-    parts = [SUPPRESSED if _is_c(n) else format_count(n) for n in (numerator, denominator)]
-    return " / ".join(parts)
-
-
-def _scorecard_section(ctx: _Context, card: pd.DataFrame, before: pd.DataFrame) -> str:
+def _scorecard_section(
+    ctx: _Context, card: pd.DataFrame, before: pd.DataFrame, twelve_rows: pd.DataFrame | None = None
+) -> str:
+    """The KPI table. Case-review rates (a few reviews a quarter) are also read over the 12 months to the
+    period's end, where the denominator is larger."""
+    twelve = (
+        None
+        if twelve_rows is None or twelve_rows.empty
+        else {
+            (k, None if is_missing(c) else c): r
+            for k, c, (_, r) in zip(
+                twelve_rows["kpi"], twelve_rows["category"], twelve_rows.iterrows(), strict=True
+            )
+        }
+    )
     previous = {
         (k, None if is_missing(c) else c): r
         for k, c, (_, r) in zip(before["kpi"], before["category"], before.iterrows(), strict=True)
@@ -1336,8 +1369,10 @@ def _scorecard_section(ctx: _Context, card: pd.DataFrame, before: pd.DataFrame) 
             then_value, then_hidden = "–", False
         if hidden or then_hidden:
             change = SUPPRESSED if then is not None else "–"
+        elif _small(ctx, r) or _small(ctx, then):
+            change = "–"
         else:
-            change = _change(r["value"], None if then is None else then["value"], str(r["unit"]))
+            change = change_text(r["value"], None if then is None else then["value"], str(r["unit"]))
         rows.append(
             {
                 "KPI": "" if category else r["kpi"],
@@ -1346,25 +1381,44 @@ def _scorecard_section(ctx: _Context, card: pd.DataFrame, before: pd.DataFrame) 
                 "Target": ""
                 if category
                 else ("no target" if is_missing(r["target"]) else format_value(r["target"], str(r["unit"]))),
-                "RAG": "–" if hidden or category else _rag_html(r["rag"]),
-                "Numerator / denominator": _fraction(r["numerator"], r["denominator"]),
+                "RAG": "–" if hidden or category or _small(ctx, r) else _rag_html(r["rag"]),
+                "Numerator / denominator": _fraction(r["numerator"], r["denominator"], str(r["unit"])),
                 ctx.period.year_before.label: then_value,
                 "Change": change,
             }
         )
+        if twelve is not None:
+            rows[-1][TWELVE_MONTHS] = (
+                _twelve_months_text(ctx, twelve.get((r["kpi"], category)))
+                if r["kpi"] in CASE_REVIEW_RATES
+                else ""
+            )
         classes.append("sub" if category else "")
     frame = pd.DataFrame(rows)
     legend = _p(
         "RAG: ✔ Green meets the target; ▲ Amber within the tolerance of it; ✖ Red beyond. Counts of "
         "notifications, reviews and sessions give context and have no target. Change is on the same "
-        f"period a year before ({ctx.period.year_before.label}).",
+        f"period a year before ({ctx.period.year_before.label}). A rate on fewer than "
+        f"{ctx.settings.min_denominator} records is shown as 'n of N', with no RAG and no change."
+        + (
+            f" Case-review rates are also shown over the {TWELVE_MONTHS}, where there are more reviews."
+            if twelve is not None
+            else ""
+        ),
         "small",
     )
     body = [
         html_table(
             frame,
             f"Key performance indicators, {ctx.period.label}, {ctx.place}",
-            numeric=["Value", "Target", "Numerator / denominator", ctx.period.year_before.label, "Change"],
+            numeric=[
+                "Value",
+                "Target",
+                "Numerator / denominator",
+                ctx.period.year_before.label,
+                "Change",
+                TWELVE_MONTHS,
+            ],
             raw_columns=["RAG"],
             row_classes=classes,
         ),
@@ -1387,8 +1441,10 @@ def _notes_section(ctx: _Context) -> str:
         "Sentences are written as at the last day of the period: an event after it is scheduled; a rapid "
         "review, publication or completion after it is not counted.",
         "Notification: within 5 working days of the local authority becoming aware (statutory). Rapid "
-        "review: within 15 working days of the notification. LCSPR: published within 6 months of the "
-        "decision to hold it. Working days leave out weekends and England and Wales bank holidays.",
+        "review: sent within 15 working days of the notification, or as extended by the Panel. LCSPR: completed "
+        "(final report, else publication) within 6 months of the decision to hold it; a publication delayed "
+        "with a reason is never late. A step belongs to the period its deadline fell in: one not taken by then "
+        "is late in that period. Working days leave out weekends and England and Wales bank holidays.",
         "The number of serious incident notifications is context, not a measure of performance.",
     ]
     if ctx.locality:

@@ -7,49 +7,76 @@ from collections.abc import Sequence
 import pandas as pd
 
 from dashboard.charts import rag_label, sparklines
-from dashboard.formatting import format_count, format_value, is_missing
+from dashboard.formatting import (
+    change_text,
+    format_value,
+    fraction_text,
+    is_missing,
+    is_small_denominator,
+    kpi_value_text,
+)
 from dashboard.kpis import AREAS
 
 
-def _fraction(numerator: object, denominator: object) -> str:
-    if is_missing(denominator):
-        return format_count(numerator) if not is_missing(numerator) else "–"
-    return f"{format_count(numerator)} / {format_count(denominator)}"
+TWELVE_MONTHS = "12 months to the period's end"
+CASE_REVIEW_RATES = ("CR01", "CR02", "CR03")  # few a quarter: read over 12 months as well, by default
 
 
-def _change(value: object, previous: object, unit: str) -> str:
-    if is_missing(value) or is_missing(previous):
-        return "–"
-    delta = float(value) - float(previous)  # type: ignore[arg-type]
-    if unit == "percent":
-        return f"{delta:+.1f} pts"
-    if unit == "points":
-        return f"{delta:+.2f}"
-    return f"{delta:+,.0f}" if delta.is_integer() else f"{delta:+,.1f}"
+def _fraction(numerator: object, denominator: object, unit: str = "percent") -> str:
+    return fraction_text(numerator, denominator, unit)
 
 
-def scorecard_table(card: pd.DataFrame, trend: pd.DataFrame, locality: str | None) -> pd.DataFrame:
-    """One row per KPI (headline rows only): what the overview's table shows."""
+def change_on_year_before(value: object, previous: object, unit: str, small: bool) -> str:
+    """No change in points for a rate on a small denominator, now or a year before."""
+    return "–" if small else change_text(value, previous, unit)
+
+
+def scorecard_table(
+    card: pd.DataFrame,
+    trend: pd.DataFrame,
+    locality: str | None,
+    min_denominator: int = 5,
+    twelve_months_for: Sequence[str] = CASE_REVIEW_RATES,
+) -> pd.DataFrame:
+    """One row per KPI (headline rows only): what the overview's table shows. A rate on fewer than
+    `min_denominator` records reads "n of N" with no RAG and no change; the KPIs in `twelve_months_for` also
+    show their value over the 12 months to the period's end (when the card has it: a quarter's)."""
     rows = []
     trends = sparklines(trend, locality)
+    has_twelve = "twelve_value" in card.columns and card["twelve_denominator"].notna().any()
     for r in card[card["category"].isna()].itertuples(index=False):
-        rows.append(
-            {
-                "Area": AREAS.get(str(r.kpi)[:2], "Other"),
-                "KPI": r.kpi,
-                "Title": r.title,
-                "Value": format_value(r.value, r.unit),
-                "Target": "no target" if is_missing(r.target) else format_value(r.target, r.unit),
-                "RAG": rag_label(r.rag if isinstance(r.rag, str) else None),
-                "Numerator / denominator": _fraction(r.numerator, r.denominator),
-                "Change on a year before": _change(r.value, r.previous_value, r.unit),
-                "Trend": trends.get(str(r.kpi), []),
-            }
-        )
+        small = is_small_denominator(r.unit, r.denominator, min_denominator)
+        row = {
+            "Area": AREAS.get(str(r.kpi)[:2], "Other"),
+            "KPI": r.kpi,
+            "Title": r.title,
+            "Value": kpi_value_text(r.value, r.unit, r.numerator, r.denominator, min_denominator),
+            "Target": "no target" if is_missing(r.target) else format_value(r.target, r.unit),
+            "RAG": rag_label(r.rag if isinstance(r.rag, str) else None),
+            "Numerator / denominator": _fraction(r.numerator, r.denominator, r.unit),
+            "Change on a year before": change_on_year_before(r.value, r.previous_value, r.unit, small),
+        }
+        if has_twelve:
+            row[TWELVE_MONTHS] = (
+                kpi_value_text(
+                    r.twelve_value, r.unit, r.twelve_numerator, r.twelve_denominator, min_denominator
+                )
+                + (
+                    f" ({_fraction(r.twelve_numerator, r.twelve_denominator, r.unit)})"
+                    if r.unit == "percent"
+                    else ""
+                )
+                if r.kpi in twelve_months_for and not is_missing(r.twelve_denominator)
+                else ""
+            )
+        row["Trend"] = trends.get(str(r.kpi), [])
+        rows.append(row)
     return pd.DataFrame(rows)
 
 
-def comparison_table(card_by_locality: dict[str, pd.DataFrame], localities: Sequence[str]) -> pd.DataFrame:
+def comparison_table(
+    card_by_locality: dict[str, pd.DataFrame], localities: Sequence[str], min_denominator: int = 5
+) -> pd.DataFrame:
     """Localities side by side: value and RAG of each KPI per locality."""
     first = next(iter(card_by_locality.values()))
     base = first[first["category"].isna()][["kpi", "title", "unit", "target"]].reset_index(drop=True)
@@ -68,19 +95,25 @@ def comparison_table(card_by_locality: dict[str, pd.DataFrame], localities: Sequ
         card = card_by_locality[name]
         heads = card[card["category"].isna()].set_index("kpi")
         table[name] = [
-            format_value(heads.at[k, "value"], u) for k, u in zip(base["kpi"], base["unit"], strict=True)
+            kpi_value_text(
+                heads.at[k, "value"], u, heads.at[k, "numerator"], heads.at[k, "denominator"], min_denominator
+            )
+            for k, u in zip(base["kpi"], base["unit"], strict=True)
         ]
         table[f"{name} RAG"] = [
             rag_label(heads.at[k, "rag"] if isinstance(heads.at[k, "rag"], str) else None)
             for k in base["kpi"]
         ]
         table[f"{name} num / den"] = [
-            _fraction(heads.at[k, "numerator"], heads.at[k, "denominator"]) for k in base["kpi"]
+            _fraction(heads.at[k, "numerator"], heads.at[k, "denominator"], u)
+            for k, u in zip(base["kpi"], base["unit"], strict=True)
         ]
     return table
 
 
-def kpi_history(trend: pd.DataFrame, kpi: str, localities: Sequence[str | None]) -> pd.DataFrame:
+def kpi_history(
+    trend: pd.DataFrame, kpi: str, localities: Sequence[str | None], min_denominator: int = 5
+) -> pd.DataFrame:
     """Numerator, denominator and value of one KPI by quarter, one block of columns per locality."""
     heads = trend[(trend["kpi"] == kpi) & trend["category"].isna()]
     periods = list(dict.fromkeys(heads["period"]))
@@ -91,10 +124,15 @@ def kpi_history(trend: pd.DataFrame, kpi: str, localities: Sequence[str | None])
         label = locality or "All localities"
         unit = str(rows["unit"].iloc[0]) if not rows.empty else "count"
         table[f"{label}: value"] = [
-            format_value(rows.at[p, "value"], unit) if p in rows.index else "–" for p in periods
+            kpi_value_text(
+                rows.at[p, "value"], unit, rows.at[p, "numerator"], rows.at[p, "denominator"], min_denominator
+            )
+            if p in rows.index
+            else "–"
+            for p in periods
         ]
         table[f"{label}: numerator / denominator"] = [
-            _fraction(rows.at[p, "numerator"], rows.at[p, "denominator"]) if p in rows.index else "–"
+            _fraction(rows.at[p, "numerator"], rows.at[p, "denominator"], unit) if p in rows.index else "–"
             for p in periods
         ]
         table[f"{label}: RAG"] = [
@@ -107,3 +145,28 @@ def kpi_history(trend: pd.DataFrame, kpi: str, localities: Sequence[str | None])
 def headline_trend(trend: pd.DataFrame, kpi: str) -> pd.DataFrame:
     """Headline rows of one KPI, every locality, in quarter order: the data of its trend chart."""
     return trend[(trend["kpi"] == kpi) & trend["category"].isna()][["period", "locality", "value"]]
+
+
+def period_figures(
+    card: pd.DataFrame, kpi: str, period_label: str, min_denominator: int = 5
+) -> list[tuple[str, str]]:
+    """One KPI's headline figure for the period and, when the card has it, over the 12 months to the
+    period's end: [(label, text)], for the KPI detail page."""
+    rows = card[(card["kpi"] == kpi) & card["category"].isna()]
+    if rows.empty:
+        return []
+    r = rows.iloc[0]
+    unit = str(r["unit"])
+    out = [
+        (period_label, kpi_value_text(r["value"], unit, r["numerator"], r["denominator"], min_denominator))
+    ]
+    if "twelve_denominator" in rows.columns and not (
+        is_missing(r["twelve_value"]) and is_missing(r["twelve_numerator"])
+    ):
+        text = kpi_value_text(
+            r["twelve_value"], unit, r["twelve_numerator"], r["twelve_denominator"], min_denominator
+        )
+        if unit == "percent" and " of " not in text:
+            text += f" ({fraction_text(r['twelve_numerator'], r['twelve_denominator'], unit)})"
+        out.append((f"12 months to the end of {period_label}", text))
+    return out

@@ -23,6 +23,7 @@ from dashboard.audits import grades_figure
 from dashboard.charts import ALL_LOCALITIES, MAX_CHARTED_LOCALITIES
 from dashboard.headlines import headline_sentences
 from dashboard.scorecard import comparison_table, headline_trend, kpi_history, scorecard_table
+from dashboard.scorecard import period_figures as scorecard_figures
 from dashboard.training import attendance_by_agency_figure, sessions_by_mode_figure, summary_table
 
 
@@ -54,7 +55,7 @@ def scorecard(path: str, version: str, period: str, locality: str | None) -> pd.
     """The overview's scorecard table, sparklines included."""
     card = state.scorecard(path, version, period, locality)
     trend = state.trend(path, version, _all_quarters(path, version))
-    return scorecard_table(card, trend, locality)
+    return scorecard_table(card, trend, locality, state.app_settings().min_denominator)
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
@@ -67,7 +68,7 @@ def comparison(path: str, version: str, period: str) -> pd.DataFrame:
     """Every locality's scorecard side by side."""
     names = _localities()
     cards = {name: state.scorecard(path, version, period, name) for name in names}
-    return comparison_table(cards, names)
+    return comparison_table(cards, names, state.app_settings().min_denominator)
 
 
 # KPI detail ----------------------------------------------------------------------------------------------
@@ -94,9 +95,22 @@ def kpi_trend(path: str, version: str, kpi_id: str, locality: str | None) -> Tre
 
 
 @st.cache_resource(show_spinner=False, max_entries=128)
+def period_figures(
+    path: str, version: str, kpi_id: str, period: str, locality: str | None
+) -> tuple[tuple[str, str], ...]:
+    card = state.scorecard(path, version, period, locality)
+    return tuple(scorecard_figures(card, kpi_id, period, state.app_settings().min_denominator))
+
+
+@st.cache_resource(show_spinner=False, max_entries=128)
 def history(path: str, version: str, kpi_id: str, locality: str | None, compare: bool) -> pd.DataFrame:
     shown: list[str | None] = [None, *_localities()] if compare else [locality]
-    return kpi_history(state.trend(path, version, _all_quarters(path, version)), kpi_id, shown)
+    return kpi_history(
+        state.trend(path, version, _all_quarters(path, version)),
+        kpi_id,
+        shown,
+        state.app_settings().min_denominator,
+    )
 
 
 @st.cache_resource(show_spinner=False, max_entries=128)

@@ -40,6 +40,10 @@ c3.markdown(
 )
 c4.markdown(f"**Area**  \n{kpi.area}")
 
+figures = views.period_figures(path, version, kpi.id, filters.period.label, filters.locality)
+for column, (label, text) in zip(st.columns(max(len(figures), 1)), figures, strict=False):
+    column.metric(label, text)
+
 chart = views.kpi_trend(path, version, kpi.id, filters.locality)
 if chart.figure is not None:
     components.chart(chart.figure, key="trend")
