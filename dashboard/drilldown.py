@@ -14,8 +14,10 @@ import re
 import duckdb
 import pandas as pd
 
-from dashboard.config import QUERIES_DIR
+from dashboard.config import QUERIES_DIR, Settings
+from dashboard.config import settings as current_settings
 from dashboard.db import query_df
+from dashboard.kpis import register_agencies
 from dashboard.periods import Period
 
 RECORDS_DIR = QUERIES_DIR / "kpi_records"
@@ -44,7 +46,11 @@ def has_records(kpi_id: str) -> bool:
 
 
 def kpi_records(
-    con: duckdb.DuckDBPyConnection, kpi_id: str, period: Period, locality: str | None
+    con: duckdb.DuckDBPyConnection,
+    kpi_id: str,
+    period: Period,
+    locality: str | None,
+    settings: Settings | None = None,
 ) -> pd.DataFrame:
     """The records the KPI counts for the period and locality (None = all localities together).
 
@@ -52,6 +58,7 @@ def kpi_records(
     """
     if not has_records(kpi_id):
         raise UnknownKpiError(kpi_id)
+    register_agencies(con, settings or current_settings())
     frame = query_df(
         con,
         f"kpi_records/{kpi_id}.sql",

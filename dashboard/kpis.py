@@ -222,11 +222,30 @@ def compute_kpis(
             "period_end::DATE AS period_end FROM kpi_periods_frame"
         )
         cursor.unregister("kpi_periods_frame")
+        register_agencies(cursor, settings)
         rows, kpi_index = _run_catalogue(cursor, kpis)
         cursor.execute("DROP TABLE IF EXISTS kpi_periods")
     finally:
         cursor.close()
     return _assemble(kpis, rows, kpi_index, periods, settings)
+
+
+OTHER_AGENCY = "other"
+
+
+def reach_agencies(settings: Settings) -> list[str]:
+    """The agencies TR05 reaches for: the configured list without its catch-all "Other" (an attendee from
+    no named agency says nothing about reach)."""
+    return [a for a in settings.agencies if a.strip().lower() != OTHER_AGENCY]
+
+
+def register_agencies(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
+    """The temporary table kpi_agencies (agency) that TR05 and its drill-down read: the configuration's
+    agencies are settings, not data, so they reach SQL this way, as a bound list."""
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE kpi_agencies AS SELECT unnest($agencies::VARCHAR[]) AS agency",
+        {"agencies": reach_agencies(settings)},
+    )
 
 
 # KPI queries whose result columns run_kpi has checked (by their text): these may run together.

@@ -1045,9 +1045,11 @@ def _training_section(ctx: _Context, card: pd.DataFrame) -> str:
         body.append(_p(f"{subject} {_be(many)} cancelled."))
     body.append(_paragraphs(_attendance_sentences(summary)))
     reach = _kpi_row(card, "TR05")
-    if reach is not None and _int(reach["value"]):
-        subject, many = count_phrase(_int(reach["value"]), "agency", "agencies", threshold)
-        body.append(_p(f"People from {_lower_first(subject)} attended."))
+    if reach is not None and not is_missing(reach["denominator"]) and _int(reach["denominator"]):
+        reached, of = _int(reach["numerator"]), _int(reach["denominator"])
+        missing = training.agencies_not_reached(ctx.con, period, ctx.locality, ctx.settings)
+        text = f"People from {reached} of the {of} partner agencies attended"
+        body.append(_p(text + (f"; none from {join_words(missing)}." if missing else ".")))
     if not by_mode.empty:
         body.append(_sessions_table(ctx, by_mode))
     body.append(_rates_table(ctx))

@@ -17,7 +17,6 @@ from dashboard.formatting import (
 )
 from dashboard.kpis import AREAS
 
-
 TWELVE_MONTHS = "12 months to the period's end"
 CASE_REVIEW_RATES = ("CR01", "CR02", "CR03")  # few a quarter: read over 12 months as well, by default
 

@@ -18,6 +18,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.charts import ALL_COLOUR, ALL_LOCALITIES, FONT, bars_by_locality
+from dashboard.config import Settings
 from dashboard.contract import DATASETS
 from dashboard.db import query_df
 from dashboard.periods import Period
@@ -303,3 +304,18 @@ def attendance_by_agency_figure(
         autorange="reversed",
     )
     return whole_number_ticks(fig, float(frame["attended"].max()), axis="x")
+
+
+def agencies_not_reached(
+    con: duckdb.DuckDBPyConnection, period: Period, locality: str | None, settings: Settings
+) -> list[str]:
+    """The configured agencies (without "Other") with nobody attending a delivered session in the period:
+    TR05's drill-down, the ones it does not reach."""
+    from dashboard.drilldown import kpi_records
+
+    rows = kpi_records(con, "TR05", period, locality, settings)
+    return [
+        str(a)
+        for a, verdict in zip(rows["agency"], rows["counts_as"], strict=True)
+        if verdict == "Not reached"
+    ]

@@ -20,7 +20,7 @@ from dashboard.config import QUERIES_DIR, settings
 from dashboard.db import connect, read_sql
 from dashboard.drilldown import RECORDS_DIR, UnknownKpiError, has_records, kpi_records
 from dashboard.ingest import load_sample_into
-from dashboard.kpis import compute_kpis, load_catalogue
+from dashboard.kpis import compute_kpis, load_catalogue, register_agencies
 from dashboard.periods import Period, parse_period
 
 KPI_IDS = sorted(p.stem for p in (QUERIES_DIR / "kpi").glob("*.sql"))
@@ -31,9 +31,10 @@ LOCALITIES: list[str | None] = [None, H, S, T]
 PARAMETERS = {"period_start", "period_end", "locality"}
 
 # How the rows agree with the KPI.
-COUNTED = {"TR01", "TR05", "AU01", "CR04", "CR05", "CR06"}  # number of rows = the count
+COUNTED = {"TR01", "AU01", "CR04", "CR05", "CR06"}  # number of rows = the count
 BREAKDOWN = {"TR01", "CR04", "CR05"}  # counts_as is the category
 GOOD = {  # rates: rows = denominator, rows with this verdict = numerator
+    "TR05": "Reached",
     "AU02": "Good or better",
     "AU03": "Inadequate",
     "CR01": "On time",
@@ -54,7 +55,7 @@ VERDICTS = {
     "TR02": {"Counted"},
     "TR03": {"Counted"},
     "TR04": {"Counted"},
-    "TR05": {"Reached"},
+    "TR05": {"Reached", "Not reached"},
     "TR06": {"Counted"},
     "AU01": {"Counted"},
     "AU02": {"Good or better", "Other grade"},
@@ -190,6 +191,7 @@ def test_runs_on_an_empty_database_ending_with_counts_as(empty_db, kpi_id):
 @pytest.mark.parametrize("kpi_id", KPI_IDS)
 def test_dates_are_dates_and_verdicts_are_known(fixture_db, kpi_id):
     sql = read_sql(f"kpi_records/{kpi_id}.sql")
+    register_agencies(fixture_db, settings())
     fixture_db.execute(sql, {"period_start": YEAR.start, "period_end": YEAR.end, "locality": None})
     types = {name: str(kind) for name, kind, *_ in fixture_db.description}
     for name, kind in types.items():
@@ -298,11 +300,12 @@ def test_cr03_fixture_verdicts(fixture_db):
 
 def test_tr05_fixture_agencies(fixture_db):
     df = kpi_records(fixture_db, "TR05", Q3, None).set_index("agency")
-    # School/college booked 2 at S1 but nobody came: only S5 (15 booked, 15 attended) counts
-    assert df.loc["School/college", ["sessions", "booked", "attended"]].tolist() == [1, 15, 15]
+    # School/college booked 2 at S1 but nobody came: it attended only S5 (15 booked, 15 attended)
+    assert df.loc["School/college", ["sessions", "booked", "attended"]].tolist() == [1, 17, 15]
     assert df.loc["Police", ["sessions", "booked", "attended"]].tolist() == [3, 18, 18]
-    assert "Probation" not in df.index  # cancelled session
-    assert len(df) == 5
+    assert df.loc["Probation", "counts_as"] == "Not reached"  # its only session was cancelled
+    assert "Other" not in df.index  # the catch-all says nothing about reach
+    assert len(df) == 13 and (df["counts_as"] == "Reached").sum() == 5
 
 
 def test_ap03_fixture_most_overdue_first(fixture_db):
@@ -341,11 +344,14 @@ def test_au04_fixture_blank_completed_counts_as_none(fixture_db):
 # Named facts of the sample data (the newsletter for 2023-24 Q3).
 
 
-def test_sample_cr02_klt_on_time_and_rv_late(sample_con):
-    df = kpi_records(sample_con, "CR02", Q3, None)
-    verdicts = dict(zip(df["review_id"], df["counts_as"], strict=True))
-    assert verdicts["KLT"] == "On time"
-    assert verdicts["RV"] == "Late"
+def test_sample_cr02_newsletter_cases_are_never_late(sample_con):
+    """KLT and RV are real reviews: the sample invents nothing late about them."""
+    for period in (Q3, YEAR):
+        df = kpi_records(sample_con, "CR02", period, None)
+        verdicts = dict(zip(df["review_id"], df["counts_as"], strict=True))
+        assert verdicts.get("KLT", "On time") == "On time"
+        assert verdicts.get("RV", "On time") == "On time"
+    assert "KLT" in set(kpi_records(sample_con, "CR02", Q3, None)["review_id"])
 
 
 def test_sample_cr06_lists_jm_as_child_joe(sample_con):

@@ -22,8 +22,10 @@ from dashboard.app import area_cache, area_cache_reviews, state
 from dashboard.audits import grades_figure
 from dashboard.charts import ALL_LOCALITIES, MAX_CHARTED_LOCALITIES
 from dashboard.headlines import headline_sentences
+from dashboard.periods import parse_period
 from dashboard.scorecard import comparison_table, headline_trend, kpi_history, scorecard_table
 from dashboard.scorecard import period_figures as scorecard_figures
+from dashboard.training import agencies_not_reached as agencies_missing
 from dashboard.training import attendance_by_agency_figure, sessions_by_mode_figure, summary_table
 
 
@@ -163,6 +165,16 @@ def attendance_by_agency(
         return None
     colours = charts.locality_colours(_localities())
     return attendance_by_agency_figure(frame, colours, period)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def agencies_not_reached(path: str, version: str, period: str, locality: str | None) -> tuple[str, ...]:
+    """The configured agencies with nobody at a delivered session of the period (TR05's drill-down)."""
+    cur = state.cursor()
+    try:
+        return tuple(agencies_missing(cur, parse_period(period), locality, state.app_settings()))
+    finally:
+        cur.close()
 
 
 # Audits --------------------------------------------------------------------------------------------------

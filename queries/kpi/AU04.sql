@@ -7,7 +7,7 @@
 -- category:
 -- records: audits
 -- publication: activity
--- description: Actions completed as a share of actions raised, added up over audited cases whose audit date falls in the period and whose actions raised is recorded; cases with actions raised left blank are left out, and a blank actions completed on a case with actions raised counts as none completed. Figures are as currently recorded on the audit rows.
+-- description: Actions completed as a share of actions raised, added up over audited cases whose audit date falls in the period and whose actions raised is recorded; cases with actions raised left blank are left out, and a blank actions completed on a case with actions raised counts as none completed. Figures are as currently recorded on the audit rows, not as they were at the period's end: a past quarter's figure rises as its actions are completed and the audit rows are uploaded again.
 SELECT
     p.period,
     a.locality,

@@ -1,31 +1,37 @@
--- TR05 records: one row per agency reached, that is with at least one person attending a delivered session
--- of the period (and of the locality, by the session's locality), with how many such sessions it attended
--- and how many of its people booked and attended them. The KPI is the number of rows.
+-- TR05 records: one row per configured agency ("Other" left out: the kpi_agencies table), with how many
+-- delivered sessions of the period (and of the locality, by the session's locality) its people attended and
+-- how many of them booked and attended; counts_as 'Reached' when at least one attended, else 'Not reached'.
+-- The KPI is the reached rows over all rows. Reached agencies first.
 -- Parameters: $period_start and $period_end (DATE), $locality (VARCHAR; NULL = all localities together,
 -- otherwise that locality's own rows, Teeswide being a locality of its own).
-WITH params AS (
-    SELECT
-        $period_start::DATE AS period_start,
-        $period_end::DATE AS period_end,
-        $locality::VARCHAR AS locality
-),
-records AS (
+WITH attended AS (
     SELECT
         a.agency,
-        count(DISTINCT a.session_id) AS sessions,
+        count(DISTINCT a.session_id) FILTER (WHERE a.attended > 0) AS sessions,
         sum(a.booked)::BIGINT AS booked,
-        sum(a.attended)::BIGINT AS attended,
-        'Reached' AS counts_as
+        sum(a.attended)::BIGINT AS attended
     FROM training_attendance AS a
     JOIN training_sessions AS s
         ON s.session_id = a.session_id
-    CROSS JOIN params AS p
     WHERE s.status = 'Delivered'
-      AND a.attended > 0
-      AND s.session_date::DATE BETWEEN p.period_start AND p.period_end
-      AND (p.locality IS NULL OR s.locality = p.locality)
+      AND s.session_date::DATE BETWEEN $period_start::DATE AND $period_end::DATE
+      AND ($locality::VARCHAR IS NULL OR s.locality = $locality)
     GROUP BY a.agency
 )
-SELECT *
-FROM records
-ORDER BY attended DESC, agency
+SELECT
+    k.agency,
+    coalesce(t.sessions, 0) AS sessions,
+    coalesce(t.booked, 0) AS booked,
+    coalesce(t.attended, 0) AS attended,
+    CASE WHEN coalesce(t.attended, 0) > 0 THEN 'Reached' ELSE 'Not reached' END AS counts_as
+FROM kpi_agencies AS k
+LEFT JOIN attended AS t
+    ON t.agency = k.agency
+WHERE EXISTS (  -- no delivered session in the period: no reach to judge, no rows (the KPI has no value)
+    SELECT 1
+    FROM training_sessions AS s
+    WHERE s.status = 'Delivered'
+      AND s.session_date::DATE BETWEEN $period_start::DATE AND $period_end::DATE
+      AND ($locality::VARCHAR IS NULL OR s.locality = $locality)
+)
+ORDER BY counts_as = 'Not reached', attended DESC, k.agency

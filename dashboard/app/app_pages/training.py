@@ -192,6 +192,10 @@ else:
         )
     )
 
+missing = views.agencies_not_reached(path, version, period, locality)
+if missing:
+    st.caption("No attendance this period from: " + ", ".join(missing) + ".")
+
 st.subheader("Sessions")
 sessions = area_cache.session_list(path, version, period, locality)
 if sessions.empty:
