@@ -57,6 +57,27 @@ def fold(text: str) -> str:
     return clean_text("".join(c for c in folded if unicodedata.category(c) != "Cf"))
 
 
+_DASHES = {ord(c): "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"}
+
+
+def fold_key(text: str) -> str:
+    """A reference (session_id, audit_id, case_ref, review_id, action_id, source_ref) as one key however it was
+    typed: NFKC (full-width letters, no-break spaces), every hyphen and dash as "-", each run of spaces as one.
+
+    "ACT\u2011001" (a non-breaking hyphen, as Word types it) and "ＡＣＴ-001" are "ACT-001". A key that mixes
+    Latin letters with one of another script that only looks Latin is refused, naming the letter.
+    """
+    if text.isascii():
+        folded = text if "  " not in text else " ".join(text.split())
+    else:
+        folded = " ".join(fold(text).translate(_DASHES).split())
+    if not folded.isascii() and any("a" <= c.lower() <= "z" for c in folded):
+        note = lookalike_note(folded)
+        if note is not None:
+            raise CellError(f"has {note}: retype it")
+    return folded
+
+
 # Letters of other scripts that look like Latin ones: used only to explain a refusal, never to accept.
 _LOOKALIKES = {
     **dict(zip("аекорсухіјѕԁһӏԛԝ", "aekopcyxijsdhlqw", strict=True)),  # Cyrillic

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import getpass
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import replace as replace_fields
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
@@ -23,7 +25,7 @@ import pandas as pd
 from dashboard.config import Settings
 from dashboard.contract import DATASET_NAMES, DATASETS_BY_NAME, Dataset
 from dashboard.db import SAMPLE_DATA_NOTE, note_database, quote_identifier, read_sql, run_script, transaction
-from dashboard.validate import UploadReport, check_against_store, validate_upload
+from dashboard.validate import Stored, UploadReport, check_against_store, validate_upload
 
 # Held by load_upload (dry runs too: they write, then roll back) and by undo_latest.
 WRITE_LOCK = threading.RLock()
@@ -32,9 +34,10 @@ WRITE_LOCK = threading.RLock()
 class UploadRejected(ValueError):
     """The upload has errors; nothing was stored. `report` lists them all."""
 
-    def __init__(self, report: UploadReport) -> None:
+    def __init__(self, report: UploadReport, reports: Sequence[UploadReport] = ()) -> None:
         super().__init__(f"{report.file_name}: {report.error_count:,} error(s); nothing was stored")
         self.report = report
+        self.reports = list(reports) or [report]  # every rejected file of the upload
 
 
 class NothingToUndo(LookupError):
@@ -63,6 +66,7 @@ class LoadResult:
     dry_run: bool
     changes: list[DatasetChange] = field(default_factory=list)
     report: UploadReport | None = None
+    notes: list[str] = field(default_factory=list)  # what else it did, e.g. attendance removed with sessions
 
     @property
     def changed(self) -> bool:
@@ -77,6 +81,7 @@ class LoadResult:
                 parts.append(f"{c.removed} removed")
             parts.append(f"{c.unchanged} unchanged")
             lines.append(f"{c.dataset}: " + ", ".join(parts))
+        lines.extend(self.notes)
         if not any(c.added or c.replaced or c.removed or c.unchanged for c in self.changes):
             lines.append("The file holds no rows to load.")
         elif not self.changed:
@@ -149,46 +154,96 @@ def load_upload(
     """Store a validated upload in one transaction, all or nothing.
 
     Rows whose key is stored replace the stored row, new keys are added, identical rows are left alone.
-    With `replace`, that dataset's stored rows that are not in the file are removed. An upload that
-    changes nothing is not recorded. Raises UploadRejected (storing nothing) if the report has errors.
+    With `replace`, that dataset's stored rows that are not in the file are removed (and replacing
+    training_sessions removes the attendance of the sessions it removes). An upload that changes nothing is
+    not recorded. Raises UploadRejected (storing nothing) if the report has errors.
     """
+    return load_uploads(con, [report], uploaded_by, replace=replace, dry_run=dry_run)
+
+
+def load_uploads(
+    con: duckdb.DuckDBPyConnection,
+    reports: Sequence[UploadReport],
+    uploaded_by: str,
+    replace: str | None = None,
+    dry_run: bool = False,
+) -> LoadResult:
+    """Store several validated files as ONE upload (`pmf load a.csv b.csv`): all of them or nothing.
+
+    Every check against the store runs on every file before anything is written; a session in one file may be
+    attended in another; a key in two files is an error. The upload is recorded once, under the files' names
+    joined by ", ", and one undo takes all of it back. Raises UploadRejected (with every rejected report) if
+    any file has an error.
+    """
+    reports = list(reports)
+    if not reports:
+        raise ValueError("no file to load")
     if replace is not None and replace not in DATASETS_BY_NAME:
         raise ValueError(f"{replace!r} is not a dataset: " + ", ".join(DATASET_NAMES))
-    if not report.ok:  # its errors first: the rows of a rejected file are not kept
-        raise UploadRejected(report)
-    if replace is not None and replace not in report.located:
-        raise ValueError(f"cannot replace {replace}: {report.file_name} has no {replace} sheet")
-    if replace is not None and report.located[replace].empty:
-        raise ValueError(
-            f"cannot replace {replace} with an empty sheet: that would delete every stored row. "
-            "Upload the rows it should hold."
-        )
+    rejected = [report for report in reports if not report.ok]
+    if rejected:  # their errors first: the rows of a rejected file are not kept
+        raise UploadRejected(rejected[0], rejected)
+    if replace is not None:
+        holding = [report.located[replace] for report in reports if replace in report.located]
+        if not holding:
+            names = (
+                reports[0].file_name
+                if len(reports) == 1
+                else "none of " + ", ".join(report.file_name for report in reports)
+            )
+            raise ValueError(f"cannot replace {replace}: {names} has no {replace} sheet")
+        if all(frame.empty for frame in holding):
+            raise ValueError(
+                f"cannot replace {replace} with an empty sheet: that would delete every stored row. "
+                "Upload the rows it should hold."
+            )
     with WRITE_LOCK:
-        return _load_upload(con, report, uploaded_by, replace, dry_run)
+        return _load_uploads(con, reports, uploaded_by, replace, dry_run)
 
 
-def _load_upload(
+def _stored(con: duckdb.DuckDBPyConnection, reports: list[UploadReport]) -> Stored:
+    """What the checks against the store need to know of it, for these files."""
+    audit_ids = sorted(
+        {a for report in reports if "audits" in report.located for a in report.located["audits"]["audit_id"]}
+    )
+    audits: dict[str, list[tuple[str, str, date]]] = {}
+    if audit_ids:
+        rows = con.execute(read_sql("uploads/stored_audits.sql"), {"audit_ids": audit_ids}).fetchall()
+        for audit_id, case_ref, title, day in rows:
+            audits.setdefault(audit_id, []).append((case_ref, title, day))
+    return Stored(frozenset(_stored_session_ids(con)), audits)
+
+
+def _load_uploads(
     con: duckdb.DuckDBPyConnection,
-    report: UploadReport,
+    reports: list[UploadReport],
     uploaded_by: str,
     replace: str | None,
     dry_run: bool,
 ) -> LoadResult:
-    if report.ok:
-        check_against_store(report, _stored_session_ids(con))
-    if not report.ok:
-        raise UploadRejected(report)
-    result = LoadResult(report.file_name, None, dry_run, report=report)
+    stored = _stored(con, reports)
+    for report in reports:
+        check_against_store(report, stored, reports, replace)
+    rejected = [report for report in reports if not report.ok]
+    if rejected:
+        raise UploadRejected(rejected[0], rejected)
+    file_name = ", ".join(report.file_name for report in reports)
+    file_hash = ",".join(report.file_hash for report in reports)
+    frames: dict[str, pd.DataFrame] = {}
+    for report in reports:
+        for name, frame in report.frames.items():
+            frames[name] = pd.concat([frames[name], frame], ignore_index=True) if name in frames else frame
+    result = LoadResult(file_name, None, dry_run, report=reports[0])
     con.execute("BEGIN TRANSACTION")
     try:
         upload_id = int(con.execute(read_sql("uploads/next_id.sql")).fetchall()[0][0])
         # Parents before children: sessions before their attendance.
         for name in DATASET_NAMES:
-            if name in report.frames:
-                change = _write_dataset(
-                    con, DATASETS_BY_NAME[name], report.frames[name], upload_id, replace == name
-                )
+            if name in frames:
+                change = _write_dataset(con, DATASETS_BY_NAME[name], frames[name], upload_id, replace == name)
                 result.changes.append(change)
+        if replace == "training_sessions":
+            _remove_orphan_attendance(con, upload_id, result)
         if dry_run or not result.changed:
             con.execute("ROLLBACK")
             return result
@@ -199,8 +254,8 @@ def _load_upload(
                 "upload_id": upload_id,
                 "uploaded_at": datetime.now(),
                 "uploaded_by": uploaded_by,
-                "file_name": report.file_name,
-                "file_hash": report.file_hash,
+                "file_name": file_name,
+                "file_hash": file_hash,
                 "mode": "replace" if replace else "upsert",
                 "replaced_dataset": replace,
             },
@@ -224,6 +279,25 @@ def _load_upload(
         raise
     result.upload_id = upload_id
     return result
+
+
+def _remove_orphan_attendance(con: duckdb.DuckDBPyConnection, upload_id: int, result: LoadResult) -> None:
+    """Replacing training_sessions: the attendance of every session it removed goes too (kept for undo)."""
+    orphans = int(con.execute(read_sql("load/count_orphan_attendance.sql")).fetchall()[0][0])
+    if not orphans:
+        return
+    run_script(con, read_sql("load/remove_orphan_attendance.sql"), {"upload_id": upload_id})
+    for index, change in enumerate(result.changes):
+        if change.dataset == "training_attendance":
+            result.changes[index] = replace_fields(change, removed=change.removed + orphans)
+            break
+    else:
+        result.changes.append(DatasetChange("training_attendance", 0, 0, orphans, 0))
+    rows = "row" if orphans == 1 else "rows"
+    verb = "would be" if result.dry_run else ("was" if orphans == 1 else "were")
+    result.notes.append(
+        f"training_attendance: {orphans:,} {rows} of the removed training sessions {verb} removed with them."
+    )
 
 
 def load_file(

@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from operator import itemgetter
@@ -28,6 +28,7 @@ from dashboard.cells import (
     CellError,
     clean_text,
     fold,
+    fold_key,
     is_blank,
     lookalike_note,
     parse_choice,
@@ -512,6 +513,7 @@ def _read_sheet(
     data: dict[str, Any] = {"_sheet": [sheet.name] * len(numbered), "_row": excel_rows}
     rows = [row for _, row in numbered]
     shortest = min(map(len, rows), default=0)
+    keys = {*dataset.key, *_REFERENCES.get(dataset.name, ())}
     for column in dataset.columns:
         if _stopped(report):
             return None
@@ -522,9 +524,13 @@ def _read_sheet(
             raw = list(map(itemgetter(at), rows))
         else:
             raw = [row[at] if at < len(row) else None for row in rows]
-        data[column.name] = _parse_column(column, raw, excel_rows, sheet.name, settings, report)
+        is_key = column.kind == "text" and column.name in keys
+        data[column.name] = _parse_column(column, raw, excel_rows, sheet.name, settings, report, is_key)
     return pd.DataFrame(data)
 
+
+# Text columns that name another row's key, folded as keys are (dashboard/cells.py: fold_key).
+_REFERENCES = {"actions": ("source_ref",)}
 
 # Cell types that equal no value of another of them, but for the numbers (True == 1 == 1.0).
 _PLAIN_KINDS = frozenset({type(None), str, bool, int, float, date, datetime, time, timedelta})
@@ -563,9 +569,16 @@ def _parse_column(
     sheet: str,
     settings: Settings,
     report: UploadReport,
+    is_key: bool = False,
 ) -> pd.Series:
+    """A column's typed values; `is_key`: a text column holding a key (or naming one), folded as one."""
     parser: Callable[[Any], Any]
-    if column.kind == "text":
+    if is_key:
+
+        def parser(value: Any) -> str:
+            return fold_key(parse_text(value))
+
+    elif column.kind == "text":
         parser = parse_text
     elif column.kind == "date":
         parser = parse_date
@@ -594,6 +607,7 @@ def _parse_column(
             and value.__class__ is str
             and 0 < len(value) <= MAX_TEXT_CHARS
             and value == clean_text(value)
+            and (not is_key or (value.isascii() and "  " not in value))
         ):
             # Text as it should be (what the steps below make of it, only sooner). A copy, as they make
             # one: the value kept must not pin the memory of the raw sheet, freed once it is read.
@@ -880,32 +894,159 @@ _ROW_RULES: dict[str, list[tuple[str, Callable[[Getter], str | None]]]] = {
 }
 
 
+@dataclass(frozen=True)
+class Stored:
+    """What the store holds that the rules between an upload and the store need (ingest reads it)."""
+
+    session_ids: frozenset[str] = frozenset()
+    # audit_id -> its stored cases: (case_ref, audit_title, audit_date)
+    audits: dict[str, list[tuple[str, str, date]]] = field(default_factory=dict)
+
+
+def _values(report: UploadReport, dataset: str, column: str) -> set[Any]:
+    frame = report.located.get(dataset)
+    return set() if frame is None else set(frame[column].dropna())
+
+
 def _check_attendance_sessions(
-    frames: dict[str, pd.DataFrame], report: UploadReport, stored_sessions: set[str]
+    report: UploadReport, stored: Stored, upload: Sequence[UploadReport], replace: str | None
 ) -> None:
-    """Attendance must name a session in the same upload or already stored."""
-    attendance = frames.get("training_attendance")
+    """Attendance must name a session in the same upload (any of its files) or already stored, and stays."""
+    attendance = report.located.get("training_attendance")
     if attendance is None:
         return
-    sessions = frames.get("training_sessions")
-    known = set(stored_sessions) | (set(sessions["session_id"].dropna()) if sessions is not None else set())
-    for _, record in attendance.iterrows():
-        session = record["session_id"]
+    replacing = replace == "training_sessions"  # the stored sessions not in the upload are removed
+    known = set() if replacing else set(stored.session_ids)
+    for part in upload:
+        known |= _values(part, "training_sessions", "session_id")
+    reason = (
+        "is not a training session in this upload, which replaces every stored session"
+        if replacing
+        else "is not a training session stored or in this upload"
+    )
+    for session, sheet, row in zip(
+        attendance["session_id"], attendance["_sheet"], attendance["_row"], strict=True
+    ):
         if session is not None and session not in known:
-            report.errors.append(
-                Problem(
-                    record["_sheet"],
-                    int(record["_row"]),
-                    "session_id",
-                    str(session),
-                    "is not a training session stored or in this upload",
+            report.errors.add(sheet, int(row), "session_id", str(session), reason)
+
+
+def _check_audits_against_store(
+    report: UploadReport, stored: Stored, upload: Sequence[UploadReport], replace: str | None
+) -> None:
+    """One audit has one title and date: a stored case of the audit that this upload leaves as it is must agree."""
+    audits = report.located.get("audits")
+    if audits is None or replace == "audits":  # replace: the stored cases not in the upload are removed
+        return
+    overwritten: set[tuple[str, str]] = set()
+    for part in upload:
+        frame = part.located.get("audits")
+        if frame is not None:
+            overwritten |= set(zip(frame["audit_id"], frame["case_ref"], strict=True))
+    columns = _PlainColumns(audits)
+    for index, audit_id in enumerate(columns["audit_id"]):
+        kept = [case for case in stored.audits.get(audit_id, []) if (audit_id, case[0]) not in overwritten]
+        if not kept:
+            continue
+        case_ref, title, day = kept[0]
+        for column, theirs in (("audit_title", title), ("audit_date", day)):
+            mine = columns[column][index]
+            if mine is None:
+                continue
+            differs = pd.Timestamp(mine) != pd.Timestamp(theirs) if column == "audit_date" else mine != theirs
+            if differs:
+                report.errors.add(
+                    columns["_sheet"][index],
+                    int(columns["_row"][index]),
+                    column,
+                    _fmt(mine),
+                    f"differs from the stored case {case_ref} of the same audit_id {audit_id} ({_fmt(theirs)}): "
+                    f"one audit has one {column.replace('audit_', '')}; to change it, upload every case of the audit",
                 )
+
+
+def _check_across_files(report: UploadReport, earlier: Sequence[UploadReport]) -> None:
+    """Files loaded as one upload: a key given twice, or an audit given two titles or dates, is an error."""
+    for name, frame in report.located.items():
+        dataset = DATASETS_BY_NAME[name]
+        key = list(dataset.key)
+        seen: dict[tuple[Any, ...], tuple[str, int]] = {}
+        audits: dict[Any, tuple[str, int, Any, Any]] = {}
+        for other in earlier:
+            theirs = other.located.get(name)
+            if theirs is None:
+                continue
+            for values in zip(*(theirs[k] for k in key), theirs["_sheet"], theirs["_row"], strict=True):
+                seen.setdefault(tuple(values[:-2]), (_in_file(other.file_name, values[-2]), int(values[-1])))
+            if name == "audits":
+                for audit_id, title, day, sheet, row in zip(
+                    theirs["audit_id"],
+                    theirs["audit_title"],
+                    theirs["audit_date"],
+                    theirs["_sheet"],
+                    theirs["_row"],
+                    strict=True,
+                ):
+                    audits.setdefault(audit_id, (_in_file(other.file_name, sheet), int(row), title, day))
+        if not seen:
+            continue
+        for values in zip(*(frame[k] for k in key), frame["_sheet"], frame["_row"], strict=True):
+            first = seen.get(tuple(values[:-2]))
+            if first is None:
+                continue
+            shown = ", ".join(f"{k} {v}" for k, v in zip(key, values[:-2], strict=True))
+            report.errors.add(
+                values[-2],
+                int(values[-1]),
+                key[-1],
+                str(values[-3]),
+                f"repeats the key of {first[0]} row {first[1]} ({shown}): each row needs its own key",
             )
+        if name == "audits":
+            for audit_id, title, day, sheet, row in zip(
+                frame["audit_id"],
+                frame["audit_title"],
+                frame["audit_date"],
+                frame["_sheet"],
+                frame["_row"],
+                strict=True,
+            ):
+                other_row = audits.get(audit_id)
+                if other_row is None:
+                    continue
+                for column, mine, theirs in (
+                    ("audit_title", title, other_row[2]),
+                    ("audit_date", day, other_row[3]),
+                ):
+                    if mine != theirs:
+                        report.errors.add(
+                            sheet,
+                            int(row),
+                            column,
+                            _fmt(mine),
+                            f"differs from {other_row[0]} row {other_row[1]} of the same audit_id "
+                            f"{audit_id} ({_fmt(theirs)}): one audit has one {column.replace('audit_', '')}",
+                        )
 
 
-def check_against_store(report: UploadReport, stored_sessions: set[str]) -> None:
-    """The rules that need the database: run by ingest just before loading."""
+def _in_file(file_name: str, sheet: str) -> str:
+    """'a.csv' for a CSV file (its one sheet), 'a.xlsx training_sessions' for a workbook's sheet."""
+    return file_name if file_name.lower().endswith(".csv") else f"{file_name} {sheet}"
+
+
+def check_against_store(
+    report: UploadReport,
+    stored: Stored,
+    upload: Sequence[UploadReport] = (),
+    replace: str | None = None,
+) -> None:
+    """The rules that need the database, run by ingest just before loading. `upload` is every file of the one
+    upload (this report among them): a session in one may be attended in another, and no key may be in two."""
+    files = list(upload) or [report]
     before = report.error_count
-    _check_attendance_sessions(report.located, report, stored_sessions)
+    _check_attendance_sessions(report, stored, files, replace)
+    _check_audits_against_store(report, stored, files, replace)
+    position = next((i for i, part in enumerate(files) if part is report), 0)
+    _check_across_files(report, files[:position])
     if report.error_count > before:
         report.errors.sort(key=lambda p: (p.sheet, p.row or 0))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -54,15 +55,9 @@ def artifacts() -> Path:
     return ARTIFACTS
 
 
-@contextmanager
-def streamlit_server(
-    cwd: Path, env: dict[str, str], log_path: Path, port: int | None = None
-) -> Iterator[str]:
-    """`streamlit run` of the app on 127.0.0.1 and `port` (else a free one), from `cwd` with `env`; its URL
-    once healthy. Stopped when the block ends."""
-    port = port or _free_port()
-    url = f"http://127.0.0.1:{port}"
-    command = [
+def streamlit_command(port: int) -> list[str]:
+    """`streamlit run` of the app on 127.0.0.1 and `port`."""
+    return [
         sys.executable,
         "-m",
         "streamlit",
@@ -77,8 +72,26 @@ def streamlit_server(
         "--browser.gatherUsageStats",
         "false",
     ]
+
+
+@contextmanager
+def streamlit_server(
+    cwd: Path,
+    env: dict[str, str],
+    log_path: Path,
+    port: int | None = None,
+    command: list[str] | None = None,
+) -> Iterator[str]:
+    """`streamlit run` of the app on 127.0.0.1 and `port` (else a free one), from `cwd` with `env` (or
+    `command`, such as `pmf serve`, serving that port); its URL once healthy. Stopped when the block ends,
+    with every process it started (it runs in a process group of its own)."""
+    port = port or _free_port()
+    url = f"http://127.0.0.1:{port}"
+    command = command or streamlit_command(port)
     with log_path.open("w") as log:
-        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
         try:
             deadline = time.monotonic() + 60
             while True:
@@ -95,12 +108,21 @@ def streamlit_server(
                 time.sleep(0.3)
             yield url
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
+            _stop_group(process)
+
+
+def _stop_group(process: subprocess.Popen[bytes]) -> None:
+    """Stop the process and its children (its own process group, started by streamlit_server)."""
+    for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 10)):
+        try:
+            os.killpg(process.pid, sig)
+        except ProcessLookupError:
+            break
+        try:
+            process.wait(timeout=wait)
+            break
+        except subprocess.TimeoutExpired:
+            continue
 
 
 @pytest.fixture(scope="module")
@@ -109,7 +131,9 @@ def server(sample_db_template: Path, tmp_path_factory: pytest.TempPathFactory) -
     work = tmp_path_factory.mktemp("e2e")
     db = work / "pmf.duckdb"
     shutil.copy(sample_db_template, db)
-    with streamlit_server(PROJECT, dict(os.environ, PMF_DB=str(db)), work / "streamlit.log") as url:
+    env = dict(os.environ, PMF_DB=str(db), PMF_LOCAL_MODE="1")  # local mode, as `pmf serve --local` chooses
+    env.pop("PMF_CONFIG", None)
+    with streamlit_server(PROJECT, env, work / "streamlit.log") as url:
         yield url
 
 

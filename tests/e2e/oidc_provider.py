@@ -8,7 +8,9 @@ sign in as, and the claims sent for a subject are whatever set_user() stored (el
 from __future__ import annotations
 
 import json
+import os
 import threading
+import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,14 +24,22 @@ AUTH_CLIENT_ID = "pmf-dashboard-test"
 AUTH_CLIENT_SECRET = "not-a-secret"
 
 
-def write_roles_config(path: Path, roles_toml: str) -> Path:
-    """The packaged configuration with its [roles] section (the last in the file) replaced by `roles_toml`."""
+def write_roles_config(path: Path, roles_toml: str, folder: Path | None = None) -> Path:
+    """The packaged configuration with its [roles] section (the last in the file) replaced by `roles_toml`,
+    and its [server] folder set to `folder` (where the server is started, with its .streamlit/) if given."""
     text = DEFAULT_CONFIG_PATH.read_text(encoding="utf-8")
     head, _, tail = text.partition("\n[roles]\n")
     assert tail, "default_config.toml has no [roles] section"
     tables = [line for line in tail.splitlines() if line.startswith("[")]
     assert all(t.startswith("[roles.") for t in tables), f"[roles] is no longer last: {tables}"
+    if folder is not None:
+        assert head.count('\nfolder = ""\n') == 1, "default_config.toml's [server] folder has moved"
+        head = head.replace('\nfolder = ""\n', f"\nfolder = {json.dumps(str(folder))}\n")
     path.write_text(head + "\n" + roles_toml.strip() + "\n", encoding="utf-8")
+    # A rewrite within the same clock tick with the same size would look unchanged: move the time on.
+    if path.exists():
+        stamp = time.time() + 2
+        os.utime(path, (stamp, stamp))
     return path
 
 
