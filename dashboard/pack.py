@@ -47,12 +47,14 @@ from dashboard import actions, audits, reviews, training
 from dashboard.charts import ALL_LOCALITIES, RAG_COLOURS
 from dashboard.config import Settings
 from dashboard.contract import DATASETS
+from dashboard.db import is_sample_database
 from dashboard.exports import cell_value, write_cell
 from dashboard.formatting import format_count, is_missing, is_small_denominator
 from dashboard.kpis import AREAS, Kpi, compute_kpis, load_catalogue, with_target_overrides
 from dashboard.periods import Period
 from dashboard.suppression import (
     PROTECTIVE_MARKING,
+    SAMPLE_DATA_NOTICE,
     SUPPRESSED,
     is_published_row,
     marked_file_name,
@@ -642,6 +644,12 @@ def build_kpi_pack(
     if not publish:
         for each in book.worksheets:
             _mark_internal(each)
+    if is_sample_database(con):
+        for each in book.worksheets:
+            note = write_cell(
+                each, SUBTITLE_ROW, 1, f"{each.cell(SUBTITLE_ROW, 1).value} {SAMPLE_DATA_NOTICE}"
+            )
+            note.font = Font(italic=True, bold=True)
     book.active = 0
     return book
 

@@ -49,6 +49,7 @@ from plotly.offline import get_plotlyjs
 from dashboard import actions, audits, reviews, training
 from dashboard.charts import ALL_LOCALITIES, RAG_COLOURS, bars_by_locality, locality_colours, rag_label
 from dashboard.config import Settings
+from dashboard.db import is_sample_database
 from dashboard.formatting import (
     change_text,
     format_count,
@@ -65,6 +66,7 @@ from dashboard.periods import Period, TwelveMonths
 from dashboard.scorecard import CASE_REVIEW_RATES, TWELVE_MONTHS
 from dashboard.suppression import (
     PROTECTIVE_MARKING,
+    SAMPLE_DATA_NOTICE,
     SUPPRESSED,
     marked_file_name,
     publication_footnote,
@@ -243,7 +245,7 @@ def on_time_sentence(
     if total == 1:
         return f"The {noun} {done} during {span} was {'' if on_time else 'not '}{rule}."
     if on_time == total:
-        return f"All {total} {noun}s {done} during {span} were {rule}."
+        return f"{'Both' if total == 2 else f'All {total}'} {noun}s {done} during {span} were {rule}."
     if on_time == 0:
         return f"None of the {total} {noun}s {done} during {span} were {rule}."
     return f"{on_time} of the {total} {noun}s {done} during {span} {_be(on_time != 1)} {rule}."
@@ -711,6 +713,11 @@ def _page(ctx: _Context, sections: list[str]) -> str:
         f'@bottom-center {{ content: "{PROTECTIVE_MARKING}"; color: #b2182b; font: 700 10pt sans-serif; }} '
         "}</style>\n"
     )
+    sample = (
+        f'<p class="badge sample" role="note">{_e(SAMPLE_DATA_NOTICE)}</p>'
+        if is_sample_database(ctx.con)
+        else ""
+    )
     css = CSS_PATH.read_text(encoding="utf-8")
     plotly_js = f'<script type="text/javascript">{get_plotlyjs()}</script>' if ctx.charts.count else ""
     return (
@@ -724,7 +731,7 @@ def _page(ctx: _Context, sections: list[str]) -> str:
         f'<p class="partnership">{_e(name)}</p>'
         f"<h1>Performance report: {_e(period.label)}</h1>"
         f'<p class="meta">{_e(uk_date(period.start))} to {_e(uk_date(period.end))} · {_e(ctx.place)}'
-        f" · made on {_e(uk_date(date.today()))}</p>{badge}</header>\n"
+        f" · made on {_e(uk_date(date.today()))}</p>{badge}{sample}</header>\n"
         + "\n".join(sections)
         + "\n</body>\n</html>\n"
     )

@@ -26,6 +26,12 @@ PROTECTIVE_MARKING = "OFFICIAL-SENSITIVE"
 """The marking on everything internal (pages, an internal report or pack, CSV downloads of case records):
 it names cases and shows small numbers."""
 
+SAMPLE_DATA_NOTICE = (
+    "Fictional sample data: made up to show the dashboard; apart from the partnership's own published "
+    "newsletter facts, nothing here describes a real child, case or review."
+)
+"""Said on every page, report and pack made from a database holding the sample workbooks."""
+
 SUPPRESSED = "c"
 """What a published table shows in place of a hidden count."""
 

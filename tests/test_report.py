@@ -205,7 +205,7 @@ def test_one_notification_leading_to_a_rapid_review(internal: dict[str, Section]
         "learning taken forward from the rapid review." in blocks
     )
     assert (
-        "1 of the 2 rapid reviews due during this quarter was sent within 15 working days of the notification."
+        "Both rapid reviews due during this quarter were sent within 15 working days of the notification."
         in blocks
     )
     for other in ("lcspr", "audits", "training", "action-plan"):
@@ -221,7 +221,7 @@ def test_jm_published_as_child_joe_and_rv_leading_to_an_lcspr(internal: dict[str
         in blocks
     )
     # JM's recommendations went into the combined learning action plan (ACT-039 to ACT-042).
-    assert "4 actions from its recommendations were added to the combined learning action plan." in blocks
+    assert "6 actions from its recommendations were added to the combined learning action plan." in blocks
     assert "Child Joe" not in internal["case-reviews"].blocks[0]
 
 
@@ -261,18 +261,18 @@ def test_action_plan_counts_by_rag_and_overdue(
         f"As at 31 December 2023 the combined learning action plan held {total} actions: "
         f"{total - complete} open and {complete} complete."
     ) in section.blocks
-    assert counts["Red"] == 1
-    assert "1 open action was past its target date (red)." in section.blocks
+    assert counts["Red"] == 2
+    assert "2 open actions were past their target date (red)." in section.blocks
     rag_rows = {r[0]: r[-1] for r in section.table("Actions by RAG").rows[1:]}
     assert rag_rows == {
-        "✖ Red": "1",
+        "✖ Red": "2",
         "▲ Amber": str(counts["Amber"]),
         "✔ Green": str(counts["Green"]),
         "■ Blue": str(complete),
         "Total": str(total),
     }
     overdue = section.table("Overdue actions").rows
-    assert [r[0] for r in overdue[1:]] == ["ACT-033"]
+    assert [r[0] for r in overdue[1:]] == ["ACT-026", "ACT-033"]
 
 
 def test_scorecard_rag_as_word_symbol_and_colour_with_the_year_before(
@@ -288,11 +288,16 @@ def test_scorecard_rag_as_word_symbol_and_colour_with_the_year_before(
         "Numerator / denominator",
         "2022-23 Q3",
         "Change",
+        "12 months to the period's end",
     ]
     by_kpi = {r[0]: r for r in rows[1:] if r[0]}
-    assert by_kpi["TR01"][2:] == ["15", "no target", "–", "–", "17", "-2"]
-    assert by_kpi["TR03"][2:] == ["84.3%", "85.0%", "▲ Amber", "291 / 345", "85.6%", "-1.3 pts"]
-    assert by_kpi["CR02"][4] == "✖ Red"
+    assert by_kpi["TR01"][2:] == ["15", "no target", "–", "15", "17", "-2", ""]
+    assert by_kpi["TR03"][2:] == ["84.3%", "85.0%", "▲ Amber", "291 / 345", "85.6%", "-1.3 pts", ""]
+    assert by_kpi["AP01"][4] == "✖ Red"
+    # A rate on fewer than 5 reviews: "n of N", no RAG, no change; also read over 12 months.
+    assert by_kpi["CR02"][2:6] == ["2 of 2", "100.0%", "–", "2 / 2"]
+    assert by_kpi["CR02"][7] == "–" and by_kpi["CR02"][8].endswith(" of " + by_kpi["CR02"][8].split(" of ")[-1])
+    assert by_kpi["AP03"][5] == "n = 2"  # a median over 2 actions, never "31 / 2"
     assert by_kpi["TR02"][4] == "✔ Green"
     assert len(by_kpi) == 19
     assert '<span class="rag rag-amber">▲ Amber</span>' in internal_q3
@@ -335,7 +340,7 @@ def test_a_reviews_recommendations_count_wherever_their_actions_are_led(
     lcspr = sections_of(build_report(sample_con, Q3, settings(), "Stockton-on-Tees"))["lcspr"]
     assert "The LCSPR for JM was published in December 2023 as Child Joe." in lcspr.blocks
     assert (
-        "4 actions from its recommendations were added to the combined learning action plan." in lcspr.blocks
+        "6 actions from its recommendations were added to the combined learning action plan." in lcspr.blocks
     )
 
 
@@ -452,7 +457,7 @@ def test_published_report_suppresses_small_numbers(published: dict[str, Section]
     assert audit[1:] == ["3", "3", "6"]
     assert "Cases audited by grade" not in [t.caption for t in published["audits"].tables]
     score = {r[0]: r for r in published["scorecard"].table("Key performance indicators").rows[1:]}
-    assert score["CR04"][2] == "c" and score["CR04"][6] == "0" and score["CR04"][7] == "c"
+    assert score["CR04"][2] == "c" and score["CR04"][7] == "c"
     assert score["TR01"][2] == "15"
     assert score["CR02"][2:6] == ["c", "100.0%", "–", "c / c"]  # small numbers: no rate, no RAG
     # Breakdowns: activity ones (training by delivery mode) only; no case breakdown (nature, outcome).
@@ -820,3 +825,26 @@ def test_reports_page(sample_db: Path) -> None:
         assert "Child KLT" not in srcdoc
     finally:
         st.cache_resource.clear()
+
+
+def test_reports_from_the_sample_say_the_data_is_fictional(internal_q3: str, published_q3: str) -> None:
+    for page in (internal_q3, published_q3):
+        assert '<p class="badge sample" role="note">Fictional sample data' in page
+
+
+def test_a_real_database_has_no_sample_notice(tmp_path: Path) -> None:
+    from dashboard.db import connect
+
+    con = connect(tmp_path / "real.duckdb")
+    try:
+        page = build_report(con, Q3, settings())
+    finally:
+        con.close()
+    assert "Fictional sample data" not in page
+
+
+def test_internal_report_marks_every_printed_page(internal_q3: str) -> None:
+    """OFFICIAL-SENSITIVE heads the page on screen and the top and bottom of each printed page."""
+    assert '<div class="marking">OFFICIAL-SENSITIVE</div>' in internal_q3
+    assert '@top-center { content: "OFFICIAL-SENSITIVE"' in internal_q3
+    assert '@bottom-center { content: "OFFICIAL-SENSITIVE"' in internal_q3
