@@ -822,7 +822,8 @@ def test_reports_page(sample_db: Path) -> None:
         frames = [e for e in at.main if type(e).__name__ == "UnknownElement"]
         srcdoc = "".join(str(getattr(e.proto, "srcdoc", "")) for e in frames)
         assert "A small number (fewer than 6) of serious incident notifications" in srcdoc
-        assert "Child KLT" not in srcdoc
+        assert "Child KLT" not in srcdoc and "Child death" not in srcdoc
+        assert "5 face to face and 10 virtual training sessions" in srcdoc  # activity in full
     finally:
         st.cache_resource.clear()
 
@@ -848,3 +849,46 @@ def test_internal_report_marks_every_printed_page(internal_q3: str) -> None:
     assert '<div class="marking">OFFICIAL-SENSITIVE</div>' in internal_q3
     assert '@top-center { content: "OFFICIAL-SENSITIVE"' in internal_q3
     assert '@bottom-center { content: "OFFICIAL-SENSITIVE"' in internal_q3
+
+
+CASE_WORDS = (
+    "Child death",
+    "Serious harm",
+    "Abuse and neglect",
+    "No LCSPR",
+    "National review",
+    "Notification withdrawn",
+    "Alternative learning review",
+    "Under 1",
+    "Child protection",
+    "Looked after",
+)
+
+
+@pytest.mark.parametrize("locality", [None, "Hartlepool", "Stockton-on-Tees"])
+def test_published_reports_hold_no_case_split_and_all_the_activity(
+    sample_con: duckdb.DuckDBPyConnection, locality: str | None
+) -> None:
+    """Publication: no case nature, harm type, outcome, age band, case level or case reference anywhere, no
+    case figure for a locality; the activity counts in full."""
+    page = build_report(sample_con, Q3, settings(), locality=locality, publish=True)
+    text = visible_text(page)
+    for word in CASE_WORDS:
+        assert word not in text, word
+    refs = [r[0] for r in sample_con.execute("SELECT review_id FROM reviews").fetchall()]
+    cases = [r[0] for r in sample_con.execute("SELECT case_ref FROM audits").fetchall()]
+    body = page.replace(get_plotlyjs(), "")
+    for ref in refs + cases:
+        assert not re.search(rf"\b{re.escape(ref)}\b", body), ref
+    sections = sections_of(page)
+    if locality is None:
+        assert "5 face to face and 10 virtual training sessions" in text
+        assert "It reviewed 6 cases (3 from Hartlepool and 3 from Stockton-on-Tees)." in text
+        assert "1 further session was cancelled." in text
+    else:
+        assert report.PARTNERSHIP_ONLY in sections["case-reviews"].blocks
+        assert report.PARTNERSHIP_ONLY in sections["lcspr"].blocks
+        score = {r[0]: r for r in sections["scorecard"].table("Key performance indicators").rows[1:] if r[0]}
+        assert not [k for k in score if k.startswith("CR") or k in ("AU02", "AU03")]
+    rag_table = sections["action-plan"].table("Actions by RAG").rows
+    assert "c" not in [r[-1] for r in rag_table]  # action RAG counts in full

@@ -63,13 +63,15 @@ def styled(frame: pd.DataFrame, rag_columns: list[str]) -> object:
 
 
 def csv_download(frame: pd.DataFrame, name: str, key: str) -> None:
-    """A CSV download whose bytes are made only when the button is clicked, not on every rerun."""
+    """A CSV download whose bytes are made only when the button is clicked, not on every rerun. Everything
+    the pages show is internal, so the file's name carries the marking: 'x-OFFICIAL-SENSITIVE.csv'."""
     from dashboard.exports import csv_bytes
+    from dashboard.suppression import marked_file_name
 
     st.download_button(
         "Download CSV",
         lambda: csv_bytes(frame),
-        file_name=name,
+        file_name=marked_file_name(name.removesuffix(".csv"), ".csv"),
         mime="text/csv",
         key=key,
         icon=":material/download:",

@@ -116,7 +116,7 @@ def _period_kpis(path: str, data_version: str, period: str) -> pd.DataFrame:
     chosen = parse_period(period)
     cur = cursor()
     try:
-        return kpis.compute_kpis(cur, [chosen, chosen.year_before], app_settings())
+        return kpis.compute_kpis(cur, kpis.scorecard_periods(chosen), app_settings())
     finally:
         cur.close()
 

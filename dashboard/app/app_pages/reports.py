@@ -19,15 +19,17 @@ publish = st.toggle(
     "Publication mode",
     key="publish",
     help=(
-        f"For anything published: counts from 1 to {cfg.suppression_threshold} are shown as c (with "
-        "secondary suppression so totals cannot reveal them), percentages on small numbers are hidden, and "
-        "there are no case references, names or per-case rows."
+        "For anything published. Activity (training, the action plan, the audits' samples) is shown in full. "
+        "Case figures (notifications, rapid reviews, LCSPRs, the grades of audited cases) are shown for the "
+        f"partnership as a whole only, never split by nature, outcome or locality, with counts from 1 to "
+        f"{cfg.suppression_threshold} shown as c (and secondary suppression so totals cannot reveal them); "
+        "no case references."
     ),
 )
 if publish:
     st.success(
-        f"Publication version: small numbers (1 to {cfg.suppression_threshold}) are suppressed and no case "
-        "is named.",
+        "Publication version: case figures for the partnership as a whole only, small numbers (1 to "
+        f"{cfg.suppression_threshold}) suppressed, no case named; activity in full.",
         icon=":material/public:",
     )
 else:
