@@ -848,6 +848,8 @@ def _case_reviews_section(ctx: _Context, card: pd.DataFrame, active: pd.DataFram
                 )
             )
     body.append(_paragraphs(timeliness))
+    if not ctx.publish:  # what the timeliness figures cannot judge, said rather than dropped
+        body.append(_paragraphs(reviews.not_judged_sentences(active, period.start, period.end)))
     if ctx.publish:
         ctx.left_out.append("the details of each case review")
         return _section("case-reviews", "Serious incident notifications and rapid reviews", "".join(body))

@@ -23,7 +23,13 @@ from dashboard.audits import grades_figure
 from dashboard.charts import ALL_LOCALITIES, MAX_CHARTED_LOCALITIES
 from dashboard.headlines import headline_sentences
 from dashboard.periods import parse_period
-from dashboard.scorecard import comparison_table, headline_trend, kpi_history, scorecard_table
+from dashboard.scorecard import (
+    CASE_REVIEW_RATES,
+    comparison_table,
+    headline_trend,
+    kpi_history,
+    scorecard_table,
+)
 from dashboard.scorecard import period_figures as scorecard_figures
 from dashboard.training import agencies_not_reached as agencies_missing
 from dashboard.training import attendance_by_agency_figure, sessions_by_mode_figure, summary_table
@@ -53,11 +59,15 @@ def few_localities() -> bool:
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
-def scorecard(path: str, version: str, period: str, locality: str | None) -> pd.DataFrame:
-    """The overview's scorecard table, sparklines included."""
+def scorecard(
+    path: str, version: str, period: str, locality: str | None, every_twelve_months: bool = False
+) -> pd.DataFrame:
+    """The overview's scorecard table, sparklines included; the case-review rates (or, asked, every KPI)
+    also over the 12 months to the period's end."""
     card = state.scorecard(path, version, period, locality)
     trend = state.trend(path, version, _all_quarters(path, version))
-    return scorecard_table(card, trend, locality, state.app_settings().min_denominator)
+    chosen = tuple(card["kpi"].unique()) if every_twelve_months else CASE_REVIEW_RATES
+    return scorecard_table(card, trend, locality, state.app_settings().min_denominator, chosen)
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)

@@ -68,7 +68,12 @@ if filters.compare:
     )
     components.csv_download(table, f"kpi-comparison-{filters.period.label}.csv", "download_comparison")
 else:
-    table = views.scorecard(path, version, filters.period.label, filters.locality)
+    every = filters.period.is_quarter and st.toggle(
+        "Every KPI over the 12 months to the period's end",
+        key="every_twelve_months",
+        help="Case-review rates are always shown over the 12 months as well: a quarter holds very few reviews.",
+    )
+    table = views.scorecard(path, version, filters.period.label, filters.locality, every)
     st.dataframe(
         components.styled(table, ["RAG"]),
         hide_index=True,
@@ -85,5 +90,6 @@ else:
     )
 st.caption(
     "RAG: ✔ Green meets the target; ▲ Amber within the tolerance of it; ✖ Red beyond. "
-    "Counts of notifications, reviews and sessions give context and have no target."
+    "Counts of notifications, reviews and sessions give context and have no target. A rate on fewer than "
+    f"{state.app_settings().min_denominator} records reads 'n of N', with no RAG and no change."
 )
