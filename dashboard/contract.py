@@ -1,8 +1,8 @@
 """The data contract in code: each dataset, its columns, their types and choices, and the rules between them.
 
-This module is the one description of ../shared/product/data-contract.md that the reader, the validator,
-the templates and the tests share. Choice lists that a partnership may change (localities, agencies) come
-from the configuration; the others are fixed by the contract.
+This module is the one description of the data contract (docs/upload-format.md is written from it) that the
+reader, the validator, the templates and the tests share. Choice lists that a partnership may change
+(localities, agencies) come from the configuration; the others are fixed by the contract.
 """
 
 from __future__ import annotations

@@ -24,6 +24,7 @@ from dashboard.contract import DATASETS, DATASETS_BY_NAME, Column, Dataset
 
 TEMPLATE_ROWS = 2000  # rows that carry the drop-down lists and date formats
 DATE_FORMAT = "DD/MM/YYYY"
+EXCEL_EPOCH = date(1899, 12, 30)  # Excel's day 0
 EXAMPLES_HEADING = "Example rows (not loaded)"
 _HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 _KIND_TEXT = {
@@ -68,12 +69,13 @@ def _add_dataset_sheet(book: Workbook, dataset: Dataset, settings: Settings) -> 
         if column.kind == "date":
             for row in range(2, TEMPLATE_ROWS + 2):
                 sheet.cell(row=row, column=index).number_format = DATE_FORMAT
+            earliest = settings.earliest_date
             validation = DataValidation(
                 type="date",
-                operator="greaterThan",
-                formula1="36526",
+                operator="greaterThanOrEqual",
+                formula1=str((earliest - EXCEL_EPOCH).days),  # the upload's plausible window starts here
                 allow_blank=True,
-                error="Enter a date, day first (13/11/2023).",
+                error=f"Enter a date from {earliest.day} {earliest:%B %Y}, day first (13/11/2023).",
                 errorTitle="Not a date",
             )
             validation.add(cells)

@@ -16,13 +16,19 @@ from dashboard.ingest import LoadResult, UploadRejected, load_upload
 from dashboard.templates import write_template
 from dashboard.validate import Problem, UploadReport, validate_upload
 
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+# Characters that make Markdown anywhere in a line; "-", "." and ")" only do at its start ("- x", "1. x").
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+!|<>~$:])")
+_LINE_START = re.compile(r"^(\s*)(-|\d+(?=[.)]))")
+_WWW = re.compile(r"\b(www)\.", re.IGNORECASE)
 
 
 def as_text(text: object) -> str:
     """Stored or uploaded text (a file name, a reason) to put in a Markdown message or label, shown exactly as
-    written: every Markdown character is escaped, so `![x](https://...)` is never an image, nor `**` bold."""
-    return _MARKDOWN.sub(r"\\\1", str(text))
+    written: every Markdown character is escaped, so `![x](https://...)` is never an image, nor `**` bold.
+    Plain names (more-training.xlsx) are left as they are."""
+    escaped = _MARKDOWN.sub(r"\\\1", str(text))
+    escaped = _WWW.sub(r"\1\\.", escaped)  # not made a link
+    return _LINE_START.sub(lambda m: m[1] + ("\\-" if m[2] == "-" else m[2] + "\\"), escaped, count=1)
 
 
 @dataclass

@@ -34,6 +34,7 @@ from dashboard.targets import set_target
 from tests.apptest_helpers import all_text, open_app
 from tests.e2e.oidc_provider import write_roles_config
 from tests.test_app_upload import GOOD, XLSX
+from tests.test_cli import sample_rows
 
 ROLES = RoleSettings(
     admins=frozenset({"ada@example.org"}),
@@ -500,8 +501,10 @@ def test_audit_log_lists_uploads_undos_and_target_changes_newest_first(
         ["ann@example.org", "upload", "training.xlsx: training_sessions 2 added, 0 replaced"],
     ]
     sample = log[log["user"] == "sample data"]
+    rows = sample_rows()  # the sample's row counts, as data/sample/README.md states them
     assert sample["detail"].tolist()[0] == (
-        "training.xlsx: training_sessions 261 added, 0 replaced; training_attendance 1141 added, 0 replaced"
+        f"training.xlsx: training_sessions {rows['training_sessions']} added, 0 replaced; "
+        f"training_attendance {rows['training_attendance']} added, 0 replaced"
     )
     assert set(log["action"]) == {"upload", "undo", "target change"}
 

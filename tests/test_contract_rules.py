@@ -1,4 +1,4 @@
-"""Every rule of the data contract (../shared/product/data-contract.md), checked through validate_upload.
+"""Every rule of the data contract (docs/upload-format.md), checked through validate_upload.
 
 Rejected cells are checked as the whole Problem the analyst sees: sheet, Excel row number as Excel shows
 it, column, value as shown, and the exact reason.

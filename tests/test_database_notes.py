@@ -69,3 +69,21 @@ def test_a_database_made_before_the_notes_table_says_no_until_migrated(tmp_path:
         assert is_sample_database(con) is False
     finally:
         con.close()
+
+
+def test_a_sample_database_made_before_the_notes_table_is_marked_when_it_migrates(tmp_path: Path) -> None:
+    path = tmp_path / "old.duckdb"
+    old_database(path, 3)
+    con = connect(path)  # the current schema, then the sample loaded as the version before 004 did
+    try:
+        load_sample_into(con, SETTINGS)
+        con.execute("DELETE FROM database_notes")
+        con.execute("DELETE FROM schema_versions WHERE version = 4")
+        con.execute("DROP TABLE database_notes")
+    finally:
+        con.close()
+    con = connect(path)  # applies 004 again
+    try:
+        assert is_sample_database(con) is True
+    finally:
+        con.close()

@@ -247,3 +247,77 @@ def test_the_sign_in_screen_is_marked_too(app: Any) -> None:
     app.user = {"is_logged_in": False}
     at = app.run()
     assert at.main.markdown[0].value == MARKING
+
+
+def test_a_foreign_host_is_told_nothing_else(app: Any, host, tmp_path: Path, monkeypatch, not_local) -> None:
+    """A rebinding page's script reads what its own name is sent: no configuration path, no other reason."""
+    config = tmp_path / "pmf.toml"
+    config.write_text("[publication]\nsuppression_threshold = 0\n", encoding="utf-8")
+    monkeypatch.setenv("PMF_CONFIG", str(config))
+    host("rebind.test")
+    message = _refused(app.run(), "Wrong address")
+    assert str(tmp_path) not in message and "configuration" not in message
+
+
+# --- sign-in: claims and a changed [roles] ------------------------------------------------------------------
+
+ROLES = """
+[roles]
+admins = ["ada@example.org"]
+default_role = "viewer"
+"""
+
+
+@pytest.fixture
+def signed_in(app: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Any, Path]]:
+    config = write_roles_config(tmp_path / "pmf.toml", ROLES)
+    monkeypatch.setenv("PMF_CONFIG", str(config))
+    app.secrets = dict(FAKE_AUTH)
+    yield app, config
+
+
+def test_a_revoked_admin_loses_the_role_on_the_next_page_view(signed_in: tuple[Any, Path]) -> None:
+    """Before: the settings were cached for the life of the process."""
+    at, config = signed_in
+    at.user = {"is_logged_in": True, "email": "ada@example.org", "name": "Ada"}
+    at.run()
+    assert "admin role" in " ".join(c.value for c in at.sidebar.caption)
+    write_roles_config(config, ROLES.replace('admins = ["ada@example.org"]', "admins = []"))
+    at.switch_page("app_pages/audit_log.py").run()
+    assert not at.exception
+    assert [e.value for e in at.error] == ["You do not have access to this page (needs the admin role)."]
+    assert "viewer role" in " ".join(c.value for c in at.sidebar.caption)
+    write_roles_config(
+        config,
+        ROLES.replace('default_role = "viewer"', 'default_role = "none"').replace(
+            'admins = ["ada@example.org"]', "admins = []"
+        ),
+    )
+    at.run()
+    assert at.title[0].value == "No access" and not at.sidebar.selectbox
+
+
+def test_an_unverified_email_sees_why_it_has_no_access(signed_in: tuple[Any, Path]) -> None:
+    at, _ = signed_in
+    at.user = {"is_logged_in": True, "email": "ada@example.org", "email_verified": False, "sub": "eve-1"}
+    at.run()
+    assert not at.exception and at.title[0].value == "No access"
+    assert _text(at.error[0].value) == (
+        "You are signed in as eve-1, but you have no access to this dashboard. Your identity provider has not "
+        "verified your email address, so it cannot give you access: verify it with your provider, or ask the "
+        "dashboard's administrator to give you a role by your account id."
+    )
+    assert not at.sidebar.selectbox and not at.metric
+
+
+def test_a_token_from_another_tenant_is_refused(signed_in: tuple[Any, Path]) -> None:
+    at, config = signed_in
+    write_roles_config(config, ROLES + 'tenant_id = "11111111-2222-3333-4444-555555555555"\n')
+    at.user = {
+        "is_logged_in": True,
+        "email": "ada@example.org",
+        "tid": "99999999-0000-0000-0000-000000000000",
+    }
+    at.run()
+    assert not at.exception and at.title[0].value == "No access"
+    assert "another organisation's directory" in at.error[0].value

@@ -356,3 +356,10 @@ def test_a_template_for_one_dataset(tmp_path: Path) -> None:
         ).fetchall() == [("FIL", "No LCSPR", True, "Agreed", date(2024, 2, 20))]
     finally:
         con.close()
+
+
+def test_date_cells_accept_dates_from_the_first_plausible_day(template: Path) -> None:
+    book = load_workbook(template)
+    found = [v for v in book["training_sessions"].data_validations.dataValidation if v.type == "date"]
+    assert {(v.operator, v.formula1) for v in found} == {("greaterThanOrEqual", "36617")}  # 1 April 2000
+    assert {v.error for v in found} == {"Enter a date from 1 April 2000, day first (13/11/2023)."}

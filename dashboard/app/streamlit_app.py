@@ -102,8 +102,8 @@ def auth_section(cfg: Settings) -> dict[str, Any] | None:
         if broken:
             raise Refused(
                 "Sign-in settings unreadable",
-                f"The secrets file {_plain(str(broken[-1]))} cannot be read, so sign-in cannot be checked and the dashboard "
-                f"will not start: correct the file ({DEPLOYING}).",
+                f"The secrets file {_plain(str(broken[-1]))} cannot be read, so sign-in cannot be checked "
+                f"and the dashboard will not start: correct the file ({DEPLOYING}).",
             ) from exc
         has_auth = False
     if has_auth:
@@ -112,17 +112,17 @@ def auth_section(cfg: Settings) -> dict[str, Any] | None:
         if missing:
             raise Refused(
                 "Sign-in settings incomplete",
-                f"The \\[auth\\] section of the secrets has no {_plain(missing[0])}, so sign-in cannot work and the "
-                f"dashboard will not start: add it ({DEPLOYING}).",
+                f"The \\[auth\\] section of the secrets has no {_plain(missing[0])}, so sign-in cannot "
+                f"work and the dashboard will not start: add it ({DEPLOYING}).",
             )
         return dict(section)
     own = cfg.streamlit_folder / "secrets.toml"
     if own.exists():
         raise Refused(
             "Sign-in settings incomplete",
-            f"The secrets file {_plain(str(own))} has no \\[auth\\] section, so sign-in is not configured and the dashboard "
-            f"will not start: add the section, or remove the file and start it with `pmf serve --local` for "
-            "use on this computer only.",
+            f"The secrets file {_plain(str(own))} has no \\[auth\\] section, so sign-in is not "
+            "configured and the dashboard will not start: add the section, or remove the file and start it "
+            "with `pmf serve --local` for use on this computer only.",
         )
     return None
 
@@ -144,38 +144,50 @@ def check_started_from_app_folder(cfg: Settings) -> None:
         raise Refused(
             "Started from the wrong folder",
             f"The dashboard was started from {_plain(str(here))}, not from its folder "
-            f"{_plain(str(cfg.app_folder))}, so its settings "
-            "and sign-in would be ignored: start it with `pmf serve`.",
+            f"{_plain(str(cfg.app_folder))}, so its settings and sign-in would be ignored: start it with "
+            "`pmf serve`.",
         )
 
 
-def check_host(cfg: Settings, auth: dict[str, Any] | None) -> None:
-    """Serve only the names of this dashboard (no DNS rebinding): loopback, and with sign-in on the
-    configured public hosts and the host of the sign-in redirect address."""
+def _redirect_host() -> str | None:
+    """The host of [auth] redirect_uri, read without trusting the secrets any further (None if unreadable)."""
+    try:
+        section = st.secrets.get("auth", {})
+        return urlsplit(str(section.get("redirect_uri", ""))).hostname or None
+    except Exception:  # unreadable secrets are refused later, to a visitor at a name of this dashboard
+        return None
+
+
+def check_host(cfg: Settings | None) -> None:
+    """Serve only the names of this dashboard (no DNS rebinding), before anything else is said: loopback,
+    and with sign-in on the configured public hosts and the host of the sign-in redirect address. A foreign
+    page's script can read what its own name is sent, so it is told nothing but this."""
     headers = st.context.headers
     if not headers:  # no HTTP request at all: the app is run in-process (AppTest), not served
         return
-    public: list[str] = []
-    if auth is not None:
-        public = [*cfg.public_hosts, urlsplit(str(auth.get("redirect_uri", ""))).hostname or ""]
+    redirect = _redirect_host()
+    public = [*(cfg.public_hosts if cfg is not None else ()), redirect] if redirect else []
     host = headers.get("Host")
     if not host_allowed(host, [p for p in public if p]):
-        shown = host_name(host) or "(none)"
         raise Refused(
             "Wrong address",
-            f"This dashboard does not answer to the address {_plain(shown)}: open it at its own address.",
+            f"This dashboard does not answer to the address {_plain(host_name(host) or '(none)')}: open it at "
+            "its own address.",
         )
 
 
 def gate() -> tuple[Settings, dict[str, Any] | None]:
     """The settings and the [auth] section (None: local mode, explicitly chosen); Refused otherwise."""
     try:
-        cfg = state.app_settings()
+        cfg: Settings | None = state.app_settings()
+        problem = None
     except ConfigError as exc:
-        raise Refused("Configuration error", f"The dashboard cannot start: {_plain(str(exc))}.") from exc
+        cfg, problem = None, exc
+    check_host(cfg)
+    if cfg is None:
+        raise Refused("Configuration error", f"The dashboard cannot start: {_plain(str(problem))}.")
     check_started_from_app_folder(cfg)
     auth = auth_section(cfg)
-    check_host(cfg, auth)
     if auth is None:
         if not cfg.local_mode_chosen:
             raise Refused(
