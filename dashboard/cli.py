@@ -91,6 +91,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     kpis.add_argument("--locality", help="a locality (default: all localities together)")
     kpis.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    kpis.add_argument(
+        "--publish",
+        action="store_true",
+        help="for publication: case figures for the partnership as a whole only, small counts as c",
+    )
     _db_option(kpis)
 
     template = sub.add_parser("template", help="write a blank template workbook")
@@ -180,7 +185,7 @@ def cmd_load(args: argparse.Namespace, cfg: Settings) -> int:
         except OSError as exc:
             raise UserError(f"{name}: cannot be read ({exc.strerror or exc})") from exc
 
-    from dashboard.ingest import UploadRejected, current_user, load_upload
+    from dashboard.ingest import UploadRejected, current_user, load_uploads
     from dashboard.validate import validate_upload
 
     reports = [validate_upload(data, file_name, cfg, args.dataset) for file_name, data in files]
@@ -199,20 +204,20 @@ def cmd_load(args: argparse.Namespace, cfg: Settings) -> int:
         print("Nothing was stored.", file=sys.stderr)
         return 1
     con = _open_existing(args, cfg)  # only now: a rejected file does not wait for the database
-    for report in reports:
-        try:
-            result = load_upload(
-                con, report, args.user or current_user(), replace=args.replace, dry_run=args.dry_run
-            )
-        except UploadRejected as exc:
-            _print_errors(exc.report)
-            print(f"Nothing was stored from {report.file_name}.", file=sys.stderr)
-            return 1
-        except ValueError as exc:
-            raise UserError(str(exc)) from exc
-        print(f"{report.file_name}:")
-        for line in result.summary_lines():
-            print(f"  {line}")
+    try:  # every file is one upload: all of them or none (a store check failing in any stores nothing)
+        result = load_uploads(
+            con, reports, args.user or current_user(), replace=args.replace, dry_run=args.dry_run
+        )
+    except UploadRejected as exc:
+        for rejected in exc.reports:
+            _print_errors(rejected)
+        print("Nothing was stored.", file=sys.stderr)
+        return 1
+    except ValueError as exc:
+        raise UserError(str(exc)) from exc
+    print(f"{', '.join(r.file_name for r in reports)}:")
+    for line in result.summary_lines():
+        print(f"  {line}")
     return 0
 
 
@@ -294,7 +299,7 @@ def kpi_records(table: pd.DataFrame) -> list[dict[str, Any]]:
     for row in table[OUTPUT_COLUMNS].itertuples(index=False):
         item = dict(zip(OUTPUT_COLUMNS, row, strict=True))
         for key in ("numerator", "denominator", "value", "target"):
-            item[key] = plain_number(item[key])
+            item[key] = item[key] if isinstance(item[key], str) else plain_number(item[key])  # "c": hidden
         for key in ("locality", "category", "rag"):
             item[key] = None if item[key] is None or pd.isna(item[key]) else item[key]
         records.append(item)
@@ -316,45 +321,78 @@ def cmd_kpis(args: argparse.Namespace, cfg: Settings) -> int:
     from dashboard.kpis import OUTPUT_COLUMNS, kpis_for
 
     table = kpis_for(con, period, cfg, locality)
+    if args.publish:
+        table = _published(table, cfg)
     if args.format == "json":
         print(json.dumps(kpi_records(table), indent=2))
     elif args.format == "csv":
         # object columns keep whole numbers whole (15, not 15.0) and missing values empty
         frame = pd.DataFrame(kpi_records(table), columns=OUTPUT_COLUMNS, dtype=object)
         frame["year_before"] = pd.Series(
-            [plain_number(v) for v in table["previous_value"]], index=frame.index, dtype=object
+            [v if isinstance(v, str) else plain_number(v) for v in table["previous_value"]],
+            index=frame.index,
+            dtype=object,
         )
         print(frame.to_csv(index=False), end="")
     else:
         print(
             f"KPIs for {period.label} ({period.start:%d %b %Y} to {period.end:%d %b %Y}), {locality or 'all localities'}"
         )
-        print(_kpi_text_table(table, period.year_before.label))
+        print(_kpi_text_table(table, period.year_before.label, cfg.min_denominator))
+        if args.publish:
+            print(
+                f"Published: case figures for the partnership as a whole only; c = a count from 1 to "
+                f"{cfg.suppression_threshold}, not shown."
+            )
     return 0
 
 
-def _kpi_text_table(table: pd.DataFrame, before_label: str) -> str:
+def _published(table: pd.DataFrame, cfg: Settings) -> pd.DataFrame:
+    """The scorecard under the publication rule (dashboard.suppression.publish_kpi_rows): case KPIs for the
+    partnership as a whole only, small counts "c"; the year before left out (its own rows would need the
+    same rule across both periods: the KPI pack and the report show it)."""
+    from dashboard.kpis import load_catalogue
+    from dashboard.suppression import publish_kpi_rows
+
+    catalogue = load_catalogue()
+    shown = publish_kpi_rows(
+        table,
+        {k.id: k.publication for k in catalogue},
+        {k.id: k.unit for k in catalogue},
+        cfg.suppression_threshold,
+    ).table
+    shown["previous_value"] = None
+    return shown
+
+
+def _kpi_text_table(table: pd.DataFrame, before_label: str, min_denominator: int = 5) -> str:
     import pandas as pd
 
-    from dashboard.formatting import format_count, format_value
+    from dashboard.formatting import format_count, format_value, fraction_text, kpi_value_text
+
+    def count(value: Any) -> str:
+        return value if isinstance(value, str) else format_count(value)  # "c": hidden for publication
 
     headers = ["KPI", "Title", "Value", "Num / den", "Target", "RAG", before_label]
     lines = []
     for row in table.itertuples(index=False):
         is_category = row.category is not None and not pd.isna(row.category)
         title = f"  {row.category}" if is_category else row.title
-        fraction = (
-            format_count(row.numerator)
-            if pd.isna(row.denominator)
-            else f"{format_count(row.numerator)} / {format_count(row.denominator)}"
-        )
+        hidden = any(isinstance(v, str) for v in (row.value, row.numerator, row.denominator))
+        if hidden:
+            fraction = " / ".join(count(x) for x in (row.numerator, row.denominator) if x is not None)
+            value = row.value if isinstance(row.value, str) else format_value(row.value, row.unit)
+        else:
+            fraction = fraction_text(row.numerator, row.denominator, row.unit)
+            value = kpi_value_text(row.value, row.unit, row.numerator, row.denominator, min_denominator)
+        no_count = not isinstance(row.numerator, str) and pd.isna(row.numerator)
         target = "" if is_category or pd.isna(row.target) else format_value(row.target, row.unit)
         lines.append(
             [
                 "" if is_category else row.kpi,
                 title,
-                format_value(row.value, row.unit),
-                "" if is_category and pd.isna(row.numerator) else fraction,
+                value,
+                "" if is_category and no_count else fraction,
                 target,
                 row.rag if isinstance(row.rag, str) else "",
                 format_value(row.previous_value, row.unit),

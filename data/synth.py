@@ -120,7 +120,7 @@ CASE_LEVELS = ("Early help", "Child in need", "Child protection", "Looked after"
 GRADES = ("Outstanding", "Good", "Requires improvement", "Inadequate")
 NATURES = ("Child death", "Serious harm", "Other")
 HARM_TYPES = ("Abuse", "Neglect", "Abuse and neglect")
-RR_OUTCOMES = ("LCSPR", "Alternative learning review", "No further review", "National review")
+RR_OUTCOMES = ("LCSPR", "Alternative learning review", "No LCSPR", "National review")
 SOURCE_TYPES = ("LCSPR", "Rapid review", "Audit", "National review", "Other")
 OPEN_STATUSES = ("Not started", "On track", "At risk")
 
@@ -463,7 +463,7 @@ def _reviews(rng: np.random.Generator, ctx: _Context, n: int) -> pd.DataFrame:
             "notification_date": _dates(notified),
             "rr_completed_date": _dates(rr, has_rr),
             "rr_outcome": _text(outcome, has_rr),
-            "lcspr_start_date": _dates(rr, lcspr),
+            "lcspr_decision_date": _dates(rr, lcspr),
             "learning_event_date": _dates(learning, has_learning),
             "recall_event_date": _dates(recall, has_recall),
             "lcspr_published_date": _dates(published, has_published),
