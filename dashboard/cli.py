@@ -222,8 +222,8 @@ def cmd_load(args: argparse.Namespace, cfg: Settings) -> int:
 
 
 def _print_errors(report: Any) -> None:
-    print(f"{report.file_name}: rejected, {len(report.errors)} error(s):", file=sys.stderr)
-    for problem in report.errors:
+    print(f"{report.file_name}: rejected, {report.error_count:,} error(s):", file=sys.stderr)
+    for problem in report.shown_errors():
         print(f"  {problem}", file=sys.stderr)
 
 

@@ -21,7 +21,7 @@ import streamlit as st
 
 from dashboard import drilldown, kpis
 from dashboard.config import Settings, settings
-from dashboard.db import DatabaseError, connect, data_version, database_exists
+from dashboard.db import DatabaseError, connect, data_version, database_exists, is_sample_database
 from dashboard.periods import parse_period
 from dashboard.sample import data_quarters
 from dashboard.uploads import template_bytes
@@ -150,6 +150,16 @@ def records(path: str, data_version: str, kpi_id: str, period: str, locality: st
     cur = cursor()
     try:
         return drilldown.kpi_records(cur, kpi_id, parse_period(period), locality)
+    finally:
+        cur.close()
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def holds_sample_data(path: str, data_version: str) -> bool:
+    """Whether the database holds the fictional sample workbooks (every page then says so)."""
+    cur = cursor()
+    try:
+        return is_sample_database(cur)
     finally:
         cur.close()
 

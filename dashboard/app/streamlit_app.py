@@ -40,6 +40,7 @@ from dashboard.auth import (
 )
 from dashboard.config import ConfigError, Settings
 from dashboard.ingest import current_user
+from dashboard.suppression import SAMPLE_DATA_NOTICE
 
 PAGES = Path(__file__).resolve().parent / "app_pages"
 
@@ -315,6 +316,8 @@ user_panel(access)
 if access.local_mode:
     # A highlighted line rather than st.warning: pages keep st.warning and st.info for their own messages.
     st.markdown(f":orange-background[:material/lock_open: {LOCAL_MODE_BANNER}]")
+if state.holds_sample_data(str(state.database_path()), state.version()):
+    st.markdown(f":blue-background[:material/science: {SAMPLE_DATA_NOTICE}]")
 needs = next((s.needs for s in PAGE_SPECS if s.url_path == (current.url_path or "")), Action.VIEW)
 if not access.can(needs):
     st.error(page_refusal(needs))
