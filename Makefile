@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP_APP := $(VENV)/.installed-app
 STAMP_TEST := $(VENV)/.installed-test
 
-.PHONY: run test lint typecheck unit browser sample clean bench
+.PHONY: run test lint typecheck unit browser sample clean bench docs
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,7 +21,7 @@ $(STAMP_TEST): pyproject.toml | $(BIN)/python
 
 ## Start the dashboard on http://127.0.0.1:8501 (creates the database from data/sample if there is none).
 run: $(STAMP_APP)
-	$(BIN)/pmf serve
+	$(BIN)/pmf serve --local
 
 ## Lint, type-check and run every test (browser tests need Debian's chromium at /usr/bin/chromium).
 test: $(STAMP_TEST) lint typecheck unit
@@ -39,7 +39,11 @@ unit: $(STAMP_TEST)
 ## Benchmarks from one partnership to national scale (bench/README.md): prints a table, writes
 ## bench-results/bench.json. Data is generated once into bench/cache/. Under ten minutes on 2 cores.
 bench: $(STAMP_TEST)
-	$(BIN)/python bench/run.py $(BENCH_ARGS)
+	PMF_LOCAL_MODE=1 $(BIN)/python bench/run.py $(BENCH_ARGS)
+
+## Regenerate docs/upload-format.md and docs/kpis.md (committed) from the contract and the KPI catalogue.
+docs: $(STAMP_APP)
+	$(BIN)/python -m dashboard.docs_gen
 
 ## Regenerate the sample workbooks (committed) from their script.
 sample: $(STAMP_APP)

@@ -1,6 +1,6 @@
 """The partnership's performance report for one period: one self-contained HTML file, printable on A4.
 
-The report writes the numbers part of the quarterly newsletter (shared/seed/hsscp-newsletter-2023-24-q3.txt)
+The report writes the numbers part of the partnership's quarterly newsletter
 from the data, in the newsletter's order: serious incident notifications and rapid reviews, LCSPR updates,
 multi-agency audits, training, the action plan, and the KPI scorecard with RAG and the change from a year
 before. Sentences are generated with correct singular and plural and UK dates, from the perspective of the

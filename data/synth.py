@@ -463,10 +463,15 @@ def _reviews(rng: np.random.Generator, ctx: _Context, n: int) -> pd.DataFrame:
             "notification_date": _dates(notified),
             "rr_completed_date": _dates(rr, has_rr),
             "rr_outcome": _text(outcome, has_rr),
+            "rr_extension_agreed": pd.Series(pd.array(np.zeros(n, dtype=bool), dtype="boolean")),
+            "panel_response": _text(np.full(n, "Agreed", dtype=object), has_rr),
+            "panel_response_date": _dates(cal.next_working(rr + np.timedelta64(10, "D")), has_rr),
             "lcspr_decision_date": _dates(rr, lcspr),
             "learning_event_date": _dates(learning, has_learning),
             "recall_event_date": _dates(recall, has_recall),
+            "final_report_date": _dates(published, has_published),
             "lcspr_published_date": _dates(published, has_published),
+            "publication_delay_reason": _text(np.full(n, None, dtype=object)),
             "published_name": _text(names, has_published),
         }
     )

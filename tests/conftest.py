@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import os
+
+# Tests run the dashboard in local mode, which is only ever an explicit choice (`pmf serve --local` sets
+# PMF_LOCAL_MODE=1): chosen here, before anything is imported, for the app in AppTest and for the servers and
+# commands the tests start. Tests of the refusal without it remove the variable (monkeypatch.delenv).
+os.environ.setdefault("PMF_LOCAL_MODE", "1")
+
 import json
 import shutil
 from collections.abc import Callable, Iterator

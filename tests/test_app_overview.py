@@ -26,7 +26,9 @@ def test_overview_shows_the_newsletter_quarter(app) -> None:
     assert "15 training sessions delivered this quarter (5 face to face, 10 virtual)." in text
     # The notifications and the rapid reviews due are different cases: two sentences, not one.
     assert "1 serious incident notification this quarter." in text
-    assert "2 of the 2 rapid reviews whose deadline fell this quarter were sent within 15 working days." in text
+    assert (
+        "2 of the 2 rapid reviews whose deadline fell this quarter were sent within 15 working days." in text
+    )
     card = frame(at, "RAG")
     assert len(card) == 19
     tr01 = card[card["KPI"] == "TR01"].iloc[0]

@@ -41,29 +41,21 @@ def _frame(at: Any, column: str) -> pd.DataFrame:
     return found[0]
 
 
-def test_case_reviews_page_q3_shows_late_and_on_time_steps(app: Any) -> None:
+def test_case_reviews_page_q3_shows_the_newsletters_reviews_on_time(app: Any) -> None:
+    """The newsletter's three reviews carry no invented lateness: RV's rapid review took 24 working days
+    with an extension the Panel agreed."""
     at = _open_q3(app, "app_pages/case_reviews.py")
-    assert [w.value for w in at.warning] == ["**1 late step in 2023-24 Q3**"]
-    late = _frame(at, "Step")
-    # RV alone was late: notified 25 September 2023, rapid review 10 November 2023, 34 working days.
-    assert late.to_dict("records") == [
-        {
-            "Review": "RV (Child Ruby)",
-            "Locality": "Hartlepool",
-            "Step": "Rapid review: 34 working days after notification (target 15)",
-            "Due by": "16 October 2023",
-            "Done": "10 November 2023",
-            "Status": "✖ Late",
-        }
+    assert [s.value for s in at.success] == [
+        "No step was late in 2023-24 Q3: every deadline that fell due was met."
     ]
     table = _frame(at, "Outcome").set_index("Review")
     assert list(table.index) == ["JM", "RV", "KLT"]
     rr_days = "Rapid review working days (target 15)"
-    assert table.loc["RV", "Notified"] == "25 September 2023"
-    assert table.loc["RV", "Rapid review completed"] == "10 November 2023"
-    assert table.loc["RV", rr_days] == "34 · ✖ Late"
+    assert table.loc["RV", "Rapid review completed"] == "2 November 2023"
+    assert table.loc["RV", rr_days] == "24 · ✔ On time"
     assert table.loc["RV", "Learning event"] == "25 January 2024"
     assert table.loc["RV", "Recall event"] == "26 February 2024"
+    assert table.loc["RV", "Published"] == ""  # the sample invents no publication for RV
     assert table.loc["KLT", "Notified"] == "16 October 2023"
     assert table.loc["KLT", "Rapid review completed"] == "3 November 2023"
     assert table.loc["KLT", rr_days] == "14 · ✔ On time"
@@ -73,10 +65,25 @@ def test_case_reviews_page_q3_shows_late_and_on_time_steps(app: Any) -> None:
     assert len(at.get("plotly_chart")) == 1
 
 
+def test_case_reviews_page_lists_the_steps_late_in_the_quarter_their_deadline_fell(app: Any) -> None:
+    at = _open_q3(app, "app_pages/case_reviews.py")
+    at.sidebar.selectbox(key="fy").set_value("2021-22").run()
+    at.sidebar.selectbox(key="quarter").set_value("Q4").run()
+    assert not at.exception
+    assert [w.value for w in at.warning] == ["**2 late steps in 2021-22 Q4**"]
+    late = _frame(at, "Step")
+    assert late[["Review", "Due by", "Done", "Status"]].to_dict("records") == [
+        {"Review": "ATW", "Due by": "20 January 2022", "Done": "24 January 2022", "Status": "✖ Late"},
+        # sent in April, in the next quarter: late in the quarter its deadline fell in
+        {"Review": "SL", "Due by": "14 March 2022", "Done": "6 April 2022", "Status": "✖ Late"},
+    ]
+
+
 def test_case_reviews_page_empty_period_says_no_data(app: Any) -> None:
     at = _open_q3(app, "app_pages/case_reviews.py")
-    at.sidebar.selectbox(key="quarter").set_value("Q4").run()
-    at.sidebar.selectbox(key="locality").set_value("Stockton-on-Tees").run()
+    at.sidebar.selectbox(key="fy").set_value("2022-23").run()
+    at.sidebar.selectbox(key="quarter").set_value("Q1").run()
+    at.sidebar.selectbox(key="locality").set_value("Hartlepool").run()
     assert not at.exception
     assert [i.value for i in at.info] == ["No data for this period."]
     assert len(at.get("plotly_chart")) == 0
@@ -117,14 +124,10 @@ def test_action_plan_page_q3_overdue_first_and_counts(app: Any, sample_db: Path)
     red = expected["Red"]
     assert list(table["RAG"][:red]) == ["✖ Red"] * red
     assert "✖ Red" not in set(table["RAG"][red:])
-    # ACT-033: target 26 October 2023, completed 2 January 2024: open and 66 days overdue on 31 December.
-    first = table.iloc[0]
-    assert (first["Action ID"], first["Days overdue"], first["Target date"]) == (
-        "ACT-033",
-        "66 days",
-        "26 October 2023",
-    )
-    assert first["Status then"] == actions.COMPLETED_LATER
+    # ACT-033: target 30 November 2023, completed 17 January 2024: open and 31 days overdue on 31 December.
+    late = table.set_index("Action ID").loc["ACT-033"]
+    assert (late["Days overdue"], late["Target date"]) == ("31 days", "30 November 2023")
+    assert late["Status then"] == actions.COMPLETED_LATER
     assert len(at.get("plotly_chart")) == 1
 
     at.multiselect(key="agency").set_value(["Children's social care"]).run()

@@ -101,7 +101,7 @@ def test_init_creates_the_database_from_the_sample_then_says_it_exists(cli_sampl
     assert f"Created {path}" in first.stdout
     for dataset, rows in sample_rows().items():
         assert re.search(rf"\b{dataset}: {rows} added, 0 replaced, 0 unchanged\b", first.stdout), first
-    assert query(path, "SELECT count(*) FROM reviews") == [(18,)]
+    assert query(path, "SELECT count(*) FROM reviews") == [(sample_rows()["reviews"],)]
 
     copy = tmp_path / "again.duckdb"
     shutil.copyfile(path, copy)
@@ -155,8 +155,8 @@ def test_kpis_json_shape(sample_kpis):
         assert 0 <= record["value"] <= 100, record
         assert record["value"] == pytest.approx(100 * record["numerator"] / record["denominator"], abs=0.01)
     cr02 = headline(records, "CR02")
-    assert (cr02["numerator"], cr02["denominator"], cr02["value"], cr02["unit"]) == (1, 2, 50, "percent")
-    assert cr02["target"] == 100 and cr02["rag"] == "Red"
+    assert (cr02["numerator"], cr02["denominator"], cr02["value"], cr02["unit"]) == (2, 2, 100, "percent")
+    assert cr02["target"] == 100 and cr02["rag"] is None  # 2 reviews: below the minimum denominator
 
 
 def test_kpis_csv_and_table(cli_sample_db, sample_kpis, tmp_path):
@@ -183,7 +183,7 @@ def test_kpis_csv_and_table(cli_sample_db, sample_kpis, tmp_path):
     ]
     assert {r["locality"] for r in rows} == {""}
     cr02 = next(r for r in rows if r["kpi"] == "CR02")
-    assert (cr02["numerator"], cr02["denominator"], cr02["value"]) == ("1", "2", "50")
+    assert (cr02["numerator"], cr02["denominator"], cr02["value"]) == ("2", "2", "100")
 
     table = runs["table"]
     assert table.returncode == 0 and table.stderr == "", table
@@ -206,7 +206,7 @@ def test_load_then_uploads_then_undo(cli_db, tmp_path):
     assert "reviews: 1 added, 1 replaced, 0 unchanged" in load.stdout
     assert "Recorded as upload 5" in load.stdout
     after = snapshot(cli_db)
-    assert len(after["reviews"]) == 19
+    assert len(after["reviews"]) == sample_rows()["reviews"] + 1
     assert query(cli_db, "SELECT harm_type FROM reviews WHERE review_id = 'KLT'") == [("Abuse and neglect",)]
     assert {t: rows for t, rows in after.items() if t not in ("reviews", "uploads")} == {
         t: rows for t, rows in before.items() if t not in ("reviews", "uploads")
@@ -247,7 +247,8 @@ def test_load_a_bad_file_lists_every_error_and_stores_nothing(cli_db, tmp_path):
     cell(3, "nature").value = "Bogus"
     cell(4, "notification_date").value = None
     cell(5, "la_aware_date").value = "31/02/2022"
-    cell(6, "rr_completed_date").value = date(2022, 1, 1)  # before its notification (16/03/2022)
+    notified = cell(6, "notification_date").value
+    cell(6, "rr_completed_date").value = date(2000, 4, 3)  # before its notification
     actions_header, act = sample_row("actions.xlsx", "actions", "ACT-001")
     act[0] = "ACT-NEW"
     act[actions_header.index("target_date")] = "soon"
@@ -273,7 +274,13 @@ def test_load_a_bad_file_lists_every_error_and_stores_nothing(cli_db, tmp_path):
         ("reviews", 3, "nature", "Bogus", "is not one of: Child death, Serious harm, Other"),
         ("reviews", 4, "notification_date", "", "is required but blank"),
         ("reviews", 5, "la_aware_date", "31/02/2022", "is not a real date"),
-        ("reviews", 6, "rr_completed_date", "01/01/2022", "is before notification_date (16/03/2022)"),
+        (
+            "reviews",
+            6,
+            "rr_completed_date",
+            "03/04/2000",
+            f"is before notification_date ({notified:%d/%m/%Y})",
+        ),
     ]
     errors = [line.strip() for line in lines[1:-1]]
     assert len(errors) == len(expected), run
@@ -301,7 +308,9 @@ def test_replace_a_dataset_then_undo(cli_db, tmp_path):
 
     run = run_pmf("load", only_two, "--replace", "reviews", db=cli_db)
     assert run.returncode == 0 and run.stderr == "", run
-    assert "reviews: 1 added, 0 replaced, 17 removed, 1 unchanged" in run.stdout, run
+    assert (
+        f"reviews: 1 added, 0 replaced, {sample_rows()['reviews'] - 1} removed, 1 unchanged" in run.stdout
+    ), run
     assert query(cli_db, "SELECT review_id FROM reviews ORDER BY 1") == [("KLT",), ("ZZB",)]
 
     undo = run_pmf("undo", "--user", "analyst", db=cli_db)
@@ -316,7 +325,9 @@ def test_replace_a_dataset_then_undo(cli_db, tmp_path):
         uploads.stdout,
         re.M,
     ), uploads
-    assert "reviews: 1 added, 0 replaced, 17 removed, 1 unchanged" in uploads.stdout
+    assert (
+        f"reviews: 1 added, 0 replaced, {sample_rows()['reviews'] - 1} removed, 1 unchanged" in uploads.stdout
+    )
 
 
 def test_replace_a_dataset_the_file_does_not_hold(cli_db, tmp_path):
@@ -704,7 +715,8 @@ def test_report_writes_one_self_contained_html_file(cli_db, tmp_path) -> None:
     assert run.returncode == 0 and run.stdout.strip() == f"Wrote {out}"
     html = out.read_text(encoding="utf-8")
     assert (
-        "1 serious incident notification was received during this quarter, leading to a rapid review." in html
+        "1 serious incident notification was made to the national Child Safeguarding Practice Review Panel "
+        "during this quarter." in html
     )
     assert "<script src=" not in html
     published = run_pmf(

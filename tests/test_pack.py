@@ -249,7 +249,9 @@ def test_area_sheets_hold_the_records_of_the_period(pack: Any) -> None:
     assert reviews["JM"]["Published as"].value == "Child Joe"
     assert reviews["JM"]["Published"].value == datetime(2023, 12, 14)
     assert reviews["JM"]["Published"].number_format == "dd/mm/yyyy"
-    assert reviews["RV"]["Rapid review working days (target 15)"].value.endswith("On time")  # extension agreed
+    assert reviews["RV"]["Rapid review working days (target 15)"].value.endswith(
+        "On time"
+    )  # extension agreed
 
     plan_sheet = pack["Action plan"]
     assert "as at 31/12/2023" in plan_sheet["A2"].value

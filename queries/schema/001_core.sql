@@ -1,4 +1,4 @@
--- The datasets of the data contract (../shared/product/data-contract.md), the upload log, and the
+-- The datasets of the data contract (docs/upload-format.md), the upload log, and the
 -- shadow tables that hold what each upload overwrote so that the latest upload can be undone exactly.
 -- Every data table carries upload_id: the upload that last wrote the row.
 
