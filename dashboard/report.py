@@ -63,7 +63,7 @@ from dashboard.formatting import (
 )
 from dashboard.kpis import compute_kpis, load_catalogue, scorecard_periods
 from dashboard.periods import Period, TwelveMonths
-from dashboard.scorecard import CASE_REVIEW_RATES, TWELVE_MONTHS
+from dashboard.scorecard import CASE_REVIEW_RATES
 from dashboard.suppression import (
     PROTECTIVE_MARKING,
     SAMPLE_DATA_NOTICE,
@@ -76,6 +76,7 @@ from dashboard.suppression import (
     suppress_value,
 )
 
+TWELVE_MONTHS = "12 months"  # the column over the 12 months to the period's end (the legend says so)
 ASSETS_DIR = Path(__file__).resolve().parent / "report_assets"
 CSS_PATH = ASSETS_DIR / "report.css"
 DEFAULT_CHROMIUM = Path(os.environ.get("PMF_CHROMIUM", "/usr/bin/chromium"))
@@ -1053,6 +1054,12 @@ def _training_section(ctx: _Context, card: pd.DataFrame) -> str:
         subject, many = count_phrase(summary.cancelled, noun, threshold=threshold)
         body.append(_p(f"{subject} {_be(many)} cancelled."))
     body.append(_paragraphs(_attendance_sentences(summary)))
+    if summary.elearning_completions:
+        body.append(
+            _p(
+                f"{plural(summary.elearning_completions, 'e-learning course')} {_be(summary.elearning_completions != 1)} completed."
+            )
+        )
     reach = _kpi_row(card, "TR05")
     if reach is not None and not is_missing(reach["denominator"]) and _int(reach["denominator"]):
         reached, of = _int(reach["numerator"]), _int(reach["denominator"])
@@ -1412,7 +1419,8 @@ def _scorecard_section(
         f"period a year before ({ctx.period.year_before.label}). A rate on fewer than "
         f"{ctx.settings.min_denominator} records is shown as 'n of N', with no RAG and no change."
         + (
-            f" Case-review rates are also shown over the {TWELVE_MONTHS}, where there are more reviews."
+            " Case-review rates are also shown over the 12 months to the period's end (12 months), where "
+            "there are more reviews."
             if twelve is not None
             else ""
         ),

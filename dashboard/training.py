@@ -68,10 +68,11 @@ class TrainingSummary:
     rated_sessions: int
     pre_confidence: float | None
     post_confidence: float | None
+    elearning_completions: int = 0  # e-learning is recorded as completions by course and month, not sessions
 
     @property
     def has_sessions(self) -> bool:
-        return self.delivered + self.cancelled > 0
+        return self.delivered + self.cancelled + self.elearning_completions > 0
 
     @property
     def fill_rate(self) -> float | None:
@@ -136,6 +137,7 @@ def _summary_from(row: pd.Series) -> TrainingSummary:
         rated_sessions=_int(row.get("rated_sessions")),
         pre_confidence=_float(row.get("pre_confidence")),
         post_confidence=_float(row.get("post_confidence")),
+        elearning_completions=_int(row.get("elearning_completions")),
     )
 
 

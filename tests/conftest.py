@@ -2,14 +2,8 @@
 
 from __future__ import annotations
 
-import os
-
-# Tests run the dashboard in local mode, which is only ever an explicit choice (`pmf serve --local` sets
-# PMF_LOCAL_MODE=1): chosen here, before anything is imported, for the app in AppTest and for the servers and
-# commands the tests start. Tests of the refusal without it remove the variable (monkeypatch.delenv).
-os.environ.setdefault("PMF_LOCAL_MODE", "1")
-
 import json
+import os
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -23,6 +17,15 @@ from dashboard.db import connect
 from dashboard.ingest import load_sample_into
 
 PROJECT = Path(__file__).resolve().parents[1]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Tests run the dashboard in local mode, which is only ever an explicit choice (`pmf serve --local` sets
+    PMF_LOCAL_MODE=1): chosen here, before any test runs, for the app in AppTest and for the servers and
+    commands the tests start. Tests of the refusal without it remove the variable (monkeypatch.delenv)."""
+    os.environ.setdefault("PMF_LOCAL_MODE", "1")
+
+
 ENTRY = PROJECT / "dashboard" / "app" / "streamlit_app.py"
 
 

@@ -288,7 +288,7 @@ def test_scorecard_rag_as_word_symbol_and_colour_with_the_year_before(
         "Numerator / denominator",
         "2022-23 Q3",
         "Change",
-        "12 months to the period's end",
+        "12 months",
     ]
     by_kpi = {r[0]: r for r in rows[1:] if r[0]}
     assert by_kpi["TR01"][2:] == ["15", "no target", "–", "15", "17", "-2", ""]

@@ -6,6 +6,7 @@ SELECT
     count(*)::BIGINT AS sessions
 FROM training_sessions
 WHERE status = 'Delivered'
+  AND delivery_mode <> 'E-learning'  -- completions by course and month, not sessions
   AND session_date::DATE BETWEEN $period_start AND $period_end
   AND ($locality::VARCHAR IS NULL OR locality = $locality)
 GROUP BY GROUPING SETS ((locality, delivery_mode), (delivery_mode))

@@ -1,11 +1,13 @@
 -- The training headline figures of one period and locality, on the same rules as TR01-TR06: rates and
 -- confidence count delivered sessions only; fill rate leaves out sessions with places offered blank,
--- did-not-attend rate those with did-not-attend blank, confidence those without both averages.
+-- did-not-attend rate those with did-not-attend blank, confidence those without both averages. E-learning
+-- rows are completions by course and month, not sessions: counted on their own (elearning_completions).
 -- $locality NULL = every row (Teeswide included once); a named locality = its own rows only.
 WITH sessions AS (
     SELECT
         *,
-        status = 'Delivered' AS delivered,
+        status = 'Delivered' AND delivery_mode <> 'E-learning' AS delivered,
+        status = 'Delivered' AND delivery_mode = 'E-learning' AS elearning,
         status = 'Delivered'
             AND pre_confidence_avg IS NOT NULL
             AND post_confidence_avg IS NOT NULL AS rated
@@ -15,6 +17,7 @@ WITH sessions AS (
 )
 SELECT
     count(*) FILTER (WHERE delivered) AS delivered,
+    coalesce(sum(attended) FILTER (WHERE elearning), 0)::BIGINT AS elearning_completions,
     count(*) FILTER (WHERE status = 'Cancelled') AS cancelled,
     coalesce(sum(places_booked) FILTER (WHERE delivered AND places_offered IS NOT NULL), 0)::BIGINT AS fill_booked,
     coalesce(sum(places_offered) FILTER (WHERE delivered AND places_offered IS NOT NULL), 0)::BIGINT AS fill_offered,

@@ -7,7 +7,7 @@
 -- category: Delivery mode
 -- records: training_sessions
 -- publication: activity
--- description: Number of training sessions with status Delivered whose session date falls in the period, split by delivery mode (face to face, virtual, e-learning); cancelled sessions are not counted. Teeswide sessions are counted under Teeswide and once in the all-localities total. A count for context, with no target.
+-- description: Number of training sessions with status Delivered whose session date falls in the period, split by delivery mode (face to face, virtual); cancelled sessions are not counted. Teeswide sessions are counted under Teeswide and once in the all-localities total. A count for context, with no target. E-learning is recorded as completions by course and month, not as sessions, and is left out.
 SELECT
     p.period,
     s.locality,
@@ -19,6 +19,7 @@ FROM training_sessions AS s
 JOIN kpi_periods AS p
     ON s.session_date::DATE BETWEEN p.period_start::DATE AND p.period_end::DATE
 WHERE s.status = 'Delivered'
+  AND s.delivery_mode <> 'E-learning'
 GROUP BY GROUPING SETS (
     (p.period, s.locality, s.delivery_mode),
     (p.period, s.locality),

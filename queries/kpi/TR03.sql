@@ -7,7 +7,7 @@
 -- category:
 -- records: training_sessions
 -- publication: activity
--- description: People who attended as a share of places booked, over delivered training sessions whose session date falls in the period; cancelled sessions are left out.
+-- description: People who attended as a share of places booked, over delivered training sessions whose session date falls in the period; cancelled sessions are left out. E-learning is recorded as completions by course and month, not as sessions, and is left out.
 SELECT
     p.period,
     s.locality,
@@ -19,5 +19,6 @@ FROM training_sessions AS s
 JOIN kpi_periods AS p
     ON s.session_date::DATE BETWEEN p.period_start::DATE AND p.period_end::DATE
 WHERE s.status = 'Delivered'
+  AND s.delivery_mode <> 'E-learning'
 GROUP BY GROUPING SETS ((p.period, s.locality), (p.period))
 ORDER BY p.period, s.locality NULLS FIRST

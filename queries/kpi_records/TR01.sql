@@ -20,6 +20,7 @@ records AS (
     FROM training_sessions AS s
     CROSS JOIN params AS p
     WHERE s.status = 'Delivered'
+      AND s.delivery_mode <> 'E-learning'
       AND s.session_date::DATE BETWEEN p.period_start AND p.period_end
       AND (p.locality IS NULL OR s.locality = p.locality)
 )

@@ -3,7 +3,8 @@
 WITH sessions AS (
     SELECT
         *,
-        status = 'Delivered' AS delivered,
+        status = 'Delivered' AND delivery_mode <> 'E-learning' AS delivered,
+        status = 'Delivered' AND delivery_mode = 'E-learning' AS elearning,
         status = 'Delivered'
             AND pre_confidence_avg IS NOT NULL
             AND post_confidence_avg IS NOT NULL AS rated
@@ -14,6 +15,7 @@ SELECT
     locality,
     grouping(locality) = 1 AS all_localities,
     count(*) FILTER (WHERE delivered) AS delivered,
+    coalesce(sum(attended) FILTER (WHERE elearning), 0)::BIGINT AS elearning_completions,
     count(*) FILTER (WHERE status = 'Cancelled') AS cancelled,
     coalesce(sum(places_booked) FILTER (WHERE delivered AND places_offered IS NOT NULL), 0)::BIGINT AS fill_booked,
     coalesce(sum(places_offered) FILTER (WHERE delivered AND places_offered IS NOT NULL), 0)::BIGINT AS fill_offered,

@@ -118,6 +118,7 @@ def test_published_report_renders(page: Any, reports: dict[str, Path], artifacts
     errors, requests = _open(page, reports["published"])
     assert errors == [] and requests == []
     body = page.locator("body").inner_text()
-    assert "KLT" not in body and "Child Joe" not in body
+    assert "KLT" not in body  # no case reference; a published LCSPR's public name, only as published
+    assert body.count("Child Joe") == 1 and "Published during this quarter: Child Joe." in body
     assert "A small number (fewer than 6) of serious incident notifications" in body
     page.screenshot(path=str(artifacts / "report-2023-24-Q3-published.png"), full_page=True)
