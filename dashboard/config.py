@@ -145,10 +145,16 @@ def _texts(value: Any, where: str) -> list[str]:
     return [v.strip() for v in value]
 
 
-def _whole(section: dict[str, Any], key: str, where: str, default: int, minimum: int) -> int:
+def _whole(
+    section: dict[str, Any], key: str, where: str, default: int, minimum: int, maximum: int | None = None
+) -> int:
     value = section.get(key, default)
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
         raise ConfigError(f"{where} {key} is {value!r}: it must be a whole number, {minimum} or more")
+    if maximum is not None and value > maximum:
+        raise ConfigError(
+            f"{where} {key} is {value!r}: it must be a whole number from {minimum} to {maximum}"
+        )
     return value
 
 
@@ -251,14 +257,19 @@ def _agencies(data: dict[str, Any]) -> tuple[list[str], dict[str, str]]:
 
 def _earliest(section: dict[str, Any]) -> date:
     value = section.get("earliest", date(2000, 4, 1))
+    day: date | None = None
     if isinstance(value, date) and not hasattr(value, "hour"):
-        return value
-    if isinstance(value, str):
+        day = value
+    elif isinstance(value, str):
         try:
-            return date.fromisoformat(value.strip())
+            day = date.fromisoformat(value.strip())
         except ValueError:
-            pass
-    raise ConfigError(f'[dates] earliest is {value!r}: it must be a date such as "2000-04-01"')
+            day = None
+    if day is None:
+        raise ConfigError(f'[dates] earliest is {value!r}: it must be a date such as "2000-04-01"')
+    if day >= date.today():  # every date in every upload would be refused
+        raise ConfigError(f"[dates] earliest is {value!r}: it must be a date before today")
+    return day
 
 
 def _emails(value: Any, where: str) -> frozenset[str]:
@@ -361,11 +372,11 @@ def settings_from_toml(data: dict[str, Any], source: Path) -> Settings:
         agency_synonyms=agency_synonyms,
         tolerance_points=_number(rag, "tolerance_points", "[rag]", 5.0, maximum=100),
         tolerance_relative=_number(rag, "tolerance_relative", "[rag]", 0.10, maximum=1),
-        action_due_soon_days=_whole(rag, "action_due_soon_days", "[rag]", 30, 0),
+        action_due_soon_days=_whole(rag, "action_due_soon_days", "[rag]", 30, 0, 3650),
         suppression_threshold=_whole(publication, "suppression_threshold", "[publication]", 5, 1),
         min_denominator=_whole(rag, "min_denominator", "[rag]", 5, 1),
         earliest_date=_earliest(dates),
-        latest_years_ahead=_whole(dates, "latest_years_ahead", "[dates]", 1, 0),
+        latest_years_ahead=_whole(dates, "latest_years_ahead", "[dates]", 1, 0, 100),
         source=source,
         roles=roles_from_toml(data.get("roles", {})),
         local_mode=_flag(server, "local_mode", "[server]", False),

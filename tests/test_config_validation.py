@@ -66,6 +66,18 @@ BAD = {
         _set("rag", "min_denominator", 0),
         "[rag] min_denominator is 0: it must be a whole number, 1 or more",
     ),
+    "earliest date after today (every upload refused)": (
+        _set("dates", "earliest", "2040-01-01"),
+        "[dates] earliest is '2040-01-01': it must be a date before today",
+    ),
+    "latest years ahead past the calendar": (
+        _set("dates", "latest_years_ahead", 9000),
+        "[dates] latest_years_ahead is 9000: it must be a whole number from 0 to 100",
+    ),
+    "due-soon window past any date": (
+        _set("rag", "action_due_soon_days", 100000000000),
+        "[rag] action_due_soon_days is 100000000000: it must be a whole number from 0 to 3650",
+    ),
     "earliest date not a date": (
         _set("dates", "earliest", "1st April 2000"),
         "[dates] earliest is '1st April 2000': it must be a date such as \"2000-04-01\"",

@@ -20,6 +20,7 @@ page the role may not use is hidden from the navigation and refused here, before
 from __future__ import annotations
 
 import re
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
@@ -92,6 +93,14 @@ def _secrets_paths() -> list[Path]:
     return [Path(p) for p in (st.get_option("secrets.files") or [])]
 
 
+def _parses(path: Path) -> bool:
+    try:
+        tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return False
+    return True
+
+
 def auth_section(cfg: Settings) -> dict[str, Any] | None:
     """The [auth] secrets section when sign-in is configured; None when it is not. Refused when the secrets
     cannot be trusted: a file that does not parse, an [auth] missing a key, or the app folder's secrets.toml
@@ -99,11 +108,13 @@ def auth_section(cfg: Settings) -> dict[str, Any] | None:
     try:
         has_auth = "auth" in st.secrets
     except (FileNotFoundError, StreamlitSecretNotFoundError) as exc:
-        broken = [p for p in _secrets_paths() if p.exists()]
-        if broken:
+        existing = [p for p in _secrets_paths() if p.exists()]
+        if existing:
+            # Name the file that does not parse (Streamlit reads several), not merely the last one found.
+            broken = next((p for p in existing if not _parses(p)), existing[-1])
             raise Refused(
                 "Sign-in settings unreadable",
-                f"The secrets file {_plain(str(broken[-1]))} cannot be read, so sign-in cannot be checked "
+                f"The secrets file {_plain(str(broken))} cannot be read, so sign-in cannot be checked "
                 f"and the dashboard will not start: correct the file ({DEPLOYING}).",
             ) from exc
         has_auth = False
