@@ -323,7 +323,9 @@ def test_a_token_from_another_tenant_is_refused(signed_in: tuple[Any, Path]) -> 
     assert "another organisation's directory" in at.error[0].value
 
 
-def test_the_secrets_file_that_does_not_parse_is_the_one_named(app: Any, tmp_path: Path, secrets_files) -> None:
+def test_the_secrets_file_that_does_not_parse_is_the_one_named(
+    app: Any, tmp_path: Path, secrets_files
+) -> None:
     """With a broken file and a good one, the message names the broken one, not merely the last found."""
     broken = tmp_path / "home-secrets.toml"
     broken.write_text('[auth]\nclient_secret = "ab"cd"\n', encoding="utf-8")
