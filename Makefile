@@ -29,6 +29,7 @@ test: $(STAMP_TEST) lint typecheck unit
 lint: $(STAMP_TEST)
 	$(BIN)/ruff check dashboard tests data
 	$(BIN)/ruff format --check dashboard tests data
+	$(BIN)/lint-imports
 
 typecheck: $(STAMP_TEST)
 	$(BIN)/mypy

@@ -35,9 +35,9 @@ def _print(profile: cProfile.Profile, sort: str, top: int) -> None:
 
 
 def profile_upload(rows: int) -> cProfile.Profile:
-    from dashboard.config import load_settings
-    from dashboard.db import connect
-    from dashboard.ingest import load_file
+    from dashboard.core.config import load_settings
+    from dashboard.core.db import connect
+    from dashboard.ingest.load import load_file
 
     path = upload_workbook(rows)
     settings = load_settings()
@@ -88,11 +88,11 @@ def profile_page(page: str, scale: str, cold: bool) -> cProfile.Profile:
 
 
 def profile_kpis(scale: str, trend: bool) -> cProfile.Profile:
-    from dashboard import kpis
-    from dashboard.config import load_settings
-    from dashboard.db import connect
-    from dashboard.periods import parse_period
-    from dashboard.sample import data_quarters
+    from dashboard.core.config import load_settings
+    from dashboard.core.db import connect
+    from dashboard.core.periods import parse_period
+    from dashboard.ingest.sample import data_quarters
+    from dashboard.kpis import catalogue as kpis
 
     data = scale_data(scale)
     settings = load_settings(data.config)

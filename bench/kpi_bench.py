@@ -67,11 +67,11 @@ def _calls(kpis: Any, old: Any, con: Any, period: Any, quarters: Any, settings: 
 def run(
     scales: list[ScaleData], repeats_fast: int, repeats_slow: int, baseline: bool, log: Any = print
 ) -> dict:
-    from dashboard import kpis
-    from dashboard.config import load_settings
-    from dashboard.db import connect
-    from dashboard.periods import parse_period
-    from dashboard.sample import data_quarters
+    from dashboard.core.config import load_settings
+    from dashboard.core.db import connect
+    from dashboard.core.periods import parse_period
+    from dashboard.ingest.sample import data_quarters
+    from dashboard.kpis import catalogue as kpis
 
     old = baseline_module() if baseline else None
     if baseline and old is None:

@@ -34,7 +34,8 @@ def clear_caches() -> None:
     """A cold start: Streamlit's caches and the package's own (parsed KPI files, SQL texts)."""
     import streamlit as st
 
-    from dashboard import db, kpis
+    from dashboard.core import db
+    from dashboard.kpis import catalogue as kpis
 
     st.cache_data.clear()
     st.cache_resource.clear()

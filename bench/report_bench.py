@@ -1,4 +1,4 @@
-"""Report: `dashboard.report.build_report(con, period, settings)` (the self-contained HTML report of one
+"""Report: `dashboard.publish.report.build_report(con, period, settings)` (the self-contained HTML report of one
 period) at 1x and national, when the module exists; otherwise "report: not available"."""
 
 from __future__ import annotations
@@ -20,17 +20,17 @@ SLOW = 30.0  # seconds: a first run slower than this is not repeated
 
 
 def available() -> bool:
-    return importlib.util.find_spec("dashboard.report") is not None
+    return importlib.util.find_spec("dashboard.publish.report") is not None
 
 
 def run(scales: list[ScaleData], repeats: int, log: Any = print) -> dict[str, Any]:
     if not available():
         log("  report: not available (dashboard/report.py does not exist yet)")
         return {"available": False}
-    report = importlib.import_module("dashboard.report")
-    from dashboard.config import load_settings
-    from dashboard.db import connect
-    from dashboard.periods import parse_period
+    report = importlib.import_module("dashboard.publish.report")
+    from dashboard.core.config import load_settings
+    from dashboard.core.db import connect
+    from dashboard.core.periods import parse_period
 
     period = parse_period(PERIOD)
     out: dict[str, Any] = {"available": True, "period": PERIOD, "scales": {}}

@@ -5,7 +5,7 @@ Three ways through the same file, timed side by side (interleaved rounds):
 - floor: python-calamine alone, `CalamineWorkbook.from_path(p).get_sheet_by_name(s).to_python()`: the least
   any reader of this file can cost;
 - openpyxl: `pandas.read_excel(p, engine="openpyxl")` alone: what a plain pandas app would do;
-- load: `dashboard.ingest.load_file` into a new, empty database: read, check every cell and rule, store.
+- load: `dashboard.ingest.load.load_file` into a new, empty database: read, check every cell and rule, store.
   `validate_upload` alone is timed too, so the store's share is load - validate.
 
 Peak memory: each way once more in a fresh subprocess (this file run as a script), which reports its peak
@@ -44,8 +44,8 @@ def read_openpyxl(path: Path) -> object:
 
 
 def validate(path: Path) -> object:
-    from dashboard.config import settings
-    from dashboard.validate import validate_upload
+    from dashboard.core.config import settings
+    from dashboard.ingest.validate import validate_upload
 
     report = validate_upload(path.read_bytes(), path.name, settings())
     if report.errors:
@@ -62,7 +62,7 @@ class _FreshDatabase:
         self.con: Any = None
 
     def make(self) -> None:
-        from dashboard.db import connect
+        from dashboard.core.db import connect
 
         self.close()
         self.count += 1
@@ -76,8 +76,8 @@ class _FreshDatabase:
             path.unlink()
 
     def load(self, path: Path) -> None:
-        from dashboard.config import settings
-        from dashboard.ingest import load_file
+        from dashboard.core.config import settings
+        from dashboard.ingest.load import load_file
 
         result = load_file(self.con, path, settings(), uploaded_by="bench")
         if not result.changed:
@@ -91,9 +91,9 @@ def _child(mode: str, path: Path) -> None:
     if mode == "load":
         db = _FreshDatabase()
         db.make()
-        import dashboard.ingest  # noqa: F401 - imports are not the work being measured
+        import dashboard.ingest.load  # noqa: F401 - imports are not the work being measured
     elif mode == "validate":
-        import dashboard.validate  # noqa: F401
+        import dashboard.ingest.validate  # noqa: F401
     elif mode == "openpyxl":
         import openpyxl  # noqa: F401
         import pandas  # noqa: F401

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.kpis import Kpi
+from dashboard.kpis.catalogue import Kpi
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
@@ -16,7 +16,6 @@ ALL_LOCALITIES = "All localities"
 ALL_COLOUR = "#333333"
 TARGET_COLOUR = "#6B6B6B"
 RAG_COLOURS = {"Green": "#1B7837", "Amber": "#B35806", "Red": "#B2182B", "Blue": "#2166AC"}
-RAG_SYMBOLS = {"Green": "✔", "Amber": "▲", "Red": "✖", "Blue": "■"}
 UNIT_AXIS = {"percent": "Per cent (%)", "count": "Number", "points": "Points (scale 1 to 5)", "days": "Days"}
 FONT = dict(family="Source Sans Pro, Arial, sans-serif", size=13, color="#1B1F24")
 # Charts with more localities than this draw "All localities" and the chosen locality only (one trace per
@@ -29,11 +28,6 @@ def locality_colours(localities: Sequence[str]) -> dict[str, str]:
     colours = {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(localities)}
     colours[ALL_LOCALITIES] = ALL_COLOUR
     return colours
-
-
-def rag_label(rag: str | None) -> str:
-    """RAG as a symbol and a word, never colour alone."""
-    return f"{RAG_SYMBOLS[rag]} {rag}" if rag in RAG_SYMBOLS else "–"
 
 
 def _layout(fig: go.Figure, title: str, y_title: str, x_title: str = "Financial quarter") -> go.Figure:
@@ -173,11 +167,3 @@ def stacked_bars(
     fig.update_layout(barmode="stack")
     fig.update_xaxes(type="category")
     return _layout(fig, title, y_title, x_title)
-
-
-def sparklines(trend: pd.DataFrame, locality: str | None) -> dict[str, list[float]]:
-    """Every KPI's headline values over the quarters for one locality (None = all), in one pass."""
-    heads = trend[trend["category"].isna()]
-    rows = heads[heads["locality"].isna()] if locality is None else heads[heads["locality"] == locality]
-    values = rows["value"].astype("float64")
-    return {str(kpi): list(group.tolist()) for kpi, group in values.groupby(rows["kpi"], sort=False)}

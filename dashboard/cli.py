@@ -15,14 +15,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from dashboard.config import LOCAL_MODE_ENV, PACKAGE_DIR, ConfigError, Settings, settings
-from dashboard.contract import DATASET_NAMES
+from dashboard.core.config import LOCAL_MODE_ENV, PACKAGE_DIR, ConfigError, Settings, settings
+from dashboard.ingest.contract import DATASET_NAMES
 
 if TYPE_CHECKING:
     import duckdb
     import pandas as pd
 
-    from dashboard.periods import Period
+    from dashboard.core.periods import Period
 
 
 class UsageError(Exception):
@@ -159,7 +159,7 @@ def _check_exists(args: argparse.Namespace, cfg: Settings) -> Path:
 def _open_existing(args: argparse.Namespace, cfg: Settings) -> duckdb.DuckDBPyConnection:
     """Open the database for any command but init and serve: never create one at a mistyped path."""
     path = _check_exists(args, cfg)
-    from dashboard.db import connect
+    from dashboard.core.db import connect
 
     return connect(path)
 
@@ -185,8 +185,8 @@ def cmd_load(args: argparse.Namespace, cfg: Settings) -> int:
         except OSError as exc:
             raise UserError(f"{name}: cannot be read ({exc.strerror or exc})") from exc
 
-    from dashboard.ingest import UploadRejected, current_user, load_uploads
-    from dashboard.validate import validate_upload
+    from dashboard.ingest.load import UploadRejected, current_user, load_uploads
+    from dashboard.ingest.validate import validate_upload
 
     reports = [validate_upload(data, file_name, cfg, args.dataset) for file_name, data in files]
     failed = False
@@ -228,7 +228,7 @@ def _print_errors(report: Any) -> None:
 
 
 def cmd_undo(args: argparse.Namespace, cfg: Settings) -> int:
-    from dashboard.ingest import NothingToUndo, current_user, undo_latest
+    from dashboard.ingest.load import NothingToUndo, current_user, undo_latest
 
     con = _open_existing(args, cfg)
     try:
@@ -246,7 +246,7 @@ def cmd_uploads(args: argparse.Namespace, cfg: Settings) -> int:
     con = _open_existing(args, cfg)
     import pandas as pd
 
-    from dashboard.ingest import upload_history
+    from dashboard.ingest.load import upload_history
 
     history = upload_history(con)
     if history.empty:
@@ -272,11 +272,11 @@ def cmd_uploads(args: argparse.Namespace, cfg: Settings) -> int:
 
 
 def cmd_audit_log(args: argparse.Namespace, cfg: Settings) -> int:
-    from dashboard.audit_log import audit_log
+    from dashboard.kpis.audit_log import audit_log
 
     log = audit_log(_open_existing(args, cfg))
     if args.format == "csv":
-        from dashboard.exports import csv_bytes
+        from dashboard.core.exports import csv_bytes
 
         sys.stdout.write(csv_bytes(log).decode("utf-8-sig"))
         return 0
@@ -292,8 +292,8 @@ def kpi_records(table: pd.DataFrame) -> list[dict[str, Any]]:
     """The JSON shape of `pmf kpis`: one object per row, percentages as percentages."""
     import pandas as pd
 
-    from dashboard.formatting import plain_number
-    from dashboard.kpis import OUTPUT_COLUMNS
+    from dashboard.core.text import plain_number
+    from dashboard.kpis.catalogue import OUTPUT_COLUMNS
 
     records = []
     for row in table[OUTPUT_COLUMNS].itertuples(index=False):
@@ -307,7 +307,7 @@ def kpi_records(table: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def cmd_kpis(args: argparse.Namespace, cfg: Settings) -> int:
-    from dashboard.periods import PeriodError, parse_period
+    from dashboard.core.periods import PeriodError, parse_period
 
     try:
         period = parse_period(args.period)
@@ -317,8 +317,8 @@ def cmd_kpis(args: argparse.Namespace, cfg: Settings) -> int:
     con = _open_existing(args, cfg)
     import pandas as pd
 
-    from dashboard.formatting import plain_number
-    from dashboard.kpis import OUTPUT_COLUMNS, kpis_for
+    from dashboard.core.text import plain_number
+    from dashboard.kpis.catalogue import OUTPUT_COLUMNS, kpis_for
 
     table = kpis_for(con, period, cfg, locality)
     if args.publish:
@@ -348,11 +348,11 @@ def cmd_kpis(args: argparse.Namespace, cfg: Settings) -> int:
 
 
 def _published(table: pd.DataFrame, cfg: Settings) -> pd.DataFrame:
-    """The scorecard under the publication rule (dashboard.suppression.publish_kpi_rows): case KPIs for the
+    """The scorecard under the publication rule (dashboard.publish.suppression.publish_kpi_rows): case KPIs for the
     partnership as a whole only, small counts "c"; the year before left out (its own rows would need the
     same rule across both periods: the KPI pack and the report show it)."""
-    from dashboard.kpis import load_catalogue
-    from dashboard.suppression import publish_kpi_rows
+    from dashboard.kpis.catalogue import load_catalogue
+    from dashboard.publish.suppression import publish_kpi_rows
 
     catalogue = load_catalogue()
     shown = publish_kpi_rows(
@@ -368,7 +368,7 @@ def _published(table: pd.DataFrame, cfg: Settings) -> pd.DataFrame:
 def _kpi_text_table(table: pd.DataFrame, before_label: str, min_denominator: int = 5) -> str:
     import pandas as pd
 
-    from dashboard.formatting import format_count, format_value, fraction_text, kpi_value_text
+    from dashboard.core.text import format_count, format_value, fraction_text, kpi_value_text
 
     def count(value: Any) -> str:
         return value if isinstance(value, str) else format_count(value)  # "c": hidden for publication
@@ -406,7 +406,7 @@ def _kpi_text_table(table: pd.DataFrame, before_label: str, min_denominator: int
 
 
 def _period(text: str) -> Period:
-    from dashboard.periods import PeriodError, parse_period
+    from dashboard.core.periods import PeriodError, parse_period
 
     try:
         return parse_period(text)
@@ -427,7 +427,7 @@ def cmd_export(args: argparse.Namespace, cfg: Settings) -> int:
     period = _period(args.period)
     output = _output(args.output, ".xlsx", "the KPI pack is an Excel workbook")
     con = _open_existing(args, cfg)
-    from dashboard.pack import write_kpi_pack
+    from dashboard.publish.pack import write_kpi_pack
 
     try:
         path = write_kpi_pack(con, period, cfg, output, publish=args.publish)
@@ -442,7 +442,7 @@ def cmd_report(args: argparse.Namespace, cfg: Settings) -> int:
     locality = _resolve_locality(args.locality, cfg)
     output = _output(args.output, ".html", "the report is an HTML file")
     con = _open_existing(args, cfg)
-    from dashboard.report import ReportError, build_report, report_pdf
+    from dashboard.publish.report import ReportError, build_report, report_pdf
 
     html = build_report(con, period, cfg, locality=locality, publish=args.publish)
     try:
@@ -466,7 +466,7 @@ def cmd_template(args: argparse.Namespace, cfg: Settings) -> int:
         raise UsageError(f"{args.output}: a template is an Excel workbook; its name must end in .xlsx")
     if output.is_dir():
         raise UserError(f"{args.output} is a folder: give the path of the .xlsx file to write")
-    from dashboard.templates import write_template
+    from dashboard.ingest.template_workbooks import write_template
 
     try:
         path = write_template(output, cfg, None if args.dataset == "all" else [args.dataset])
@@ -480,7 +480,7 @@ def cmd_init(args: argparse.Namespace, cfg: Settings) -> int:
     path = _db_path(args, cfg)
     if path.is_dir():
         raise UserError(f"{path} is a folder: give the path of the database file")
-    from dashboard.sample import ensure_database
+    from dashboard.ingest.sample import ensure_database
 
     messages = ensure_database(path, cfg)
     print("\n".join(messages) if messages else f"{path} already exists; nothing to do.")
@@ -509,7 +509,7 @@ def cmd_serve(args: argparse.Namespace, cfg: Settings) -> int:
     path = _db_path(args, cfg)
     if path.is_dir():
         raise UserError(f"{path} is a folder: give the path of the database file")
-    from dashboard.sample import ensure_database
+    from dashboard.ingest.sample import ensure_database
 
     for line in ensure_database(path, cfg):
         print(line)
@@ -582,8 +582,8 @@ def _user_facing(exc: Exception) -> str | None:
     """The one-line message for a problem with the database or the KPI catalogue; None for anything else."""
     import duckdb
 
-    from dashboard.db import DatabaseError
-    from dashboard.kpis import CatalogueError
+    from dashboard.core.db import DatabaseError
+    from dashboard.kpis.catalogue import CatalogueError
 
     if isinstance(exc, DatabaseError | CatalogueError):
         return str(exc)

@@ -2,7 +2,7 @@
 
 - docs/upload-format.md: every dataset, column, type, rule and accepted spelling, from the data contract
   (dashboard/contract.py) and the packaged configuration, with the prose below on files, values and loading.
-- docs/kpis.md: every KPI's definition, from the headers of queries/kpi/*.sql (dashboard.kpis.load_catalogue).
+- docs/kpis.md: every KPI's definition, from the headers of queries/kpi/*.sql (dashboard.kpis.catalogue.load_catalogue).
 
 `python -m dashboard.docs_gen` writes them; `python -m dashboard.docs_gen --check` says which are out of step
 (tests/test_docs.py does the same). Change the contract, a KPI file or the prose here, then run it again and
@@ -19,11 +19,11 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from dashboard import cells, validate, workbook
-from dashboard.config import DEFAULT_CONFIG_PATH, PROJECT_DIR, Settings, load_settings
-from dashboard.contract import DATASETS, Column, Dataset
-from dashboard.formatting import format_value
-from dashboard.kpis import Kpi, load_catalogue
+from dashboard.core.config import DEFAULT_CONFIG_PATH, PROJECT_DIR, Settings, load_settings
+from dashboard.core.text import format_value
+from dashboard.ingest import cells, validate, workbook
+from dashboard.ingest.contract import DATASETS, Column, Dataset
+from dashboard.kpis.catalogue import Kpi, load_catalogue
 
 DOCS_DIR = PROJECT_DIR / "docs"
 UPLOAD_FORMAT = "upload-format.md"

@@ -37,9 +37,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from dashboard.config import DEFAULT_CONFIG_PATH
-from dashboard.contract import DATASET_NAMES, DATASETS_BY_NAME
-from dashboard.periods import bank_holidays
+from dashboard.core.config import DEFAULT_CONFIG_PATH
+from dashboard.core.periods import bank_holidays
+from dashboard.ingest.contract import DATASET_NAMES, DATASETS_BY_NAME
 
 DEFAULT_SEED = 20261128
 LAST_FY = 2024  # every scale ends with 2024-25, like the sample
@@ -647,7 +647,7 @@ def write_workbooks(frames: Frames, out_dir: Path) -> list[Path]:
 
 def write_database(frames: Frames, path: Path, note: str = "synthetic data (data/synth.py)") -> None:
     """A new PMF database at `path` holding `frames`, recorded as one upload (as if loaded)."""
-    from dashboard.db import connect, quote_identifier, transaction
+    from dashboard.core.db import connect, quote_identifier, transaction
 
     path.parent.mkdir(parents=True, exist_ok=True)
     for stale in (path, path.with_name(path.name + ".wal")):

@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from pmf_cli import Run, run_all, run_pmf
 
-from dashboard.config import settings
-from dashboard.db import connect
-from dashboard.ingest import load_sample_into
+from dashboard.core.config import settings
+from dashboard.core.db import connect
+from dashboard.ingest.load import load_sample_into
 
 PROJECT = Path(__file__).resolve().parents[1]
 

@@ -14,7 +14,7 @@ from typing import Any
 import duckdb
 from openpyxl import Workbook
 
-from dashboard.contract import DATASET_NAMES
+from dashboard.ingest.contract import DATASET_NAMES
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 SAMPLE_DIR = PROJECT_DIR / "data" / "sample"

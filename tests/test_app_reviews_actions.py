@@ -1,5 +1,5 @@
-"""The Case reviews and Action plan pages (AppTest on the sample data) and their core, dashboard.reviews and
-dashboard.actions, on small hand-made fixtures.
+"""The Case reviews and Action plan pages (AppTest on the sample data) and their core, dashboard.areas.reviews and
+dashboard.areas.actions, on small hand-made fixtures.
 
 Expected dates are worked out by hand in the comments. Christmas 2023: Monday 25 and Tuesday 26 December and
 Monday 1 January 2024 are bank holidays.
@@ -16,8 +16,8 @@ import duckdb
 import pandas as pd
 import pytest
 
-from dashboard import actions, reviews
-from dashboard.db import connect
+from dashboard.areas import actions, reviews
+from dashboard.core.db import connect
 
 Q3_START, Q3_END = date(2023, 10, 1), date(2023, 12, 31)
 

@@ -1,4 +1,4 @@
-"""The Training and Audits pages: the core (dashboard.training, dashboard.audits, queries/areas/*.sql) on the
+"""The Training and Audits pages: the core (dashboard.areas.training, dashboard.areas.audits, queries/areas/*.sql) on the
 sample data, and the pages in AppTest as a user drives them through the sidebar.
 
 Expected values come from the newsletter (2023-24 Q3: 15 sessions delivered, 5 face to face and 10
@@ -22,12 +22,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard import audits, training
+from dashboard.areas import audits, training
 from dashboard.charts import ALL_LOCALITIES
-from dashboard.config import QUERIES_DIR, settings
-from dashboard.db import connect
-from dashboard.kpis import compute_kpis
-from dashboard.periods import Period, parse_period
+from dashboard.core.config import QUERIES_DIR, settings
+from dashboard.core.db import connect
+from dashboard.core.periods import Period, parse_period
+from dashboard.kpis.catalogue import compute_kpis
 
 Q3 = parse_period("2023-24 Q3")
 YEAR = parse_period("2023-24")

@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 from openpyxl import Workbook
 
-from dashboard.uploads import as_text
+from dashboard.ingest.workflow import as_text
 from tests.apptest_helpers import all_text, frame, metric, open_app
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

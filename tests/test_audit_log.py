@@ -14,11 +14,11 @@ import duckdb
 import pytest
 from pmf_cli import run_pmf, write_book
 
-from dashboard.audit_log import audit_log
-from dashboard.control_chars import show_control_chars
-from dashboard.db import connect
-from dashboard.kpis import load_catalogue
-from dashboard.targets import set_target
+from dashboard.core.control_chars import show_control_chars
+from dashboard.core.db import connect
+from dashboard.kpis.audit_log import audit_log
+from dashboard.kpis.catalogue import load_catalogue
+from dashboard.kpis.targets import set_target
 from tests.apptest_helpers import open_app
 
 ESC = "\x1b"

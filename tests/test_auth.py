@@ -12,8 +12,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from dashboard.audit_log import COLUMNS, audit_log
-from dashboard.auth import (
+from dashboard.core.auth import (
     Access,
     Action,
     Role,
@@ -26,11 +25,12 @@ from dashboard.auth import (
     role_for,
     signed_in_access,
 )
-from dashboard.config import ConfigError, settings, settings_from_toml
-from dashboard.db import connect
-from dashboard.ingest import load_file, undo_latest
-from dashboard.kpis import load_catalogue
-from dashboard.targets import set_target
+from dashboard.core.config import ConfigError, settings, settings_from_toml
+from dashboard.core.db import connect
+from dashboard.ingest.load import load_file, undo_latest
+from dashboard.kpis.audit_log import COLUMNS, audit_log
+from dashboard.kpis.catalogue import load_catalogue
+from dashboard.kpis.targets import set_target
 from tests.apptest_helpers import all_text, open_app
 from tests.e2e.oidc_provider import write_roles_config
 from tests.test_app_upload import GOOD, XLSX
@@ -196,7 +196,7 @@ def test_pinned_issuer_and_tenant() -> None:
 
 
 def test_issuer_and_ids_are_read_from_roles(tmp_path: Path) -> None:
-    from dashboard.config import load_settings
+    from dashboard.core.config import load_settings
 
     path = _toml(
         tmp_path,
@@ -222,7 +222,7 @@ def _toml(tmp_path: Path, roles: str) -> Path:
 
 
 def test_roles_section_is_read(tmp_path: Path) -> None:
-    from dashboard.config import load_settings
+    from dashboard.core.config import load_settings
 
     path = _toml(
         tmp_path,
@@ -256,7 +256,7 @@ def test_packaged_roles_and_no_roles_section() -> None:
 def _minimal() -> dict[str, Any]:
     import tomllib
 
-    from dashboard.config import DEFAULT_CONFIG_PATH
+    from dashboard.core.config import DEFAULT_CONFIG_PATH
 
     data = tomllib.loads(DEFAULT_CONFIG_PATH.read_text(encoding="utf-8"))
     del data["roles"]

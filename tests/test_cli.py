@@ -32,8 +32,8 @@ from pmf_cli import (
     write_book,
 )
 
-from dashboard.contract import DATASETS, DATASETS_BY_NAME
-from dashboard.db import connect
+from dashboard.core.db import connect
+from dashboard.ingest.contract import DATASETS, DATASETS_BY_NAME
 
 Q3 = "2023-24 Q3"
 KEYS = [

@@ -41,13 +41,13 @@ from workbooks import (
     xlsx,
 )
 
-import dashboard.ingest
-from dashboard.contract import DATASET_NAMES
-from dashboard.db import DatabaseError, connect
-from dashboard.ingest import LoadResult, NothingToUndo, load_upload, undo_latest
-from dashboard.sample import ensure_database
-from dashboard.uploads import apply_upload, check_upload
-from dashboard.validate import validate_upload
+import dashboard.ingest.load
+from dashboard.core.db import DatabaseError, connect
+from dashboard.ingest.contract import DATASET_NAMES
+from dashboard.ingest.load import LoadResult, NothingToUndo, load_upload, undo_latest
+from dashboard.ingest.sample import ensure_database
+from dashboard.ingest.validate import validate_upload
+from dashboard.ingest.workflow import apply_upload, check_upload
 
 TS = "training_sessions"
 BUSY = (
@@ -133,13 +133,13 @@ def test_uploads_from_several_sessions_at_once_apply_in_turn(
 ) -> None:
     con = connect(db_path)
     before = data_state(con)
-    real_write = dashboard.ingest._write_dataset
+    real_write = dashboard.ingest.load._write_dataset
 
     def slow_write(*args: Any, **kwargs: Any) -> Any:
         time.sleep(0.02)  # widen the window in which two loads would overlap if nothing kept them apart
         return real_write(*args, **kwargs)
 
-    monkeypatch.setattr(dashboard.ingest, "_write_dataset", slow_write)
+    monkeypatch.setattr(dashboard.ingest.load, "_write_dataset", slow_write)
     files = {f"team{i}.xlsx": sessions_file(f"T{i}", course_title=f"from team {i}") for i in range(4)}
     start = threading.Barrier(len(files))
 
@@ -215,7 +215,7 @@ def test_an_upload_and_an_undo_at_once(db_path: Path) -> None:
 
 HOLD = (
     "import sys\n"
-    "from dashboard.db import connect\n"
+    "from dashboard.core.db import connect\n"
     "con = connect(sys.argv[1])\n"
     "print('holding', flush=True)\n"
     "sys.stdin.read()\n"
@@ -287,8 +287,8 @@ BIG = 50_000
 DRIVER = (
     "import pickle, sys, time\n"
     "from pathlib import Path\n"
-    "from dashboard.db import connect\n"
-    "from dashboard.ingest import load_upload\n"
+    "from dashboard.core.db import connect\n"
+    "from dashboard.ingest.load import load_upload\n"
     "report = pickle.loads(Path(sys.argv[2]).read_bytes())\n"
     "con = connect(sys.argv[1])\n"
     "Path(sys.argv[3]).write_text('loading')\n"

@@ -16,7 +16,13 @@ from typing import Any
 
 import pytest
 
-from dashboard.config import DEFAULT_CONFIG_PATH, ConfigError, load_settings, settings, settings_from_toml
+from dashboard.core.config import (
+    DEFAULT_CONFIG_PATH,
+    ConfigError,
+    load_settings,
+    settings,
+    settings_from_toml,
+)
 from tests.e2e.oidc_provider import write_roles_config
 
 PROJECT = Path(__file__).resolve().parents[1]

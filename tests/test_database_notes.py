@@ -8,8 +8,8 @@ from pathlib import Path
 from test_migrations import old_database
 from workbooks import SESSION, SETTINGS, check_sheet, new_database, table
 
-from dashboard.db import connect, is_sample_database
-from dashboard.ingest import load_sample_into, load_upload, undo_latest
+from dashboard.core.db import connect, is_sample_database
+from dashboard.ingest.load import load_sample_into, load_upload, undo_latest
 
 
 def test_a_new_database_is_not_a_sample_database(tmp_path: Path) -> None:

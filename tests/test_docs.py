@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 
 from dashboard import docs_gen
-from dashboard.contract import DATASETS
-from dashboard.kpis import load_catalogue
+from dashboard.ingest.contract import DATASETS
+from dashboard.kpis.catalogue import load_catalogue
 from tests.apptest_helpers import all_text, open_app
 
 PROJECT = Path(__file__).resolve().parents[1]

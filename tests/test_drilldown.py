@@ -1,4 +1,4 @@
-"""Drill-down, queries/kpi_records/*.sql through dashboard.drilldown: the records behind each KPI.
+"""Drill-down, queries/kpi_records/*.sql through dashboard.kpis.drilldown: the records behind each KPI.
 
 The records must agree with the KPI they explain: on the small fixtures of tests/test_kpis.py and on the
 sample data, for 2023-24 Q3 and the year 2023-24, for all localities together and for each locality.
@@ -16,12 +16,12 @@ import pandas as pd
 import pytest
 from test_kpis import load_actions, load_audits, load_reviews, load_training
 
-from dashboard.config import QUERIES_DIR, settings
-from dashboard.db import connect, read_sql
-from dashboard.drilldown import RECORDS_DIR, UnknownKpiError, has_records, kpi_records
-from dashboard.ingest import load_sample_into
-from dashboard.kpis import compute_kpis, load_catalogue, register_agencies
-from dashboard.periods import Period, parse_period
+from dashboard.core.config import QUERIES_DIR, settings
+from dashboard.core.db import connect, read_sql
+from dashboard.core.periods import Period, parse_period
+from dashboard.ingest.load import load_sample_into
+from dashboard.kpis.catalogue import compute_kpis, load_catalogue, register_agencies
+from dashboard.kpis.drilldown import RECORDS_DIR, UnknownKpiError, has_records, kpi_records
 
 KPI_IDS = sorted(p.stem for p in (QUERIES_DIR / "kpi").glob("*.sql"))
 Q3 = parse_period("2023-24 Q3")

@@ -12,10 +12,10 @@ import pandas as pd
 import pytest
 from workbooks import SESSION, check, csv_bytes, new_database, table
 
-import dashboard.validate
-from dashboard.ingest import UploadRejected, load_upload
-from dashboard.uploads import report_csv
-from dashboard.validate import KEPT_IN_ALL, SHOWN_IN_ALL, SHOWN_PER_COLUMN, Problem
+import dashboard.ingest.validate
+from dashboard.ingest.load import UploadRejected, load_upload
+from dashboard.ingest.validate import KEPT_IN_ALL, SHOWN_IN_ALL, SHOWN_PER_COLUMN, Problem
+from dashboard.ingest.workflow import report_csv
 
 TS = "training_sessions"
 ROWS = 3_000
@@ -94,7 +94,7 @@ def test_the_download_keeps_the_first_ten_thousand_and_counts_the_rest_per_colum
 
 
 def test_checking_stops_far_past_the_cap(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(dashboard.validate, "STOP_AFTER", 5_000)
+    monkeypatch.setattr(dashboard.ingest.validate, "STOP_AFTER", 5_000)
     report = check(every_cell_wrong(), "sessions.csv")
     # session_id and session_date (3,000 each) are checked, then checking stops.
     assert report.error_count == 2 * ROWS + 1

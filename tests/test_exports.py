@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from dashboard.exports import cell_value, csv_bytes, looks_like_formula, neutralise_formula, write_cell
+from dashboard.core.exports import cell_value, csv_bytes, looks_like_formula, neutralise_formula, write_cell
 
 HOSTILE = [
     '=HYPERLINK("http://example.com/steal","Click me")',

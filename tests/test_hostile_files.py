@@ -51,10 +51,10 @@ from workbooks import (
     xlsx,
 )
 
-from dashboard.contract import DATASETS, DATASETS_BY_NAME
-from dashboard.ingest import UploadRejected, load_upload, undo_latest
-from dashboard.validate import UNEXPECTED_PROBLEM, Problem, UploadReport, validate_upload
-from dashboard.workbook import MAX_FILE_BYTES, MAX_ROWS
+from dashboard.ingest.contract import DATASETS, DATASETS_BY_NAME
+from dashboard.ingest.load import UploadRejected, load_upload, undo_latest
+from dashboard.ingest.validate import UNEXPECTED_PROBLEM, Problem, UploadReport, validate_upload
+from dashboard.ingest.workbook import MAX_FILE_BYTES, MAX_ROWS
 
 TS = "training_sessions"
 
@@ -856,7 +856,7 @@ def is_clear(problem: Problem, file_name: str) -> bool:
 PROBE = (
     "import pickle, sys\n"
     "from tests.workbooks import SETTINGS\n"
-    "from dashboard.validate import validate_upload\n"
+    "from dashboard.ingest.validate import validate_upload\n"
     "for name, file_name, data in pickle.load(sys.stdin.buffer):\n"
     "    validate_upload(data, file_name, SETTINGS)\n"
     "    print(name, flush=True)\n"

@@ -15,9 +15,9 @@ import duckdb
 import pandas as pd
 import pytest
 
-from dashboard.config import QUERIES_DIR, load_settings
-from dashboard.db import connect
-from dashboard.kpis import register_agencies
+from dashboard.core.config import QUERIES_DIR, load_settings
+from dashboard.core.db import connect
+from dashboard.kpis.catalogue import register_agencies
 
 KPI_DIR = QUERIES_DIR / "kpi"
 KPI_FILES = sorted(KPI_DIR.glob("*.sql"))
@@ -557,10 +557,10 @@ def test_an_action_with_no_agreed_date_is_open_at_any_earlier_date(actions_db):
 
 
 def test_the_runner_reads_and_runs_every_file(full_db):
-    """The lead's runner (dashboard.kpis) parses every header and gets the rows these tests check."""
-    from dashboard.config import load_settings
-    from dashboard.kpis import compute_kpis, load_catalogue
-    from dashboard.periods import Period as FinancialPeriod
+    """The lead's runner (dashboard.kpis.catalogue) parses every header and gets the rows these tests check."""
+    from dashboard.core.config import load_settings
+    from dashboard.core.periods import Period as FinancialPeriod
+    from dashboard.kpis.catalogue import compute_kpis, load_catalogue
 
     catalogue = load_catalogue()
     assert {k.id: (k.title, k.unit, k.direction, k.target) for k in catalogue} == CATALOGUE
@@ -1065,9 +1065,9 @@ def test_ap03_median_days_overdue(actions_db):
 
 
 def test_empty_database_gives_context_counts_zero_and_targeted_kpis_no_value_or_rag() -> None:
-    from dashboard.config import settings
-    from dashboard.kpis import kpis_for
-    from dashboard.periods import parse_period
+    from dashboard.core.config import settings
+    from dashboard.core.periods import parse_period
+    from dashboard.kpis.catalogue import kpis_for
 
     con = connect(":memory:")
     card = kpis_for(con, parse_period("2023-24 Q3"), settings())

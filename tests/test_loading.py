@@ -29,9 +29,9 @@ from workbooks import (
     xlsx,
 )
 
-import dashboard.ingest
-from dashboard.db import connect
-from dashboard.ingest import (
+import dashboard.ingest.load
+from dashboard.core.db import connect
+from dashboard.ingest.load import (
     DatasetChange,
     LoadResult,
     NothingToUndo,
@@ -505,7 +505,7 @@ def test_a_failure_half_way_through_a_load_leaves_everything_as_it_was(
 ) -> None:
     load(con, FIRST, "first.xlsx")
     before = whole_state(con)
-    real_write = dashboard.ingest._write_dataset
+    real_write = dashboard.ingest.load._write_dataset
     written: list[str] = []
 
     def write_then_fail(*args: Any, **kwargs: Any) -> DatasetChange:
@@ -519,7 +519,7 @@ def test_a_failure_half_way_through_a_load_leaves_everything_as_it_was(
         ]
         return change
 
-    monkeypatch.setattr(dashboard.ingest, "_write_dataset", write_then_fail)
+    monkeypatch.setattr(dashboard.ingest.load, "_write_dataset", write_then_fail)
     with pytest.raises(RuntimeError, match="disk full"):
         load(con, SECOND, "second.xlsx", replace=TS)
     assert written == [TS]
@@ -534,7 +534,7 @@ def test_an_interrupted_first_load_stores_nothing(
 ) -> None:
     before = whole_state(con)
     calls = 0
-    real_write = dashboard.ingest._write_dataset
+    real_write = dashboard.ingest.load._write_dataset
 
     def fail_second(*args: Any, **kwargs: Any) -> DatasetChange:
         nonlocal calls
@@ -543,7 +543,7 @@ def test_an_interrupted_first_load_stores_nothing(
             raise KeyboardInterrupt  # not only Exception: the transaction is rolled back for anything
         return real_write(*args, **kwargs)
 
-    monkeypatch.setattr(dashboard.ingest, "_write_dataset", fail_second)
+    monkeypatch.setattr(dashboard.ingest.load, "_write_dataset", fail_second)
     with pytest.raises(KeyboardInterrupt):
         load(con, FIRST)
     assert whole_state(con) == before

@@ -8,8 +8,8 @@ from pathlib import Path
 import duckdb
 from workbooks import REVIEW, check_sheet, table
 
-from dashboard.db import SCHEMA_DIR, connect
-from dashboard.ingest import load_upload, undo_latest
+from dashboard.core.db import SCHEMA_DIR, connect
+from dashboard.ingest.load import load_upload, undo_latest
 
 
 def old_database(path: Path, last_version: int) -> None:

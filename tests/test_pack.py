@@ -21,10 +21,12 @@ from openpyxl.worksheet.worksheet import Worksheet
 from workbooks import AUDIT, SESSION, SETTINGS, csv_bytes, new_database, table
 
 from dashboard.charts import RAG_COLOURS
-from dashboard.db import connect
-from dashboard.ingest import load_upload
-from dashboard.kpis import compute_kpis, load_catalogue
-from dashboard.pack import (
+from dashboard.core.db import connect
+from dashboard.core.periods import parse_period
+from dashboard.ingest.load import load_upload
+from dashboard.ingest.validate import validate_upload
+from dashboard.kpis.catalogue import compute_kpis, load_catalogue
+from dashboard.publish.pack import (
     PACK_SHEETS,
     PUBLISHED_SHEETS,
     kpi_pack_bytes,
@@ -32,9 +34,7 @@ from dashboard.pack import (
     pack_title,
     write_kpi_pack,
 )
-from dashboard.periods import parse_period
-from dashboard.suppression import publication_footnote, publish_kpi_rows
-from dashboard.validate import validate_upload
+from dashboard.publish.suppression import publication_footnote, publish_kpi_rows
 
 Q3 = parse_period("2023-24 Q3")
 HEADER_ROW = 4

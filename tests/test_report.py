@@ -25,11 +25,12 @@ import duckdb
 import pytest
 from plotly.offline import get_plotlyjs
 
-from dashboard import actions, report
-from dashboard.config import settings
-from dashboard.db import connect
-from dashboard.periods import parse_period
-from dashboard.report import (
+from dashboard.areas import actions
+from dashboard.core.config import settings
+from dashboard.core.db import connect
+from dashboard.core.periods import parse_period
+from dashboard.publish import report
+from dashboard.publish.report import (
     LcsprUpdate,
     action_plan_sentences,
     audit_sentences,
@@ -836,7 +837,7 @@ def test_reports_from_the_sample_say_the_data_is_fictional(internal_q3: str, pub
 
 
 def test_a_real_database_has_no_sample_notice(tmp_path: Path) -> None:
-    from dashboard.db import connect
+    from dashboard.core.db import connect
 
     con = connect(tmp_path / "real.duckdb")
     try:

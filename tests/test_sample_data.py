@@ -30,9 +30,9 @@ import pytest
 from openpyxl import load_workbook
 from pmf_cli import PROJECT_DIR, SAMPLE_DIR, categories, headline, kpi_rows
 
-from dashboard.config import settings
-from dashboard.kpis import compute_kpis
-from dashboard.periods import Period, add_working_days, period_of, working_days_between
+from dashboard.core.config import settings
+from dashboard.core.periods import Period, add_working_days, period_of, working_days_between
+from dashboard.kpis.catalogue import compute_kpis
 
 Q3 = "2023-24 Q3"
 Q3_START, Q3_END = date(2023, 10, 1), date(2023, 12, 31)

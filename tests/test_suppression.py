@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard.config import DEFAULT_CONFIG_PATH, load_settings
-from dashboard.suppression import (
+from dashboard.core.config import DEFAULT_CONFIG_PATH, load_settings
+from dashboard.publish.suppression import (
     SuppressionResult,
     publication_footnote,
     suppress_counts,
@@ -578,7 +578,7 @@ def kpi_rows(*rows: tuple[str, str, str | None, str | None, float | None, float 
 
 
 def test_case_rows_split_by_locality_or_category_are_never_published() -> None:
-    from dashboard.suppression import publish_kpi_rows
+    from dashboard.publish.suppression import publish_kpi_rows
 
     rows = kpi_rows(
         ("CR04", "Q3", None, None, 12, None),
@@ -597,7 +597,7 @@ def test_case_rows_split_by_locality_or_category_are_never_published() -> None:
 
 
 def test_unknown_kpis_are_treated_as_case_data() -> None:
-    from dashboard.suppression import publish_kpi_rows
+    from dashboard.publish.suppression import publish_kpi_rows
 
     rows = kpi_rows(("CR05", "Q3", "Hartlepool", None, 9, None), ("CR05", "Q3", None, None, 3, None))
     table = publish_kpi_rows(rows, {}, UNITS, 5).table
@@ -605,7 +605,7 @@ def test_unknown_kpis_are_treated_as_case_data() -> None:
 
 
 def test_small_case_counts_and_rates_on_them_are_hidden() -> None:
-    from dashboard.suppression import publish_kpi_rows
+    from dashboard.publish.suppression import publish_kpi_rows
 
     rows = kpi_rows(("CR02", "Q3", None, None, 4, 9), ("CR04", "Q3", None, None, 0, None))
     table = publish_kpi_rows(rows, KINDS, UNITS, 5).table
@@ -617,7 +617,7 @@ def test_small_case_counts_and_rates_on_them_are_hidden() -> None:
 
 def test_a_year_and_its_quarters_cannot_give_a_hidden_quarter_away() -> None:
     """The same counts in two tables of one output: the year's total and its four quarters."""
-    from dashboard.suppression import publish_kpi_rows
+    from dashboard.publish.suppression import publish_kpi_rows
 
     quarters = ["Q1", "Q2", "Q3", "Q4"]
     counts = {"Q1": 7, "Q2": 9, "Q3": 3, "Q4": 8}
@@ -639,7 +639,7 @@ def test_a_year_and_its_quarters_cannot_give_a_hidden_quarter_away() -> None:
 def test_the_same_count_in_two_places_is_hidden_in_both() -> None:
     """A count hidden by secondary suppression in one table and shown as the same number in another would
     give it back: two case figures of one period with the same value are hidden together."""
-    from dashboard.suppression import publish_kpi_rows
+    from dashboard.publish.suppression import publish_kpi_rows
 
     quarters = ["Q1", "Q2", "Q3", "Q4"]
     rows = kpi_rows(

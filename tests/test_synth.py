@@ -10,12 +10,12 @@ import pandas as pd
 import pytest
 from python_calamine import CalamineWorkbook
 
-from dashboard.config import DEFAULT_CONFIG_PATH, load_settings
-from dashboard.contract import DATASET_NAMES, DATASETS_BY_NAME
-from dashboard.db import connect
-from dashboard.kpis import kpis_for
-from dashboard.periods import parse_period
-from dashboard.validate import validate_upload
+from dashboard.core.config import DEFAULT_CONFIG_PATH, load_settings
+from dashboard.core.db import connect
+from dashboard.core.periods import parse_period
+from dashboard.ingest.contract import DATASET_NAMES, DATASETS_BY_NAME
+from dashboard.ingest.validate import validate_upload
+from dashboard.kpis.catalogue import kpis_for
 from data import synth
 
 SAMPLE_DIR = Path(__file__).resolve().parents[1] / "data" / "sample"

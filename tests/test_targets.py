@@ -12,9 +12,9 @@ import duckdb
 import pandas as pd
 import pytest
 
-from dashboard.db import connect
-from dashboard.kpis import Kpi, load_catalogue, with_target_overrides
-from dashboard.targets import set_target, target_history
+from dashboard.core.db import connect
+from dashboard.kpis.catalogue import Kpi, load_catalogue, with_target_overrides
+from dashboard.kpis.targets import set_target, target_history
 from tests.apptest_helpers import all_text, frame
 from tests.e2e.oidc_provider import write_roles_config
 from tests.test_auth import FAKE_AUTH, TEST_ROLES, _sign_in

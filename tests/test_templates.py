@@ -15,10 +15,15 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter, range_boundaries
 from workbooks import SETTINGS, data_state, new_database
 
-from dashboard.config import DEFAULT_CONFIG_PATH, Settings, settings_from_toml
-from dashboard.contract import DATASETS, DATASETS_BY_NAME, Dataset, normalise_header
-from dashboard.ingest import load_file
-from dashboard.templates import EXAMPLES_HEADING, TEMPLATE_ROWS, example_rows, write_template
+from dashboard.core.config import DEFAULT_CONFIG_PATH, Settings, settings_from_toml
+from dashboard.ingest.contract import DATASETS, DATASETS_BY_NAME, Dataset, normalise_header
+from dashboard.ingest.load import load_file
+from dashboard.ingest.template_workbooks import (
+    EXAMPLES_HEADING,
+    TEMPLATE_ROWS,
+    example_rows,
+    write_template,
+)
 
 
 def other_partnership() -> Settings:

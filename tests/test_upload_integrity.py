@@ -27,7 +27,7 @@ from workbooks import (
     xlsx,
 )
 
-from dashboard.ingest import (
+from dashboard.ingest.load import (
     DatasetChange,
     UploadRejected,
     load_upload,
@@ -35,7 +35,7 @@ from dashboard.ingest import (
     undo_latest,
     upload_history,
 )
-from dashboard.validate import Problem
+from dashboard.ingest.validate import Problem
 
 TS, TA = "training_sessions", "training_attendance"
 

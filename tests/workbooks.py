@@ -21,10 +21,10 @@ import duckdb
 import pandas as pd
 from openpyxl import Workbook
 
-from dashboard.config import DEFAULT_CONFIG_PATH, Settings, load_settings
-from dashboard.contract import DATASET_NAMES
-from dashboard.db import connect
-from dashboard.validate import Problem, UploadReport, validate_upload
+from dashboard.core.config import DEFAULT_CONFIG_PATH, Settings, load_settings
+from dashboard.core.db import connect
+from dashboard.ingest.contract import DATASET_NAMES
+from dashboard.ingest.validate import Problem, UploadReport, validate_upload
 
 # The packaged defaults (Hartlepool, Stockton-on-Tees, Teeswide and the HSSCP agencies), whatever
 # PMF_CONFIG says in the environment.

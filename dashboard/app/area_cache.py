@@ -10,9 +10,9 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from dashboard import audits, training
 from dashboard.app import state
-from dashboard.periods import Period, parse_period
+from dashboard.areas import audits, training
+from dashboard.core.periods import Period, parse_period
 
 T = TypeVar("T")
 

@@ -8,8 +8,8 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from dashboard import actions, reviews
 from dashboard.app import state
+from dashboard.areas import actions, reviews
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

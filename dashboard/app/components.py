@@ -11,7 +11,7 @@ import streamlit as st
 from dashboard.app import state
 from dashboard.app.filters import Filters
 from dashboard.charts import RAG_COLOURS, locality_colours
-from dashboard.formatting import uk_date
+from dashboard.core.text import uk_date
 
 NO_DATA = "No data for this period."
 
@@ -65,8 +65,8 @@ def styled(frame: pd.DataFrame, rag_columns: list[str]) -> object:
 def csv_download(frame: pd.DataFrame, name: str, key: str) -> None:
     """A CSV download whose bytes are made only when the button is clicked, not on every rerun. Everything
     the pages show is internal, so the file's name carries the marking: 'x-OFFICIAL-SENSITIVE.csv'."""
-    from dashboard.exports import csv_bytes
-    from dashboard.suppression import marked_file_name
+    from dashboard.core.exports import csv_bytes
+    from dashboard.publish.suppression import marked_file_name
 
     st.download_button(
         "Download CSV",

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from dashboard.app import state
-from dashboard.periods import Period, parse_period
+from dashboard.core.periods import Period, parse_period
 
 WHOLE_YEAR = "Whole year"
 QUARTER_OPTIONS = ("Q1", "Q2", "Q3", "Q4", WHOLE_YEAR)

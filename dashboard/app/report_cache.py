@@ -8,9 +8,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import pack, report
 from dashboard.app import state
-from dashboard.periods import parse_period
+from dashboard.core.periods import parse_period
+from dashboard.publish import pack, report
 
 
 @st.cache_data(show_spinner="Writing the report…", max_entries=16)

@@ -19,12 +19,13 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from dashboard import drilldown, kpis
-from dashboard.config import Settings, settings
-from dashboard.db import DatabaseError, connect, data_version, database_exists, is_sample_database
-from dashboard.periods import parse_period
-from dashboard.sample import data_quarters
-from dashboard.uploads import template_bytes
+from dashboard.core.config import Settings, settings
+from dashboard.core.db import DatabaseError, connect, data_version, database_exists, is_sample_database
+from dashboard.core.periods import parse_period
+from dashboard.ingest.sample import data_quarters
+from dashboard.ingest.workflow import template_bytes
+from dashboard.kpis import catalogue as kpis
+from dashboard.kpis import drilldown
 
 try:  # where Streamlit keeps the current script run (absent when this module runs without Streamlit)
     from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
@@ -80,14 +81,12 @@ def version() -> str:
     return value
 
 
-def refresh_after_change() -> None:
-    """After an upload, undo or target change: drop every cached result (and this run's data version)."""
+def clear_results() -> None:
+    """Drop every cached query and KPI result (and this run's data version): views.refresh_after_change calls
+    it, with the views' own caches, after an upload, undo or target change."""
     st.cache_data.clear()
     _period_kpis.clear()
     _trend_kpis.clear()
-    from dashboard.app import views  # views imports this module
-
-    views.clear()
     ctx = get_script_run_ctx() if get_script_run_ctx is not None else None
     if ctx is not None and hasattr(ctx, _RUN_VERSION):
         delattr(ctx, _RUN_VERSION)

@@ -30,7 +30,7 @@ import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
 from dashboard.app import filters, state
-from dashboard.auth import (
+from dashboard.core.auth import (
     Access,
     Action,
     host_allowed,
@@ -39,9 +39,9 @@ from dashboard.auth import (
     page_refusal,
     signed_in_access,
 )
-from dashboard.config import ConfigError, Settings
-from dashboard.ingest import current_user
-from dashboard.suppression import SAMPLE_DATA_NOTICE
+from dashboard.core.config import ConfigError, Settings
+from dashboard.ingest.load import current_user
+from dashboard.publish.suppression import SAMPLE_DATA_NOTICE
 
 PAGES = Path(__file__).resolve().parent / "app_pages"
 

@@ -17,22 +17,23 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import actions, charts, reviews
+from dashboard import charts
 from dashboard.app import area_cache, area_cache_reviews, state
-from dashboard.audits import grades_figure
+from dashboard.areas import actions, reviews
+from dashboard.areas.audits import grades_figure
+from dashboard.areas.training import agencies_not_reached as agencies_missing
+from dashboard.areas.training import attendance_by_agency_figure, sessions_by_mode_figure, summary_table
 from dashboard.charts import ALL_LOCALITIES, MAX_CHARTED_LOCALITIES
-from dashboard.headlines import headline_sentences
-from dashboard.periods import parse_period
-from dashboard.scorecard import (
+from dashboard.core.periods import parse_period
+from dashboard.kpis.headlines import headline_sentences
+from dashboard.kpis.scorecard import (
     CASE_REVIEW_RATES,
     comparison_table,
     headline_trend,
     kpi_history,
     scorecard_table,
 )
-from dashboard.scorecard import period_figures as scorecard_figures
-from dashboard.training import agencies_not_reached as agencies_missing
-from dashboard.training import attendance_by_agency_figure, sessions_by_mode_figure, summary_table
+from dashboard.kpis.scorecard import period_figures as scorecard_figures
 
 
 def _localities() -> tuple[str, ...]:
@@ -261,6 +262,12 @@ def action_plan(
         by_agency=None if by_agency.empty else actions.open_by_agency_figure(by_agency, as_at),
         table=actions.plan_table(shown),
     )
+
+
+def refresh_after_change() -> None:
+    """After an upload, undo or target change: drop every cached result and view."""
+    state.clear_results()
+    clear()
 
 
 def clear() -> None:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from dashboard.config import DEFAULT_CONFIG_PATH
+from dashboard.core.config import DEFAULT_CONFIG_PATH
 
 AUTH_CLIENT_ID = "pmf-dashboard-test"
 AUTH_CLIENT_SECRET = "not-a-secret"

@@ -1,6 +1,6 @@
 """The performance report in a real headless Chromium: opened from a file with no network, every Plotly chart
 drawn, nothing wider than A4, a full-page screenshot, and the same HTML printed to an A4 PDF by
-dashboard.report.report_pdf (the function behind `pmf report --pdf`).
+dashboard.publish.report.report_pdf (the function behind `pmf report --pdf`).
 
 Artifacts: test-artifacts/report-2023-24-Q3.png, report-2023-24-Q3.pdf and report-2023-24-Q3-published.png.
 """
@@ -15,10 +15,10 @@ from typing import Any
 
 import pytest
 
-from dashboard.config import settings
-from dashboard.db import connect
-from dashboard.periods import parse_period
-from dashboard.report import build_report, report_pdf
+from dashboard.core.config import settings
+from dashboard.core.db import connect
+from dashboard.core.periods import parse_period
+from dashboard.publish.report import build_report, report_pdf
 
 pytestmark = pytest.mark.browser
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import actions
 from dashboard.app import components, state, views
-from dashboard.formatting import uk_date
+from dashboard.areas import actions
+from dashboard.core.text import uk_date
 
 filters = st.session_state.filters
 cfg = state.app_settings()

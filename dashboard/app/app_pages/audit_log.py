@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.app import components, state
-from dashboard.audit_log import audit_log
-from dashboard.auth import Action, page_refusal
+from dashboard.core.auth import Action, page_refusal
+from dashboard.kpis.audit_log import audit_log
 
 access = st.session_state.access
 if not access.can(Action.AUDIT_LOG):  # the entry point refuses first; this page does not rely on it alone

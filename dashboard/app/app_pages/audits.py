@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.app import area_cache, components, state, views
-from dashboard.audits import GRADES, audit_choices
+from dashboard.areas.audits import GRADES, audit_choices
 
 SHORT_GRADES = {"Requires improvement": "Req. improvement"}
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import reviews
 from dashboard.app import components, state, views
-from dashboard.formatting import plural
+from dashboard.areas import reviews
+from dashboard.core.text import plural
 
 filters = st.session_state.filters
 period = filters.period

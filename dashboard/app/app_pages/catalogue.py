@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard.app import components, state
-from dashboard.auth import Action, role_needed
-from dashboard.formatting import format_value
-from dashboard.targets import TargetError, set_target, target_history
+from dashboard.app import components, state, views
+from dashboard.core.auth import Action, role_needed
+from dashboard.core.text import format_value
+from dashboard.kpis.targets import TargetError, set_target, target_history
 
 cfg = state.app_settings()
 access = st.session_state.access
@@ -93,7 +93,7 @@ else:
         except TargetError as exc:
             st.error(str(exc))
         else:
-            state.refresh_after_change()
+            views.refresh_after_change()
             st.session_state.target_message = f"{kpi.id} target set to {format_value(target, kpi.unit)}."
             st.rerun()
         finally:

@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard.app import components, state, views
 from dashboard.charts import ALL_LOCALITIES
-from dashboard.formatting import format_value
+from dashboard.core.text import format_value
 
 filters = st.session_state.filters
 cfg = state.app_settings()

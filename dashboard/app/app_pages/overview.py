@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.app import components, state, views
-from dashboard.formatting import format_value, is_missing
+from dashboard.core.text import format_value, is_missing
 
 filters = st.session_state.filters
 path, version = str(state.database_path()), state.version()

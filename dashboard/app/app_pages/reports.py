@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import pack, report
 from dashboard.app import components, report_cache, state
+from dashboard.publish import pack, report
 
 filters = st.session_state.filters
 cfg = state.app_settings()

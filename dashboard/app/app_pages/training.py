@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard.app import area_cache, components, state, views
 from dashboard.charts import ALL_LOCALITIES
-from dashboard.formatting import format_value
+from dashboard.core.text import format_value
 
 filters = st.session_state.filters
 path, version = str(state.database_path()), state.version()

@@ -10,12 +10,12 @@ import hashlib
 
 import streamlit as st
 
-from dashboard.app import components, state
-from dashboard.auth import Action, page_refusal
-from dashboard.contract import DATASET_NAMES
-from dashboard.formatting import format_value
-from dashboard.ingest import NothingToUndo, undo_latest, upload_history
-from dashboard.uploads import (
+from dashboard.app import components, state, views
+from dashboard.core.auth import Action, page_refusal
+from dashboard.core.text import format_value
+from dashboard.ingest.contract import DATASET_NAMES
+from dashboard.ingest.load import NothingToUndo, undo_latest, upload_history
+from dashboard.ingest.workflow import (
     apply_upload,
     as_text,
     check_upload,
@@ -133,7 +133,7 @@ if uploaded is not None:
                 result = apply_upload(cur, checked, user, replace=replace_dataset)
             finally:
                 cur.close()
-            state.refresh_after_change()
+            views.refresh_after_change()
             after = state.scorecard(path, state.version(), filters.period.label, filters.locality)
             changes = kpi_changes(before, after)
             changes["value_before"] = [
@@ -188,7 +188,7 @@ else:
                 except NothingToUndo as exc:
                     st.error(as_text(exc))
                 else:
-                    state.refresh_after_change()
+                    views.refresh_after_change()
                     st.session_state.upload_message = {
                         "text": f"Undid upload {undone.upload_id} ({as_text(undone.file_name)})."
                     }

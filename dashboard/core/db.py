@@ -13,8 +13,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from dashboard.config import QUERIES_DIR
-from dashboard.periods import bank_holidays
+from dashboard.core.config import QUERIES_DIR
+from dashboard.core.periods import bank_holidays
 
 SCHEMA_DIR = QUERIES_DIR / "schema"
 _SCHEMA_FILE_RE = re.compile(r"^(\d+)_([a-z0-9_]+)\.sql$")

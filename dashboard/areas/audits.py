@@ -15,12 +15,12 @@ import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard.areas.training import whole_number_ticks
 from dashboard.charts import stacked_bars
-from dashboard.contract import DATASETS
-from dashboard.db import query_df
-from dashboard.formatting import uk_date
-from dashboard.periods import Period
-from dashboard.training import whole_number_ticks
+from dashboard.core.db import query_df
+from dashboard.core.periods import Period
+from dashboard.core.text import uk_date
+from dashboard.ingest.contract import DATASETS
 
 # Best first, as the contract lists them.
 GRADES: tuple[str, ...] = next(d for d in DATASETS if d.name == "audits").column("overall_grade").choices

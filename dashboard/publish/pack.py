@@ -20,7 +20,7 @@ numerator or denominator is hidden (a rate next to its denominator gives the num
 median is "c" when its denominator is hidden. The record-level sheets are left out (only aggregate tables are
 published) and a footnote row explains "c". Without it the pack is for internal use and unsuppressed.
 
-Every cell is written through dashboard.exports.write_cell, so text from an upload that starts like a
+Every cell is written through dashboard.core.exports.write_cell, so text from an upload that starts like a
 formula ("=HYPERLINK(...)", "-1+2") stays text.
 """
 
@@ -43,16 +43,16 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-from dashboard import actions, audits, reviews, training
+from dashboard.areas import actions, audits, reviews, training
 from dashboard.charts import ALL_LOCALITIES, RAG_COLOURS
-from dashboard.config import Settings
-from dashboard.contract import DATASETS
-from dashboard.db import is_sample_database
-from dashboard.exports import cell_value, write_cell
-from dashboard.formatting import format_count, is_missing, is_small_denominator
-from dashboard.kpis import AREAS, Kpi, compute_kpis, load_catalogue, with_target_overrides
-from dashboard.periods import Period
-from dashboard.suppression import (
+from dashboard.core.config import Settings
+from dashboard.core.db import is_sample_database
+from dashboard.core.exports import cell_value, write_cell
+from dashboard.core.periods import Period
+from dashboard.core.text import format_count, is_missing, is_small_denominator
+from dashboard.ingest.contract import DATASETS
+from dashboard.kpis.catalogue import AREAS, Kpi, compute_kpis, load_catalogue, with_target_overrides
+from dashboard.publish.suppression import (
     PROTECTIVE_MARKING,
     SAMPLE_DATA_NOTICE,
     SUPPRESSED,

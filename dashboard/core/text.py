@@ -111,3 +111,11 @@ def change_text(value: Any, previous: Any, unit: str) -> str:
     if delta == 0:
         return "0"
     return f"{delta:+,.0f}" if delta.is_integer() else f"{delta:+,.1f}"
+
+
+RAG_SYMBOLS = {"Green": "✔", "Amber": "▲", "Red": "✖", "Blue": "■"}
+
+
+def rag_label(rag: str | None) -> str:
+    """RAG as a symbol and a word, never colour alone."""
+    return f"{RAG_SYMBOLS[rag]} {rag}" if rag in RAG_SYMBOLS else "–"

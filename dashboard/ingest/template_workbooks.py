@@ -19,8 +19,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from dashboard.config import Settings
-from dashboard.contract import DATASETS, DATASETS_BY_NAME, Column, Dataset
+from dashboard.core.config import Settings
+from dashboard.ingest.contract import DATASETS, DATASETS_BY_NAME, Column, Dataset
 
 TEMPLATE_ROWS = 2000  # rows that carry the drop-down lists and date formats
 DATE_FORMAT = "DD/MM/YYYY"

@@ -21,10 +21,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-if TYPE_CHECKING:
-    from dashboard.config import Settings
+
+class Settings(Protocol):
+    """What the role rules need of the settings (dashboard.core.config.Settings has it)."""
+
+    @property
+    def roles(self) -> RoleSettings: ...
 
 
 class Role(StrEnum):

@@ -14,11 +14,11 @@ import re
 import duckdb
 import pandas as pd
 
-from dashboard.config import QUERIES_DIR, Settings
-from dashboard.config import settings as current_settings
-from dashboard.db import query_df
-from dashboard.kpis import register_agencies
-from dashboard.periods import Period
+from dashboard.core.config import QUERIES_DIR, Settings
+from dashboard.core.config import settings as current_settings
+from dashboard.core.db import query_df
+from dashboard.core.periods import Period
+from dashboard.kpis.catalogue import register_agencies
 
 RECORDS_DIR = QUERIES_DIR / "kpi_records"
 VERDICT_COLUMN = "counts_as"

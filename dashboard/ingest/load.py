@@ -6,7 +6,7 @@ contract (dashboard/contract.py), never from anything a user typed; every value 
 Writes are serialised within a process (WRITE_LOCK): the app serves each browser session from its own
 thread, each with its own cursor of one shared connection, and two uploads (or an upload and an undo)
 must apply in turn rather than race for the next upload number or conflict inside DuckDB. Another process
-cannot open the database to write while one has it (dashboard.db.connect says so plainly).
+cannot open the database to write while one has it (dashboard.core.db.connect says so plainly).
 """
 
 from __future__ import annotations
@@ -22,10 +22,17 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from dashboard.config import Settings
-from dashboard.contract import DATASET_NAMES, DATASETS_BY_NAME, Dataset
-from dashboard.db import SAMPLE_DATA_NOTE, note_database, quote_identifier, read_sql, run_script, transaction
-from dashboard.validate import Stored, UploadReport, check_against_store, validate_upload
+from dashboard.core.config import Settings
+from dashboard.core.db import (
+    SAMPLE_DATA_NOTE,
+    note_database,
+    quote_identifier,
+    read_sql,
+    run_script,
+    transaction,
+)
+from dashboard.ingest.contract import DATASET_NAMES, DATASETS_BY_NAME, Dataset
+from dashboard.ingest.validate import Stored, UploadReport, check_against_store, validate_upload
 
 # Held by load_upload (dry runs too: they write, then roll back) and by undo_latest.
 WRITE_LOCK = threading.RLock()
@@ -359,7 +366,7 @@ def current_user() -> str:
 def load_sample_into(con: duckdb.DuckDBPyConnection, settings: Settings) -> list[LoadResult]:
     """Load every sample workbook (the embedded default) into an empty database.
 
-    The database is then marked as holding fictional sample data (dashboard.db.is_sample_database), for
+    The database is then marked as holding fictional sample data (dashboard.core.db.is_sample_database), for
     good: its outputs say so even once real rows are added.
     """
     results = []

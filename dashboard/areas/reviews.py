@@ -13,8 +13,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.charts import RAG_COLOURS, _layout
-from dashboard.db import query_df
-from dashboard.formatting import is_missing, plain, plural, uk_date
+from dashboard.core.db import query_df
+from dashboard.core.text import is_missing, plain, plural, uk_date
 
 # Statutory and expected timescales, for sentences and labels. The rule itself is written once, in the
 # review_deadlines view (queries/schema/010_review_deadlines.sql); tests/test_review_deadlines.py checks that

@@ -10,10 +10,10 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
-from dashboard.control_chars import show_control_chars_in
-from dashboard.db import read_sql
-from dashboard.formatting import format_value, is_missing
-from dashboard.kpis import Kpi, load_catalogue
+from dashboard.core.control_chars import show_control_chars_in
+from dashboard.core.db import read_sql
+from dashboard.core.text import format_value, is_missing
+from dashboard.kpis.catalogue import Kpi, load_catalogue
 
 
 class TargetError(ValueError):

@@ -13,9 +13,9 @@ import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.charts import RAG_COLOURS, _layout, rag_label
-from dashboard.db import query_df
-from dashboard.formatting import is_missing, plural, uk_date
+from dashboard.charts import RAG_COLOURS, _layout
+from dashboard.core.db import query_df
+from dashboard.core.text import is_missing, plural, rag_label, uk_date
 
 # Most urgent first: the order of metrics, chart stacks and the legend.
 RAG_ORDER = ("Red", "Amber", "Green", "Blue")

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import duckdb
 
-from dashboard.config import Settings
-from dashboard.db import connect, database_exists, read_sql
-from dashboard.ingest import load_sample_into
-from dashboard.periods import Period, period_of, quarters_between
+from dashboard.core.config import Settings
+from dashboard.core.db import connect, database_exists, read_sql
+from dashboard.core.periods import Period, period_of, quarters_between
+from dashboard.ingest.load import load_sample_into
 
 
 def ensure_database(path: Path, settings: Settings) -> list[str]:

@@ -16,9 +16,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from dashboard.auth import Role, RoleSettings, parse_role
+from dashboard.core.auth import Role, RoleSettings, parse_role
 
-PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = Path(__file__).resolve().parents[1]  # dashboard/ (this file is dashboard/core/config.py)
 PROJECT_DIR = PACKAGE_DIR.parent
 DEFAULT_CONFIG_PATH = PACKAGE_DIR / "default_config.toml"
 QUERIES_DIR = PROJECT_DIR / "queries"

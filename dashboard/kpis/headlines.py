@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard.formatting import is_missing, plural
+from dashboard.core.text import is_missing, plural
 
 
 def _row(card: pd.DataFrame, kpi: str, category: str | None = None) -> pd.Series | None:

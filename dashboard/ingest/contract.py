@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from dashboard.config import Settings
+from dashboard.core.config import Settings
 
 Kind = Literal["text", "date", "whole", "number", "choice", "yesno"]
 ChoiceSource = Literal["localities", "localities_and_area", "agencies"]

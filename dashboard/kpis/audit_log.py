@@ -11,10 +11,10 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from dashboard.contract import DATASET_NAMES
-from dashboard.control_chars import show_control_chars_in
-from dashboard.db import read_sql
-from dashboard.kpis import Kpi, load_catalogue
+from dashboard.core.control_chars import show_control_chars_in
+from dashboard.core.db import read_sql
+from dashboard.ingest.contract import DATASET_NAMES
+from dashboard.kpis.catalogue import Kpi, load_catalogue
 
 #: The columns of audit_log(): when, who (an email when signed in, else the OS login name), what kind of
 #: change ('upload', 'replace', 'undo' or 'target change') and a plain-English description.

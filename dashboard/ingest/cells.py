@@ -16,7 +16,7 @@ import re
 import unicodedata
 from datetime import date, datetime, time, timedelta
 
-from dashboard.contract import normalise_choice
+from dashboard.ingest.contract import normalise_choice
 
 MAX_TEXT_CHARS = 1_000  # one cell's text, once trimmed
 MAX_WHOLE = 1_000_000  # the largest count any whole-number column may hold

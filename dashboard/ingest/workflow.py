@@ -10,11 +10,11 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from dashboard.config import Settings
-from dashboard.exports import csv_bytes
-from dashboard.ingest import LoadResult, UploadRejected, load_upload
-from dashboard.templates import write_template
-from dashboard.validate import Problem, UploadReport, validate_upload
+from dashboard.core.config import Settings
+from dashboard.core.exports import csv_bytes
+from dashboard.ingest.load import LoadResult, UploadRejected, load_upload
+from dashboard.ingest.template_workbooks import write_template
+from dashboard.ingest.validate import Problem, UploadReport, validate_upload
 
 # Characters that make Markdown anywhere in a line; "-", "." and ")" only do at its start ("- x", "1. x").
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+!|<>~$:])")

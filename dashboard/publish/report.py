@@ -46,11 +46,12 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
-from dashboard import actions, audits, reviews, training
-from dashboard.charts import ALL_LOCALITIES, RAG_COLOURS, bars_by_locality, locality_colours, rag_label
-from dashboard.config import Settings
-from dashboard.db import is_sample_database
-from dashboard.formatting import (
+from dashboard.areas import actions, audits, reviews, training
+from dashboard.charts import ALL_LOCALITIES, RAG_COLOURS, bars_by_locality, locality_colours
+from dashboard.core.config import Settings
+from dashboard.core.db import is_sample_database
+from dashboard.core.periods import Period, TwelveMonths
+from dashboard.core.text import (
     change_text,
     format_count,
     format_value,
@@ -59,12 +60,12 @@ from dashboard.formatting import (
     is_small_denominator,
     kpi_value_text,
     plural,
+    rag_label,
     uk_date,
 )
-from dashboard.kpis import compute_kpis, load_catalogue, scorecard_periods
-from dashboard.periods import Period, TwelveMonths
-from dashboard.scorecard import CASE_REVIEW_RATES
-from dashboard.suppression import (
+from dashboard.kpis.catalogue import compute_kpis, load_catalogue, scorecard_periods
+from dashboard.kpis.scorecard import CASE_REVIEW_RATES
+from dashboard.publish.suppression import (
     PROTECTIVE_MARKING,
     SAMPLE_DATA_NOTICE,
     SUPPRESSED,

@@ -6,16 +6,16 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from dashboard.charts import rag_label, sparklines
-from dashboard.formatting import (
+from dashboard.core.text import (
     change_text,
     format_value,
     fraction_text,
     is_missing,
     is_small_denominator,
     kpi_value_text,
+    rag_label,
 )
-from dashboard.kpis import AREAS
+from dashboard.kpis.catalogue import AREAS
 
 TWELVE_MONTHS = "12 months to the period's end"
 CASE_REVIEW_RATES = ("CR01", "CR02", "CR03")  # few a quarter: read over 12 months as well, by default
@@ -169,3 +169,11 @@ def period_figures(
             text += f" ({fraction_text(r['twelve_numerator'], r['twelve_denominator'], unit)})"
         out.append((f"12 months to the end of {period_label}", text))
     return out
+
+
+def sparklines(trend: pd.DataFrame, locality: str | None) -> dict[str, list[float]]:
+    """Every KPI's headline values over the quarters for one locality (None = all), in one pass."""
+    heads = trend[trend["category"].isna()]
+    rows = heads[heads["locality"].isna()] if locality is None else heads[heads["locality"] == locality]
+    values = rows["value"].astype("float64")
+    return {str(kpi): list(group.tolist()) for kpi, group in values.groupby(rows["kpi"], sort=False)}

@@ -22,6 +22,8 @@ from typing import Any, TypeVar
 
 import pandas as pd
 
+from dashboard.kpis.catalogue import ACTIVITY, CASE
+
 PROTECTIVE_MARKING = "OFFICIAL-SENSITIVE"
 """The marking on everything internal (pages, an internal report or pack, CSV downloads of case records):
 it names cases and shows small numbers."""
@@ -403,14 +405,8 @@ def _label_position(labels: pd.Index, label: Hashable | None, kind: str) -> int 
 
 # --- the publication rule for KPI figures -----------------------------------------------------------------
 
-CASE = "case"
-"""A KPI about children (notifications, rapid reviews, LCSPRs, audited cases' grades): published for the
-partnership as a whole only, never split by locality or category, with counts from 1 to the threshold hidden."""
+# CASE and ACTIVITY, the publication kinds a KPI file declares, are defined with the catalogue.
 
-ACTIVITY = "activity"
-"""A KPI about the workforce (training, the action plan, the audits' samples): published in full."""
-
-PUBLICATION_KINDS = (CASE, ACTIVITY)
 
 _ADDITIVE_FIELDS = {"count": ("value",), "percent": ("numerator", "denominator")}
 

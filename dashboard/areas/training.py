@@ -18,10 +18,10 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.charts import ALL_COLOUR, ALL_LOCALITIES, FONT, bars_by_locality
-from dashboard.config import Settings
-from dashboard.contract import DATASETS
-from dashboard.db import query_df
-from dashboard.periods import Period
+from dashboard.core.config import Settings
+from dashboard.core.db import query_df
+from dashboard.core.periods import Period
+from dashboard.ingest.contract import DATASETS
 
 DELIVERY_MODES: tuple[str, ...] = (
     next(d for d in DATASETS if d.name == "training_sessions").column("delivery_mode").choices
@@ -313,7 +313,7 @@ def agencies_not_reached(
 ) -> list[str]:
     """The configured agencies (without "Other") with nobody attending a delivered session in the period:
     TR05's drill-down, the ones it does not reach."""
-    from dashboard.drilldown import kpi_records
+    from dashboard.kpis.drilldown import kpi_records
 
     rows = kpi_records(con, "TR05", period, locality, settings)
     return [

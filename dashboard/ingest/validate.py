@@ -23,7 +23,8 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard.cells import (
+from dashboard.core.config import Settings
+from dashboard.ingest.cells import (
     MAX_TEXT_CHARS,
     CellError,
     clean_text,
@@ -41,8 +42,7 @@ from dashboard.cells import (
     skeleton,
     text_too_long,
 )
-from dashboard.config import Settings
-from dashboard.contract import (
+from dashboard.ingest.contract import (
     DATASETS,
     DATASETS_BY_NAME,
     Column,
@@ -51,7 +51,7 @@ from dashboard.contract import (
     looks_like_personal_data,
     normalise_header,
 )
-from dashboard.workbook import RawSheet, UnreadableFile, display_name, read_raw_sheets
+from dashboard.ingest.workbook import RawSheet, UnreadableFile, display_name, read_raw_sheets
 
 HEADER_SEARCH_ROWS = 30  # title and note rows above the header
 UNEXPECTED_PROBLEM = "could not be checked because of an unexpected problem in the dashboard"

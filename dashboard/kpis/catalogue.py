@@ -16,10 +16,9 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from dashboard.config import QUERIES_DIR, Settings
-from dashboard.db import read_sql
-from dashboard.periods import Period, TwelveMonths
-from dashboard.suppression import CASE, PUBLICATION_KINDS
+from dashboard.core.config import QUERIES_DIR, Settings
+from dashboard.core.db import read_sql
+from dashboard.core.periods import Period, TwelveMonths
 
 KPI_DIR = QUERIES_DIR / "kpi"
 HEADER_KEYS = (
@@ -31,7 +30,7 @@ HEADER_KEYS = (
     "tolerance",
     "category",
     "records",
-    "publication",  # case (about children: partnership-wide only) or activity (in full): dashboard.suppression
+    "publication",  # case (about children: partnership-wide only) or activity (in full): dashboard.publish.suppression
     "description",
 )
 UNITS = ("count", "percent", "points", "days")
@@ -51,6 +50,15 @@ OUTPUT_COLUMNS = [
     "direction",
     "rag",
 ]
+CASE = "case"
+"""A KPI about children (notifications, rapid reviews, LCSPRs, audited cases' grades): published for the
+partnership as a whole only, never split by locality or category, with counts from 1 to the threshold hidden."""
+
+ACTIVITY = "activity"
+"""A KPI about the workforce (training, the action plan, the audits' samples): published in full."""
+
+PUBLICATION_KINDS = (CASE, ACTIVITY)
+
 AREAS = {"TR": "Training", "AU": "Audits", "CR": "Case reviews", "AP": "Action plan"}
 _HEADER_LINE = re.compile(r"^--\s*([a-z_]+)\s*:\s*(.*?)\s*$")
 

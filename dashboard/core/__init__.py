@@ -1,0 +1,1 @@
+"""The core every other part stands on: configuration, periods and working days, the database (connect, migrate, run .sql files with bound parameters), roles, and text formatting shared by every output."""
