@@ -1,5 +1,5 @@
-"""The performance report (dashboard/report.py): the newsletter's 2023-24 Q3 figures in words, each in its
-own section; the sentence functions' singular and plural; a self-contained, printable page; publication mode
+"""The performance report (dashboard/publish/report.py and the report_* modules beside it): the
+newsletter's 2023-24 Q3 figures in words, each in its own section; the sentence functions' singular and plural; a self-contained, printable page; publication mode
 with small numbers suppressed and no case named; escaping of hostile uploads; and the Reports page.
 
 The partnership's Q3 2023-24 newsletter says: 1 serious incident notification leading
@@ -30,11 +30,11 @@ from dashboard.core.config import settings
 from dashboard.core.db import connect
 from dashboard.core.periods import parse_period
 from dashboard.publish import report
-from dashboard.publish.report import (
+from dashboard.publish.report import build_report
+from dashboard.publish.report_words import (
     LcsprUpdate,
     action_plan_sentences,
     audit_sentences,
-    build_report,
     count_phrase,
     grades_sentence,
     lcspr_sentences,
