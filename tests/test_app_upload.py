@@ -179,7 +179,7 @@ def test_an_ambiguous_csv_asks_for_its_dataset_then_loads_as_chosen(app, sample_
 def test_replace_mode_without_that_sheet_says_so_and_stores_nothing(app, sample_db) -> None:
     before = _table_rows(sample_db, "reviews")
     at = _upload_page(app)
-    at.selectbox(key="upload_mode").set_value("Replace the whole reviews dataset").run()
+    at.selectbox(key="upload_mode").set_value("reviews").run()
     at.file_uploader(key="upload").upload("more-training.xlsx", GOOD, XLSX).run()
     assert not at.exception
     errors = frame(at, "reason")

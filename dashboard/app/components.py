@@ -8,9 +8,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard.app import state
 from dashboard.app.filters import Filters
 from dashboard.charts import RAG_COLOURS, locality_colours
+from dashboard.core.config import settings
 from dashboard.core.text import uk_date
 
 NO_DATA = "No data for this period."
@@ -26,7 +26,7 @@ def page_header(title: str, filters: Filters, what: str = "") -> None:
 
 
 def colours() -> dict[str, str]:
-    return locality_colours(state.app_settings().all_localities)
+    return locality_colours(settings().all_localities)
 
 
 def chart(fig: go.Figure, key: str | None = None) -> None:

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from dashboard.app import state
+from dashboard.app import cache
+from dashboard.core.config import settings
 from dashboard.core.periods import Period, parse_period
 
 WHOLE_YEAR = "Whole year"
@@ -39,8 +40,8 @@ def _from_url(key: str) -> str | None:
 
 def sidebar_filters() -> Filters:
     """Draw the filters (first run: from the URL, else the latest quarter held) and keep the URL in step."""
-    cfg = state.app_settings()
-    quarters = state.all_quarters()
+    cfg = settings()
+    quarters = cache.quarters(*cache.data_key())
     years = sorted({q.split(" ")[0] for q in quarters}, reverse=True)
     localities = [ALL, *cfg.all_localities]
     if "fy" not in st.session_state:

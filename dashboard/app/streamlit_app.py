@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
-from dashboard.app import filters, state
+from dashboard.app import cache, filters
 from dashboard.core.auth import (
     Access,
     Action,
@@ -39,7 +39,7 @@ from dashboard.core.auth import (
     page_refusal,
     signed_in_access,
 )
-from dashboard.core.config import ConfigError, Settings
+from dashboard.core.config import ConfigError, Settings, settings
 from dashboard.ingest.load import current_user
 from dashboard.publish.suppression import SAMPLE_DATA_NOTICE
 
@@ -191,7 +191,7 @@ def check_host(cfg: Settings | None) -> None:
 def gate() -> tuple[Settings, dict[str, Any] | None]:
     """The settings and the [auth] section (None: local mode, explicitly chosen); Refused otherwise."""
     try:
-        cfg: Settings | None = state.app_settings()
+        cfg: Settings | None = settings()
         problem = None
     except ConfigError as exc:
         cfg, problem = None, exc
@@ -215,7 +215,7 @@ def gate() -> tuple[Settings, dict[str, Any] | None]:
                 f"who can reach it would be an admin: configure sign-in ({DEPLOYING}), or start it with "
                 "`pmf serve --local`, which listens on 127.0.0.1 only.",
             )
-    missing = state.missing_database()
+    missing = cache.missing_database()
     if missing is not None:
         raise Refused(
             "No database", f"There is no database at {_plain(str(missing))}: run `pmf init` to create it."
@@ -322,12 +322,14 @@ if access.role is None:
     refused_screen(access)
     st.stop()
 
+# The data version, read once for this run: the filters, the banner and the page key their results on it.
+data_key = cache.read_data_version()
 st.session_state.filters = filters.sidebar_filters()
 user_panel(access)
 if access.local_mode:
     # A highlighted line rather than st.warning: pages keep st.warning and st.info for their own messages.
     st.markdown(f":orange-background[:material/lock_open: {LOCAL_MODE_BANNER}]")
-if state.holds_sample_data(str(state.database_path()), state.version()):
+if cache.holds_sample_data(*data_key):
     st.markdown(f":blue-background[:material/science: {SAMPLE_DATA_NOTICE}]")
 needs = next((s.needs for s in PAGE_SPECS if s.url_path == (current.url_path or "")), Action.VIEW)
 if not access.can(needs):

@@ -1,11 +1,14 @@
 """What the pages show, built once per (database path, data version, filters) and kept for later reruns.
 
-state.py and the area caches keep query and KPI results; this module keeps what the pages make of them: the
-display tables, the Plotly figures and the sparklines. A warm rerun then only looks these up and hands them
-to Streamlit. They are kept as the objects themselves (st.cache_resource: no pickled copy to rebuild on each
-hit), so callers must treat them as read-only: the pages only pass them to st.dataframe, st.plotly_chart and
-the CSV download, none of which changes them. An upload, undo or target change gives a new data version, so
-nothing stale is ever looked up (refresh_after_change clears these too).
+cache.py holds every query and KPI result; this module holds only what the pages make of them: the display
+tables, the Plotly figures, the sparklines and the sentences. It is kept apart because shaping is not a
+result of the core: each function here reads its inputs from cache.py (never from the database, and never a
+second cache of the same result) and caches its own output, so a warm rerun only looks these up and hands
+them to Streamlit (building a scorecard table with its sparklines, or a figure, costs more than the page's
+Streamlit calls). They are kept as the objects themselves (st.cache_resource: no pickled copy to rebuild on
+each hit), so callers must treat them as read-only: the pages only pass them to st.dataframe,
+st.plotly_chart and the CSV download, none of which changes them. An upload, undo or target change gives a
+new data version, so nothing stale is ever looked up (changes.refresh_after_change clears these too).
 """
 
 from __future__ import annotations
@@ -18,13 +21,12 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import charts
-from dashboard.app import area_cache, area_cache_reviews, state
+from dashboard.app import cache
 from dashboard.areas import actions, reviews
 from dashboard.areas.audits import grades_figure
-from dashboard.areas.training import agencies_not_reached as agencies_missing
 from dashboard.areas.training import attendance_by_agency_figure, sessions_by_mode_figure, summary_table
 from dashboard.charts import ALL_LOCALITIES, MAX_CHARTED_LOCALITIES
-from dashboard.core.periods import parse_period
+from dashboard.core.config import settings
 from dashboard.kpis.headlines import headline_sentences
 from dashboard.kpis.scorecard import (
     CASE_REVIEW_RATES,
@@ -37,11 +39,7 @@ from dashboard.kpis.scorecard import period_figures as scorecard_figures
 
 
 def _localities() -> tuple[str, ...]:
-    return state.app_settings().all_localities
-
-
-def _all_quarters(path: str, version: str) -> tuple[str, ...]:
-    return tuple(state.quarters(path, version))
+    return settings().all_localities
 
 
 def charted_localities(locality: str | None) -> tuple[str, ...]:
@@ -65,23 +63,23 @@ def scorecard(
 ) -> pd.DataFrame:
     """The overview's scorecard table, sparklines included; the case-review rates (or, asked, every KPI)
     also over the 12 months to the period's end."""
-    card = state.scorecard(path, version, period, locality)
-    trend = state.trend(path, version, _all_quarters(path, version))
+    card = cache.scorecard(path, version, period, locality)
+    trend = cache.trend(path, version)
     chosen = tuple(card["kpi"].unique()) if every_twelve_months else CASE_REVIEW_RATES
-    return scorecard_table(card, trend, locality, state.app_settings().min_denominator, chosen)
+    return scorecard_table(card, trend, locality, settings().min_denominator, chosen)
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
 def headlines(path: str, version: str, period: str, locality: str | None, span: str) -> tuple[str, ...]:
-    return tuple(headline_sentences(state.scorecard(path, version, period, locality), span))
+    return tuple(headline_sentences(cache.scorecard(path, version, period, locality), span))
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def comparison(path: str, version: str, period: str) -> pd.DataFrame:
     """Every locality's scorecard side by side."""
     names = _localities()
-    cards = {name: state.scorecard(path, version, period, name) for name in names}
-    return comparison_table(cards, names, state.app_settings().min_denominator)
+    cards = {name: cache.scorecard(path, version, period, name) for name in names}
+    return comparison_table(cards, names, settings().min_denominator)
 
 
 # KPI detail ----------------------------------------------------------------------------------------------
@@ -95,9 +93,9 @@ class TrendChart:
 
 @st.cache_resource(show_spinner=False, max_entries=128)
 def kpi_trend(path: str, version: str, kpi_id: str, locality: str | None) -> TrendChart:
-    cfg = state.app_settings()
-    kpi = {k.id: k for k in state.catalogue(path, version)}[kpi_id]
-    series = headline_trend(state.trend(path, version, _all_quarters(path, version)), kpi_id)
+    cfg = settings()
+    kpi = {k.id: k for k in cache.catalogue(path, version)}[kpi_id]
+    series = headline_trend(cache.trend(path, version), kpi_id)
     shown = charted_localities(locality)
     if not series["value"].notna().any():
         return TrendChart(None, shown)
@@ -111,24 +109,19 @@ def kpi_trend(path: str, version: str, kpi_id: str, locality: str | None) -> Tre
 def period_figures(
     path: str, version: str, kpi_id: str, period: str, locality: str | None
 ) -> tuple[tuple[str, str], ...]:
-    card = state.scorecard(path, version, period, locality)
-    return tuple(scorecard_figures(card, kpi_id, period, state.app_settings().min_denominator))
+    card = cache.scorecard(path, version, period, locality)
+    return tuple(scorecard_figures(card, kpi_id, period, settings().min_denominator))
 
 
 @st.cache_resource(show_spinner=False, max_entries=128)
 def history(path: str, version: str, kpi_id: str, locality: str | None, compare: bool) -> pd.DataFrame:
     shown: list[str | None] = [None, *_localities()] if compare else [locality]
     return kpi_history(
-        state.trend(path, version, _all_quarters(path, version)),
+        cache.trend(path, version),
         kpi_id,
         shown,
-        state.app_settings().min_denominator,
+        settings().min_denominator,
     )
-
-
-@st.cache_resource(show_spinner=False, max_entries=128)
-def records(path: str, version: str, kpi_id: str, period: str, locality: str | None) -> pd.DataFrame:
-    return state.records(path, version, kpi_id, period, locality)
 
 
 # Training ------------------------------------------------------------------------------------------------
@@ -138,8 +131,8 @@ def records(path: str, version: str, kpi_id: str, period: str, locality: str | N
 def training_comparison(path: str, version: str, period: str) -> pd.DataFrame | None:
     """Localities side by side (None when the period has no session)."""
     summaries = {
-        ALL_LOCALITIES: area_cache.training_summary(path, version, period, None),
-        **{name: area_cache.training_summary(path, version, period, name) for name in _localities()},
+        ALL_LOCALITIES: cache.training_summary(path, version, period, None),
+        **{name: cache.training_summary(path, version, period, name) for name in _localities()},
     }
     return summary_table(summaries) if summaries[ALL_LOCALITIES].has_sessions else None
 
@@ -148,7 +141,7 @@ def training_comparison(path: str, version: str, period: str) -> pd.DataFrame | 
 def sessions_by_mode(
     path: str, version: str, period: str, locality: str | None, compare: bool
 ) -> go.Figure | None:
-    frame = area_cache.sessions_by_mode(path, version, period, locality, compare)
+    frame = cache.sessions_by_mode(path, version, period, locality, compare)
     if frame.empty:
         return None
     if not few_localities():
@@ -164,28 +157,18 @@ def attendance_by_agency(
 ) -> go.Figure | None:
     if compare and not few_localities():
         # One bar per agency for all localities together, and for the chosen one beside it.
-        frame = area_cache.attendance_by_agency(path, version, period, None, False)
+        frame = cache.attendance_by_agency(path, version, period, None, False)
         if locality and not frame.empty:
             frame = pd.concat(
-                [frame, area_cache.attendance_by_agency(path, version, period, locality, False)],
+                [frame, cache.attendance_by_agency(path, version, period, locality, False)],
                 ignore_index=True,
             )
     else:
-        frame = area_cache.attendance_by_agency(path, version, period, locality, compare)
+        frame = cache.attendance_by_agency(path, version, period, locality, compare)
     if frame.empty:
         return None
     colours = charts.locality_colours(_localities())
     return attendance_by_agency_figure(frame, colours, period)
-
-
-@st.cache_resource(show_spinner=False, max_entries=64)
-def agencies_not_reached(path: str, version: str, period: str, locality: str | None) -> tuple[str, ...]:
-    """The configured agencies with nobody at a delivered session of the period (TR05's drill-down)."""
-    cur = state.cursor()
-    try:
-        return tuple(agencies_missing(cur, parse_period(period), locality, state.app_settings()))
-    finally:
-        cur.close()
 
 
 # Audits --------------------------------------------------------------------------------------------------
@@ -193,7 +176,7 @@ def agencies_not_reached(path: str, version: str, period: str, locality: str | N
 
 @st.cache_resource(show_spinner=False, max_entries=64)
 def grades(path: str, version: str, period: str, locality: str | None) -> go.Figure | None:
-    frame = area_cache.grades_by_locality(path, version, period, locality)
+    frame = cache.grades_by_locality(path, version, period, locality)
     return None if frame.empty else grades_figure(frame, period)
 
 
@@ -212,7 +195,7 @@ class ReviewsView:
 def case_reviews(
     path: str, version: str, label: str, start: date, end: date, locality: str | None
 ) -> ReviewsView | None:
-    active = area_cache_reviews.active_reviews(path, version, start, end, locality)
+    active = cache.active_reviews(path, version, start, end, locality)
     if active.empty:
         return None
     return ReviewsView(
@@ -239,7 +222,7 @@ def plan_options(
     path: str, version: str, as_at: date, locality: str | None, due_soon_days: int
 ) -> tuple[list[str], list[str]] | None:
     """The lead agencies and sources of the plan for its filters (None when the plan is empty)."""
-    plan = area_cache_reviews.action_plan(path, version, as_at, locality, due_soon_days)
+    plan = cache.action_plan(path, version, as_at, locality, due_soon_days)
     return None if plan.empty else actions.filter_options(plan)
 
 
@@ -253,7 +236,7 @@ def action_plan(
     agencies: tuple[str, ...],
     sources: tuple[str, ...],
 ) -> PlanView:
-    plan = area_cache_reviews.action_plan(path, version, as_at, locality, due_soon_days)
+    plan = cache.action_plan(path, version, as_at, locality, due_soon_days)
     shown = actions.filter_plan(plan, agencies, sources)
     by_agency = actions.open_by_agency(shown)
     return PlanView(
@@ -264,20 +247,15 @@ def action_plan(
     )
 
 
-def refresh_after_change() -> None:
-    """After an upload, undo or target change: drop every cached result and view."""
-    state.clear_results()
-    clear()
-
-
 def clear() -> None:
+    """Drop every view (changes.refresh_after_change calls it, with cache.clear_results)."""
     for cached in (
         scorecard,
         headlines,
         comparison,
         kpi_trend,
         history,
-        records,
+        period_figures,
         training_comparison,
         sessions_by_mode,
         attendance_by_agency,

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.app import components, state, views
+from dashboard.app import cache, components, views
 from dashboard.areas import actions
+from dashboard.core.config import settings
 from dashboard.core.text import uk_date
 
 filters = st.session_state.filters
-cfg = state.app_settings()
+cfg = settings()
 as_at = actions.as_at_date(filters.period.end)
-path, version = str(state.database_path()), state.version()
+path, version = cache.data_key()
 options = views.plan_options(path, version, as_at, filters.locality, cfg.action_due_soon_days)
 
 components.page_header("Action plan", filters, f"combined learning action plan as at {uk_date(as_at)}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.app import components, state
+from dashboard.app import cache, components
 from dashboard.core.auth import Action, page_refusal
 from dashboard.kpis.audit_log import audit_log
 
@@ -18,11 +18,8 @@ st.caption(
     "Every upload, replace, undo and KPI target change, newest first, with who made it: the signed-in email, "
     "or the computer's login name in local mode."
 )
-cur = state.cursor()
-try:
+with cache.cursor() as cur:
     log = audit_log(cur)
-finally:
-    cur.close()
 if log.empty:
     st.write("Nothing has been uploaded or changed yet.")
 else:

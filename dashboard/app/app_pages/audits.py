@@ -5,19 +5,20 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.app import area_cache, components, state, views
+from dashboard.app import cache, components, views
 from dashboard.areas.audits import GRADES, audit_choices
+from dashboard.core.config import settings
 
 SHORT_GRADES = {"Requires improvement": "Req. improvement"}
 
 filters = st.session_state.filters
-path, version = str(state.database_path()), state.version()
+path, version = cache.data_key()
 period, locality = filters.period.label, filters.locality
 
 components.page_header("Audits", filters, "multi-agency audits by audit date (AU01 to AU04)")
 
 st.subheader("Audits in the period")
-audits = area_cache.audit_list(path, version, period, locality)
+audits = cache.audit_list(path, version, period, locality)
 if audits.empty:
     st.info(components.NO_DATA)
 else:
@@ -28,7 +29,7 @@ else:
         column_config={
             **{
                 name: st.column_config.NumberColumn(name, help=f"Cases from {name}")
-                for name in state.app_settings().all_localities
+                for name in settings().all_localities
             },
             **{
                 grade: st.column_config.NumberColumn(
@@ -67,6 +68,6 @@ if audits.empty:
 else:
     choices = audit_choices(audits)
     chosen = st.selectbox("Audit", list(choices), format_func=choices.__getitem__, key="audit")
-    cases = area_cache.audit_cases(path, version, period, locality, chosen)
+    cases = cache.audit_cases(path, version, period, locality, chosen)
     st.dataframe(cases, hide_index=True, key="audit_cases")
     components.csv_download(cases, f"audit-{chosen}-cases.csv", "download_audit_cases")

@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.app import components, state, views
+from dashboard.app import cache, components, views
 from dashboard.areas import reviews
 from dashboard.core.text import plural
 
 filters = st.session_state.filters
 period = filters.period
-view = views.case_reviews(
-    str(state.database_path()), state.version(), period.label, period.start, period.end, filters.locality
-)
+view = views.case_reviews(*cache.data_key(), period.label, period.start, period.end, filters.locality)
 
 components.page_header(
     "Case reviews", filters, "reviews notified, rapid-reviewed or with an LCSPR running in the period"

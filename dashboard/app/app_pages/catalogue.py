@@ -5,15 +5,15 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard.app import components, state, views
+from dashboard.app import cache, changes, components
 from dashboard.core.auth import Action, role_needed
+from dashboard.core.config import settings
 from dashboard.core.text import format_value
-from dashboard.kpis.targets import TargetError, set_target, target_history
+from dashboard.kpis.targets import TargetError, target_history
 
-cfg = state.app_settings()
+cfg = settings()
 access = st.session_state.access
-path, version = str(state.database_path()), state.version()
-catalogue = state.catalogue(path, version)
+catalogue = cache.catalogue(*cache.data_key())
 
 st.title("KPI catalogue")
 st.caption(
@@ -87,26 +87,19 @@ else:
         reason = st.text_input("Reason for the change (kept in the history)", key="target_reason")
         submitted = st.form_submit_button("Save target", type="primary")
     if submitted:
-        cur = state.cursor()
         try:
-            set_target(cur, kpi, float(target), tolerance, access.user, reason)
+            changes.change_target(kpi, float(target), tolerance, access.user, reason)
         except TargetError as exc:
             st.error(str(exc))
         else:
-            views.refresh_after_change()
             st.session_state.target_message = f"{kpi.id} target set to {format_value(target, kpi.unit)}."
             st.rerun()
-        finally:
-            cur.close()
 
 st.header("Target history")
 # Who changed a target and why is for admins, as the audit log of the same events is.
 who_and_why = access.can(Action.AUDIT_LOG)
-cur = state.cursor()
-try:
+with cache.cursor() as cur:
     history = target_history(cur, catalogue, who_and_why=who_and_why)
-finally:
-    cur.close()
 if history.empty:
     st.write("No target has been changed yet: every KPI uses its file's default.")
 else:

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.app import components, state, views
+from dashboard.app import cache, components, views
 from dashboard.charts import ALL_LOCALITIES
+from dashboard.core.config import settings
 from dashboard.core.text import format_value
 
 filters = st.session_state.filters
-cfg = state.app_settings()
-path, version = str(state.database_path()), state.version()
-catalogue = {k.id: k for k in state.catalogue(path, version)}
+cfg = settings()
+path, version = cache.data_key()
+catalogue = {k.id: k for k in cache.catalogue(path, version)}
 
 if "kpi" not in st.session_state:
     wanted = st.query_params.get("kpi", "")
@@ -66,7 +67,7 @@ st.dataframe(
 components.csv_download(history, f"{kpi.id}-by-quarter.csv", "download_history")
 
 st.header(f"Records behind {kpi.id}, {filters.period.label}, {filters.locality_label}")
-records = views.records(path, version, kpi.id, filters.period.label, filters.locality)
+records = cache.records(path, version, kpi.id, filters.period.label, filters.locality)
 if records.empty:
     st.info(components.NO_DATA)
 else:

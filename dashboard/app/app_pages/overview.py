@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.app import components, state, views
+from dashboard.app import cache, components, views
+from dashboard.core.config import settings
 from dashboard.core.text import format_value, is_missing
 
 filters = st.session_state.filters
-path, version = str(state.database_path()), state.version()
-card = state.scorecard(path, version, filters.period.label, filters.locality)
+path, version = cache.data_key()
+card = cache.scorecard(path, version, filters.period.label, filters.locality)
 
 components.page_header("Overview", filters)
 
@@ -59,7 +60,7 @@ for column, (kpi_id, label) in zip(columns, METRICS, strict=True):
 
 st.header("Scorecard")
 if filters.compare:
-    cfg = state.app_settings()
+    cfg = settings()
     table = views.comparison(path, version, filters.period.label)
     st.dataframe(
         components.styled(table, [f"{n} RAG" for n in cfg.all_localities]),
@@ -91,5 +92,5 @@ else:
 st.caption(
     "RAG: ✔ Green meets the target; ▲ Amber within the tolerance of it; ✖ Red beyond. "
     "Counts of notifications, reviews and sessions give context and have no target. A rate on fewer than "
-    f"{state.app_settings().min_denominator} records reads 'n of N', with no RAG and no change."
+    f"{settings().min_denominator} records reads 'n of N', with no RAG and no change."
 )

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.app import components, report_cache, state
+from dashboard.app import cache, components
+from dashboard.core.config import settings
 from dashboard.publish import pack, report
 
 filters = st.session_state.filters
-cfg = state.app_settings()
-path, version = str(state.database_path()), state.version()
+cfg = settings()
+path, version = cache.data_key()
 period, locality = filters.period.label, filters.locality
 
 components.page_header("Reports", filters, "the newsletter's figures, as one file to print or email")
@@ -39,7 +40,7 @@ else:
         icon=":material/lock:",
     )
 
-html = report_cache.report_html(path, version, period, locality, publish)
+html = cache.report_html(path, version, period, locality, publish)
 name = report.report_filename(filters.period, locality, publish, cfg.partnership_short_name)
 
 left, middle, right = st.columns(3)
@@ -57,7 +58,7 @@ with left:
 with middle:
     st.download_button(
         "Download the KPI pack (Excel)",
-        lambda: report_cache.kpi_pack(path, version, period, publish),
+        lambda: cache.kpi_pack(path, version, period, publish),
         file_name=pack.pack_file_name(filters.period, cfg, publish),
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="download_kpi_pack",
@@ -65,10 +66,10 @@ with middle:
         help="A scorecard sheet, a sheet per area and the definitions, formatted for Excel.",
     )
 with right:
-    if report_cache.chromium_available():
+    if report.DEFAULT_CHROMIUM.exists():
         st.download_button(
             "Download as PDF",
-            lambda: report_cache.report_pdf_bytes(path, version, period, locality, publish),
+            lambda: cache.report_pdf_bytes(path, version, period, locality, publish),
             file_name=name.removesuffix(".html") + ".pdf",
             mime="application/pdf",
             key="download_report_pdf",

@@ -5,17 +5,18 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.app import area_cache, components, state, views
+from dashboard.app import cache, components, views
 from dashboard.charts import ALL_LOCALITIES
+from dashboard.core.config import settings
 from dashboard.core.text import format_value
 
 filters = st.session_state.filters
-path, version = str(state.database_path()), state.version()
+path, version = cache.data_key()
 period, locality, compare = filters.period.label, filters.locality, filters.compare
 year_before = filters.period.year_before.label
 
-summary = area_cache.training_summary(path, version, period, locality)
-before = area_cache.training_summary(path, version, year_before, locality)
+summary = cache.training_summary(path, version, period, locality)
+before = cache.training_summary(path, version, year_before, locality)
 
 components.page_header(
     "Training", filters, "rates and confidence count delivered sessions only (TR01 to TR06)"
@@ -141,7 +142,7 @@ else:
 
 if compare:
     st.subheader("Localities compared")
-    cfg = state.app_settings()
+    cfg = settings()
     table = views.training_comparison(path, version, period)
     if table is None:
         st.info(components.NO_DATA)
@@ -170,7 +171,7 @@ else:
     components.chart(by_mode, key="training_modes")
     if (compare or locality is None) and not views.few_localities():
         st.caption(
-            f"With {len(state.app_settings().all_localities)} localities the chart shows {ALL_LOCALITIES}"
+            f"With {len(settings().all_localities)} localities the chart shows {ALL_LOCALITIES}"
             + (f" and {locality}" if locality else "")
             + "; each locality's sessions are in the localities compared table (Compare localities)."
         )
@@ -184,7 +185,7 @@ else:
     st.caption(
         "People who attended delivered sessions, by the agency they work for."
         + (
-            f" With {len(state.app_settings().all_localities)} localities the chart shows {ALL_LOCALITIES}"
+            f" With {len(settings().all_localities)} localities the chart shows {ALL_LOCALITIES}"
             + (f" and {locality}" if locality else "")
             + " only; each locality's attendance is in the localities compared table."
             if compare and not views.few_localities()
@@ -192,12 +193,12 @@ else:
         )
     )
 
-missing = views.agencies_not_reached(path, version, period, locality)
+missing = cache.agencies_not_reached(path, version, period, locality)
 if missing:
     st.caption("No attendance this period from: " + ", ".join(missing) + ".")
 
 st.subheader("Sessions")
-sessions = area_cache.session_list(path, version, period, locality)
+sessions = cache.session_list(path, version, period, locality)
 if sessions.empty:
     st.info(components.NO_DATA)
 else:

@@ -6,31 +6,19 @@ shows as written and is never read as Markdown (an image link in a file name is 
 
 from __future__ import annotations
 
-import hashlib
-
 import streamlit as st
 
-from dashboard.app import components, state, views
+from dashboard.app import cache, changes, components
 from dashboard.core.auth import Action, page_refusal
-from dashboard.core.text import format_value
 from dashboard.ingest.contract import DATASET_NAMES
-from dashboard.ingest.load import NothingToUndo, undo_latest, upload_history
-from dashboard.ingest.workflow import (
-    apply_upload,
-    as_text,
-    check_upload,
-    kpi_changes,
-    preview_table,
-    report_csv,
-)
+from dashboard.ingest.load import NothingToUndo, upload_history
+from dashboard.ingest.workflow import as_text, preview_table, report_csv
 
 filters = st.session_state.filters
 access = st.session_state.access
 if not access.can(Action.UPLOAD):  # the entry point refuses first; this page does not rely on it alone
     st.error(page_refusal(Action.UPLOAD))
     st.stop()
-cfg = state.app_settings()
-path = str(state.database_path())
 user = access.user  # recorded as uploaded_by / undone_by: the signed-in email, else the OS login name
 
 st.title("Upload")
@@ -43,7 +31,7 @@ with st.expander("Templates", icon=":material/download:"):
     st.write("A template has a sheet per dataset with the right headers, drop-down lists and a Notes sheet.")
     st.download_button(
         "Download the template (all datasets)",
-        state.template(None),
+        cache.template(None),
         file_name="pmf-template.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="template_all",
@@ -51,7 +39,7 @@ with st.expander("Templates", icon=":material/download:"):
     one = st.selectbox("Or one dataset", DATASET_NAMES, key="template_dataset")
     st.download_button(
         f"Download the {one} template",
-        state.template((one,)),
+        cache.template((one,)),
         file_name=f"pmf-template-{one}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="template_one",
@@ -64,39 +52,34 @@ if message := st.session_state.pop("upload_message", None):
         st.dataframe(message["kpis"], hide_index=True, key="changed_kpis")
 
 uploaded = st.file_uploader("Workbook or CSV file", type=["xlsx", "csv"], key="upload")
-replace = st.selectbox(
-    "Mode",
-    ["Add and update rows (upsert)", *[f"Replace the whole {name} dataset" for name in DATASET_NAMES]],
-    key="upload_mode",
-    help="Upsert: rows whose key is stored are replaced, new keys added, nothing deleted. "
-    "Replace: the dataset's stored rows that are not in the file are removed too.",
-)
+# Both choices are a dataset's name, or "" for none (upsert; recognised from the headers).
 replace_dataset = (
-    None if replace.startswith("Add") else replace.removeprefix("Replace the whole ").removesuffix(" dataset")
+    st.selectbox(
+        "Mode",
+        ["", *DATASET_NAMES],
+        key="upload_mode",
+        format_func=lambda name: (
+            f"Replace the whole {name} dataset" if name else "Add and update rows (upsert)"
+        ),
+        help="Upsert: rows whose key is stored are replaced, new keys added, nothing deleted. "
+        "Replace: the dataset's stored rows that are not in the file are removed too.",
+    )
+    or None
 )
-RECOGNISE = "Recognise from the headers"
-chosen = st.selectbox(
-    "Dataset of a single-table file",
-    [RECOGNISE, *DATASET_NAMES],
-    key="upload_dataset",
-    help="A .csv or one-sheet workbook is recognised from its headers; choose here when they fit more than one.",
+dataset = (
+    st.selectbox(
+        "Dataset of a single-table file",
+        ["", *DATASET_NAMES],
+        key="upload_dataset",
+        format_func=lambda name: name or "Recognise from the headers",
+        help="A .csv or one-sheet workbook is recognised from its headers; choose here when they fit more "
+        "than one.",
+    )
+    or None
 )
-dataset = None if chosen == RECOGNISE else chosen
 
 if uploaded is not None:
-    data = uploaded.getvalue()
-    # Checked once per file, mode and data version: reruns (Confirm, other widgets) do not read it again.
-    check_key = (hashlib.sha256(data).hexdigest(), uploaded.name, replace_dataset, dataset, state.version())
-    cached = st.session_state.get("upload_check")
-    if cached is not None and cached[0] == check_key:
-        checked = cached[1]
-    else:
-        cur = state.cursor()
-        try:
-            checked = check_upload(cur, data, uploaded.name, cfg, replace=replace_dataset, dataset=dataset)
-        finally:
-            cur.close()
-        st.session_state.upload_check = (check_key, checked)
+    checked = changes.checked_upload(uploaded.getvalue(), uploaded.name, replace_dataset, dataset)
     report = checked.report
     if report.warnings:
         st.warning(f"{len(report.warnings)} warning(s): columns or sheets that were not stored.")
@@ -127,39 +110,15 @@ if uploaded is not None:
         if not checked.preview.changed:
             st.info("Nothing would change: every row is already stored as it is in this file.")
         elif st.button("Confirm and load", type="primary", key="confirm", icon=":material/check:"):
-            before = state.scorecard(path, state.version(), filters.period.label, filters.locality)
-            cur = state.cursor()
-            try:
-                result = apply_upload(cur, checked, user, replace=replace_dataset)
-            finally:
-                cur.close()
-            views.refresh_after_change()
-            after = state.scorecard(path, state.version(), filters.period.label, filters.locality)
-            changes = kpi_changes(before, after)
-            changes["value_before"] = [
-                format_value(v, u) for v, u in zip(changes["value_before"], changes["unit"], strict=True)
-            ]
-            changes["value_after"] = [
-                format_value(v, u) for v, u in zip(changes["value_after"], changes["unit"], strict=True)
-            ]
-            st.session_state.upload_message = {
-                "text": f"Loaded {as_text(uploaded.name)} as upload {result.upload_id}. "
-                + as_text(" ".join(result.summary_lines()[:-1])),
-                "kpis": changes.drop(columns=["unit"]).rename(
-                    columns={"kpi": "KPI", "title": "Title", "value_before": "Before", "value_after": "After"}
-                ),
-                "period": filters.period.label,
-                "locality": filters.locality_label,
-            }
+            st.session_state.upload_message = changes.confirm_upload(
+                checked, uploaded.name, user, replace_dataset, filters
+            )
             del st.session_state["upload"]
             st.rerun()
 
 st.header("Upload history")
-cur = state.cursor()
-try:
+with cache.cursor() as cur:
     history = upload_history(cur)
-finally:
-    cur.close()
 if history.empty:
     st.write("No uploads yet.")
 else:
@@ -182,18 +141,10 @@ else:
             )
             yes, no = st.columns(2)
             if yes.button("Yes, undo it", type="primary", key="undo_yes"):
-                cur = state.cursor()
                 try:
-                    undone = undo_latest(cur, user)
+                    st.session_state.upload_message = changes.undo_latest_upload(user)
                 except NothingToUndo as exc:
                     st.error(as_text(exc))
-                else:
-                    views.refresh_after_change()
-                    st.session_state.upload_message = {
-                        "text": f"Undid upload {undone.upload_id} ({as_text(undone.file_name)})."
-                    }
-                finally:
-                    cur.close()
                 del st.session_state["confirm_undo"]
                 st.rerun()
             if no.button("Cancel", key="undo_no"):

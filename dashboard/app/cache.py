@@ -1,0 +1,273 @@
+"""The app's one cache of query and KPI results, keyed on the database path and the data version.
+
+Every st.cache_data / st.cache_resource of a result the core computes lives here: a page asks for a result
+with (path, version, filters), so a rerun with the same filters does no database work, and an upload, undo
+or target change (which gives a new data version) refreshes everything. views.py keeps only what the pages
+*make* of these results (display tables, figures, sparklines), built from the functions below and never
+a second copy of one of them. Nothing touches the database at import time.
+
+The data version is read from the database once per script run, by the entry point (`read_data_version`),
+and kept in st.session_state for the pages of that run (`data_key`); a change made from the app reads it
+again (`clear_results`). No private Streamlit API is needed for that.
+
+Costs kept off each rerun (bench/README.md has the figures): the KPI table of a period (every locality) is
+computed once and each locality's scorecard is cut from it; the large KPI tables (a national trend has about
+250,000 rows) and the records behind a KPI are cached as objects rather than pickled copies (st.cache_resource),
+so a cache hit costs no copy: callers treat those as read-only (the KPI tables are handed out as
+copy-on-write views, so even a change to one never reaches the cache).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from dashboard.areas import actions, audits, reviews, training
+from dashboard.core.config import settings
+from dashboard.core.db import DatabaseError, connect, data_version, database_exists, is_sample_database
+from dashboard.core.periods import parse_period
+from dashboard.ingest.sample import data_quarters
+from dashboard.ingest.workflow import template_bytes
+from dashboard.kpis import catalogue as kpis
+from dashboard.kpis import drilldown
+from dashboard.publish import pack, report
+
+# The connection and the data version -------------------------------------------------------------------
+
+
+def database_path() -> Path:
+    return settings().database_path.resolve()
+
+
+def missing_database() -> Path | None:
+    """The configured database's path when there is no file there (only `pmf init` or `pmf serve` creates
+    one: a mistyped PMF_DB must not become a new empty database); None when it exists."""
+    path = database_path()
+    return None if database_exists(path) else path
+
+
+@st.cache_resource(show_spinner=False)
+def _connection(path: str) -> duckdb.DuckDBPyConnection:
+    if not database_exists(path):
+        raise DatabaseError(f"There is no database at {path}: run `pmf init` to create it.")
+    return connect(path)
+
+
+@contextmanager
+def cursor() -> Iterator[duckdb.DuckDBPyConnection]:
+    """A cursor of the one shared connection, closed after use: connections are not thread-safe, cursors
+    are per use. `with cache.cursor() as cur: ...`"""
+    cur = _connection(str(database_path())).cursor()
+    try:
+        yield cur
+    finally:
+        cur.close()
+
+
+_DATA_KEY = "_pmf_data_key"  # st.session_state: (database path, data version) of this script run
+
+
+def read_data_version() -> tuple[str, str]:
+    """Read the data version from the database and keep it for this script run: the entry point calls it
+    once per run, before the filters and the page ask for it."""
+    path = str(database_path())
+    with cursor() as cur:
+        key = (path, data_version(cur))
+    st.session_state[_DATA_KEY] = key
+    return key
+
+
+def data_key() -> tuple[str, str]:
+    """(database path, data version) of this script run: the first two arguments of every cached result."""
+    key: tuple[str, str] | None = st.session_state.get(_DATA_KEY)
+    if key is None or key[0] != str(database_path()):
+        return read_data_version()
+    return key
+
+
+def clear_results() -> None:
+    """Drop every cached query and KPI result, and read the data version again (after an upload, undo or
+    target change: changes.refresh_after_change calls it, with views.clear for what the pages made)."""
+    st.cache_data.clear()
+    for cached in (_period_kpis, _trend_kpis, records):
+        cached.clear()
+    read_data_version()
+
+
+# Core results --------------------------------------------------------------------------------------------
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def quarters(path: str, version: str) -> tuple[str, ...]:
+    """Every quarter the data holds, oldest first."""
+    with cursor() as cur:
+        return tuple(p.label for p in data_quarters(cur))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def holds_sample_data(path: str, version: str) -> bool:
+    """Whether the database holds the fictional sample workbooks (every page then says so)."""
+    with cursor() as cur:
+        return is_sample_database(cur)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def catalogue(path: str, version: str) -> list[kpis.Kpi]:
+    with cursor() as cur:
+        return kpis.with_target_overrides(cur, kpis.load_catalogue())
+
+
+# Room for every locality's scorecard of several periods: "Compare localities" asks for each one, and a
+# national configuration has about 300 (with 256 entries the least recently used were evicted as the loop
+# went on, so every rerun recomputed them all).
+@st.cache_data(show_spinner=False, max_entries=4096)
+def scorecard(path: str, version: str, period: str, locality: str | None) -> pd.DataFrame:
+    """kpis.kpis_for for one locality, cut from the period's table of every locality (computed once)."""
+    table = _period_kpis(path, version, period).copy(deep=False)
+    return kpis.scorecard_from(table, parse_period(period), locality)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _period_kpis(path: str, version: str, period: str) -> pd.DataFrame:
+    """Every KPI and locality for the period and the year before."""
+    with cursor() as cur:
+        return kpis.compute_kpis(cur, kpis.scorecard_periods(parse_period(period)), settings())
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _trend_kpis(path: str, version: str, periods: tuple[str, ...]) -> pd.DataFrame:
+    with cursor() as cur:
+        return kpis.compute_kpis(cur, [parse_period(p) for p in periods], settings())
+
+
+def trend(path: str, version: str) -> pd.DataFrame:
+    """Every KPI, every locality, for every quarter held.
+
+    Cached as the object itself (st.cache_resource): unpickling a copy on every rerun cost more than the
+    page's own work at national scale. The caller gets a shallow copy, and pandas' copy-on-write keeps any
+    change it makes to its own copy, never to the cached table.
+    """
+    return _trend_kpis(path, version, quarters(path, version)).copy(deep=False)
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def records(path: str, version: str, kpi_id: str, period: str, locality: str | None) -> pd.DataFrame:
+    """The records behind a KPI (read-only: the page only shows it and offers it as CSV)."""
+    with cursor() as cur:
+        return drilldown.kpi_records(cur, kpi_id, parse_period(period), locality)
+
+
+# Training and audits -------------------------------------------------------------------------------------
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def training_summary(path: str, version: str, period: str, locality: str | None) -> training.TrainingSummary:
+    with cursor() as cur:
+        return training.training_summary(cur, parse_period(period), locality)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def sessions_by_mode(
+    path: str, version: str, period: str, locality: str | None, compare: bool
+) -> pd.DataFrame:
+    names = settings().all_localities
+    with cursor() as cur:
+        return training.sessions_by_mode(cur, parse_period(period), locality, compare, names)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def attendance_by_agency(
+    path: str, version: str, period: str, locality: str | None, compare: bool
+) -> pd.DataFrame:
+    names = settings().all_localities
+    with cursor() as cur:
+        return training.attendance_by_agency(cur, parse_period(period), locality, compare, names)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def agencies_not_reached(path: str, version: str, period: str, locality: str | None) -> tuple[str, ...]:
+    """The configured agencies with nobody at a delivered session of the period (TR05's drill-down)."""
+    with cursor() as cur:
+        return tuple(training.agencies_not_reached(cur, parse_period(period), locality, settings()))
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def session_list(path: str, version: str, period: str, locality: str | None) -> pd.DataFrame:
+    with cursor() as cur:
+        return training.session_list(cur, parse_period(period), locality)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def audit_list(path: str, version: str, period: str, locality: str | None) -> pd.DataFrame:
+    with cursor() as cur:
+        return audits.audit_list(cur, parse_period(period), locality, settings().all_localities)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def grades_by_locality(path: str, version: str, period: str, locality: str | None) -> pd.DataFrame:
+    with cursor() as cur:
+        return audits.grades_by_locality(cur, parse_period(period), locality, settings().all_localities)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def audit_cases(
+    path: str, version: str, period: str, locality: str | None, audit_id: str | None
+) -> pd.DataFrame:
+    with cursor() as cur:
+        return audits.audit_cases(cur, parse_period(period), locality, audit_id)
+
+
+# Case reviews and the action plan ------------------------------------------------------------------------
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def active_reviews(
+    path: str, version: str, period_start: date, period_end: date, locality: str | None
+) -> pd.DataFrame:
+    with cursor() as cur:
+        return reviews.active_reviews(cur, period_start, period_end, locality)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def action_plan(
+    path: str, version: str, as_at: date, locality: str | None, due_soon_days: int
+) -> pd.DataFrame:
+    with cursor() as cur:
+        return actions.action_plan(cur, as_at, locality, due_soon_days)
+
+
+# Reports and downloads -----------------------------------------------------------------------------------
+
+
+@st.cache_data(show_spinner="Writing the report…", max_entries=16)
+def report_html(path: str, version: str, period: str, locality: str | None, publish: bool) -> str:
+    with cursor() as cur:
+        return report.build_report(cur, parse_period(period), settings(), locality, publish)
+
+
+@st.cache_data(show_spinner="Printing the PDF…", max_entries=8)
+def report_pdf_bytes(path: str, version: str, period: str, locality: str | None, publish: bool) -> bytes:
+    """The same report printed to PDF by headless Chromium (a few seconds; made when first asked for)."""
+    html = report_html(path, version, period, locality, publish)
+    with tempfile.TemporaryDirectory(prefix="pmf-pdf-") as work:
+        return report.report_pdf(html, Path(work) / "report.pdf").read_bytes()
+
+
+@st.cache_data(show_spinner="Writing the KPI pack…", max_entries=8)
+def kpi_pack(path: str, version: str, period: str, publish: bool) -> bytes:
+    """The KPI pack workbook (scorecard, area sheets, definitions) for the period."""
+    with cursor() as cur:
+        return pack.kpi_pack_bytes(cur, parse_period(period), settings(), publish=publish)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def template(dataset_names: tuple[str, ...] | None) -> bytes:
+    """Template workbooks take a moment to write: make each once."""
+    return template_bytes(settings(), list(dataset_names) if dataset_names else None)

@@ -1,0 +1,80 @@
+"""Changes made from the app: check and load an upload, undo the latest, change a KPI target.
+
+Each runs the core in one cursor and then refreshes every cached result and view (refresh_after_change), so
+the pages only ask for a change and show what it says.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+import streamlit as st
+
+from dashboard.app import cache, views
+from dashboard.app.filters import Filters
+from dashboard.core.config import settings
+from dashboard.core.text import format_value
+from dashboard.ingest.load import undo_latest
+from dashboard.ingest.workflow import CheckedUpload, apply_upload, as_text, check_upload, kpi_changes
+from dashboard.kpis.catalogue import Kpi
+from dashboard.kpis.targets import set_target
+
+
+def refresh_after_change() -> None:
+    """After an upload, undo or target change: drop every cached result and view, read the version again."""
+    cache.clear_results()
+    views.clear()
+
+
+def checked_upload(data: bytes, file_name: str, replace: str | None, dataset: str | None) -> CheckedUpload:
+    """The file validated and its change previewed (stores nothing). Checked once per file, mode and data
+    version: reruns (Confirm, other widgets) do not read it again."""
+    key = (hashlib.sha256(data).hexdigest(), file_name, replace, dataset, cache.data_key()[1])
+    held = st.session_state.get("upload_check")
+    if held is not None and held[0] == key:
+        checked: CheckedUpload = held[1]
+        return checked
+    with cache.cursor() as cur:
+        checked = check_upload(cur, data, file_name, settings(), replace=replace, dataset=dataset)
+    st.session_state.upload_check = (key, checked)
+    return checked
+
+
+def confirm_upload(
+    checked: CheckedUpload, file_name: str, user: str, replace: str | None, filters: Filters
+) -> dict[str, Any]:
+    """Load a checked upload; the message to show after it, with the KPIs it changed for the filters."""
+    period = filters.period.label
+    before = cache.scorecard(*cache.data_key(), period, filters.locality)
+    with cache.cursor() as cur:
+        result = apply_upload(cur, checked, user, replace=replace)
+    refresh_after_change()
+    after = cache.scorecard(*cache.data_key(), period, filters.locality)
+    changes = kpi_changes(before, after)
+    for column in ("value_before", "value_after"):
+        changes[column] = [format_value(v, u) for v, u in zip(changes[column], changes["unit"], strict=True)]
+    return {
+        "text": f"Loaded {as_text(file_name)} as upload {result.upload_id}. "
+        + as_text(" ".join(result.summary_lines()[:-1])),
+        "kpis": changes.drop(columns=["unit"]).rename(
+            columns={"kpi": "KPI", "title": "Title", "value_before": "Before", "value_after": "After"}
+        ),
+        "period": period,
+        "locality": filters.locality_label,
+    }
+
+
+def undo_latest_upload(user: str) -> dict[str, Any]:
+    """Undo the latest upload still in force (NothingToUndo when there is none); the message to show."""
+    with cache.cursor() as cur:
+        undone = undo_latest(cur, user)
+    refresh_after_change()
+    return {"text": f"Undid upload {undone.upload_id} ({as_text(undone.file_name)})."}
+
+
+def change_target(kpi: Kpi, target: float, tolerance: str, user: str, reason: str) -> None:
+    """Set a KPI's target and tolerance (TargetError when they are refused), kept with who and why."""
+    with cache.cursor() as cur:
+        set_target(cur, kpi, target, tolerance, user, reason)
+    refresh_after_change()
