@@ -1,4 +1,4 @@
-"""Drill-down, queries/kpi_records/*.sql through dashboard.kpis.drilldown: the records behind each KPI.
+"""Drill-down, queries/kpi/*.records.sql through dashboard.kpis.drilldown: the records behind each KPI.
 
 The records must agree with the KPI they explain: on the small fixtures of tests/test_kpis.py and on the
 sample data, for 2023-24 Q3 and the year 2023-24, for all localities together and for each locality.
@@ -20,10 +20,10 @@ from dashboard.core.config import QUERIES_DIR, settings
 from dashboard.core.db import connect, read_sql
 from dashboard.core.periods import Period, parse_period
 from dashboard.ingest.load import load_sample_into
-from dashboard.kpis.catalogue import compute_kpis, load_catalogue, register_agencies
-from dashboard.kpis.drilldown import RECORDS_DIR, UnknownKpiError, has_records, kpi_records
+from dashboard.kpis.catalogue import compute_kpis, kpi_files, load_catalogue, register_agencies
+from dashboard.kpis.drilldown import RECORDS_DIR, UnknownKpiError, has_records, kpi_records, records_file
 
-KPI_IDS = sorted(p.stem for p in (QUERIES_DIR / "kpi").glob("*.sql"))
+KPI_IDS = sorted(p.stem for p in kpi_files(QUERIES_DIR / "kpi"))
 Q3 = parse_period("2023-24 Q3")
 YEAR = parse_period("2023-24")
 H, S, T = "Hartlepool", "Stockton-on-Tees", "Teeswide"
@@ -150,7 +150,7 @@ def close(a: float | None, b: float | None) -> bool:
 
 
 def test_one_records_query_per_kpi():
-    assert sorted(p.stem for p in RECORDS_DIR.glob("*.sql")) == KPI_IDS
+    assert sorted(p.name.removesuffix(".records.sql") for p in RECORDS_DIR.glob("*.records.sql")) == KPI_IDS
     assert sorted(k.id for k in load_catalogue()) == KPI_IDS
     assert len(KPI_IDS) == 19
     assert all(has_records(kpi_id) for kpi_id in KPI_IDS)
@@ -165,13 +165,13 @@ def test_unknown_kpi_raises_a_clear_key_error(empty_db):
     with pytest.raises(KeyError) as caught:
         kpi_records(empty_db, "XX99", Q3, None)
     assert isinstance(caught.value, UnknownKpiError)
-    assert "XX99" in str(caught.value) and "kpi_records" in str(caught.value)
+    assert "XX99" in str(caught.value) and "kpi/XX99.records.sql" in str(caught.value)
 
 
 @pytest.mark.parametrize("kpi_id", KPI_IDS)
 def test_query_binds_exactly_the_three_parameters(kpi_id):
     body = "\n".join(
-        line for line in read_sql(f"kpi_records/{kpi_id}.sql").splitlines() if not line.startswith("--")
+        line for line in read_sql(records_file(kpi_id)).splitlines() if not line.startswith("--")
     )
     assert set(re.findall(r"\$([a-z_]+)", body)) == PARAMETERS
     lowered = body.lower()
@@ -190,7 +190,7 @@ def test_runs_on_an_empty_database_ending_with_counts_as(empty_db, kpi_id):
 
 @pytest.mark.parametrize("kpi_id", KPI_IDS)
 def test_dates_are_dates_and_verdicts_are_known(fixture_db, kpi_id):
-    sql = read_sql(f"kpi_records/{kpi_id}.sql")
+    sql = read_sql(records_file(kpi_id))
     register_agencies(fixture_db, settings())
     fixture_db.execute(sql, {"period_start": YEAR.start, "period_end": YEAR.end, "locality": None})
     types = {name: str(kind) for name, kind, *_ in fixture_db.description}

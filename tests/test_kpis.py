@@ -17,10 +17,10 @@ import pytest
 
 from dashboard.core.config import QUERIES_DIR, load_settings
 from dashboard.core.db import connect
-from dashboard.kpis.catalogue import register_agencies
+from dashboard.kpis.catalogue import kpi_files, register_agencies
 
 KPI_DIR = QUERIES_DIR / "kpi"
-KPI_FILES = sorted(KPI_DIR.glob("*.sql"))
+KPI_FILES = kpi_files(KPI_DIR)
 
 HEADER_KEYS = (
     "id",

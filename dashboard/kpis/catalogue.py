@@ -150,13 +150,22 @@ def parse_kpi_file(path: Path) -> Kpi:
     )
 
 
+RECORDS_SUFFIX = ".records.sql"
+"""queries/kpi/<ID>.records.sql: the KPI's drill-down, beside it (dashboard.kpis.drilldown); not a KPI."""
+
+
+def kpi_files(directory: Path = KPI_DIR) -> list[Path]:
+    """The KPI files of the directory, <ID>.sql, leaving out the drill-downs beside them."""
+    return sorted(p for p in directory.glob("*.sql") if not p.name.endswith(RECORDS_SUFFIX))
+
+
 def load_catalogue(directory: Path = KPI_DIR) -> list[Kpi]:
     """Every KPI file, ordered by area (training, audits, case reviews, action plan) and id.
 
     Parsed once and kept while no file is added, removed or changed (checked by name, size and mtime), so
     the app's reruns do not read and parse the 19 files each time.
     """
-    paths = sorted(directory.glob("*.sql"))
+    paths = kpi_files(directory)
     stamp = tuple((p.name, *_file_stamp(p)) for p in paths)
     cached = _CATALOGUE_CACHE.get(directory)
     if cached is not None and cached[0] == stamp:

@@ -3,33 +3,22 @@
 -- completed by target first.
 -- Parameters: $period_start and $period_end (DATE), $locality (VARCHAR; NULL = all localities together,
 -- otherwise that locality's own rows, Teeswide being a locality of its own).
-WITH params AS (
-    SELECT
-        $period_start::DATE AS period_start,
-        $period_end::DATE AS period_end,
-        $locality::VARCHAR AS locality
-),
-records AS (
-    SELECT
-        a.action_id,
-        a.source_type,
-        a.source_ref,
-        a.action,
-        a.lead_agency,
-        a.locality,
-        a.date_agreed::DATE AS date_agreed,
-        a.target_date::DATE AS target_date,
-        a.status,
-        a.completed_date::DATE AS completed_date,
-        CASE
-            WHEN a.completed_date::DATE <= a.target_date::DATE THEN 'Completed by target'
-            ELSE 'Not completed by target'
-        END AS counts_as
-    FROM actions AS a
-    CROSS JOIN params AS p
-    WHERE a.target_date::DATE BETWEEN p.period_start AND p.period_end
-      AND (p.locality IS NULL OR a.locality = p.locality)
-)
-SELECT *
-FROM records
+SELECT
+    a.action_id,
+    a.source_type,
+    a.source_ref,
+    a.action,
+    a.lead_agency,
+    a.locality,
+    a.date_agreed::DATE AS date_agreed,
+    a.target_date::DATE AS target_date,
+    a.status,
+    a.completed_date::DATE AS completed_date,
+    CASE
+        WHEN a.completed_date::DATE <= a.target_date::DATE THEN 'Completed by target'
+        ELSE 'Not completed by target'
+    END AS counts_as
+FROM actions AS a
+WHERE a.target_date::DATE BETWEEN $period_start::DATE AND $period_end::DATE
+  AND in_locality(a.locality, $locality::VARCHAR)
 ORDER BY counts_as = 'Completed by target', target_date, action_id

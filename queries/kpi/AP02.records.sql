@@ -3,34 +3,27 @@
 -- the target date is before that day, with the calendar days overdue. Overdue first.
 -- Parameters: $period_start and $period_end (DATE), $locality (VARCHAR; NULL = all localities together,
 -- otherwise that locality's own rows, Teeswide being a locality of its own).
-WITH params AS (
-    SELECT
-        $period_start::DATE AS period_start,
-        $period_end::DATE AS period_end,
-        $locality::VARCHAR AS locality
-),
-records AS (
-    SELECT
-        a.action_id,
-        a.source_type,
-        a.source_ref,
-        a.action,
-        a.lead_agency,
-        a.locality,
-        a.date_agreed::DATE AS date_agreed,
-        a.target_date::DATE AS target_date,
-        a.status,
-        a.completed_date::DATE AS completed_date,
-        CASE
-            WHEN a.target_date::DATE < p.period_end THEN date_diff('day', a.target_date::DATE, p.period_end)
-        END AS days_overdue,
-        CASE WHEN a.target_date::DATE < p.period_end THEN 'Overdue' ELSE 'Open, not overdue' END AS counts_as
-    FROM actions AS a
-    CROSS JOIN params AS p
-    WHERE (a.date_agreed IS NULL OR a.date_agreed::DATE <= p.period_end)
-      AND (a.completed_date IS NULL OR a.completed_date::DATE > p.period_end)
-      AND (p.locality IS NULL OR a.locality = p.locality)
-)
-SELECT *
-FROM records
+SELECT
+    a.action_id,
+    a.source_type,
+    a.source_ref,
+    a.action,
+    a.lead_agency,
+    a.locality,
+    a.date_agreed::DATE AS date_agreed,
+    a.target_date::DATE AS target_date,
+    a.status,
+    a.completed_date::DATE AS completed_date,
+    CASE
+        WHEN action_overdue_on(a.target_date, $period_end::DATE)
+            THEN date_diff('day', a.target_date::DATE, $period_end::DATE)
+    END AS days_overdue,
+    CASE
+        WHEN action_overdue_on(a.target_date, $period_end::DATE) THEN 'Overdue'
+        ELSE 'Open, not overdue'
+    END AS counts_as
+FROM actions AS a
+WHERE action_open_on(a.date_agreed, a.completed_date, $period_end::DATE)
+  AND in_locality(a.locality, $locality::VARCHAR)
+  AND $period_start::DATE <= $period_end::DATE  -- the plan as at the last day of a period (any period)
 ORDER BY counts_as <> 'Overdue', target_date, action_id

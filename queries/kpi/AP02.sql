@@ -12,12 +12,11 @@ SELECT
     p.period,
     a.locality,
     NULL::VARCHAR AS category,
-    count(*) FILTER (WHERE a.target_date::DATE < p.period_end::DATE)::DOUBLE AS numerator,
+    count(*) FILTER (WHERE action_overdue_on(a.target_date, p.period_end))::DOUBLE AS numerator,
     count(*)::DOUBLE AS denominator,
-    100.0 * count(*) FILTER (WHERE a.target_date::DATE < p.period_end::DATE) / NULLIF(count(*), 0) AS value
+    100.0 * count(*) FILTER (WHERE action_overdue_on(a.target_date, p.period_end)) / NULLIF(count(*), 0) AS value
 FROM actions AS a
 JOIN kpi_periods AS p
-    ON (a.date_agreed IS NULL OR a.date_agreed::DATE <= p.period_end::DATE)
-    AND (a.completed_date IS NULL OR a.completed_date::DATE > p.period_end::DATE)
+    ON action_open_on(a.date_agreed, a.completed_date, p.period_end)
 GROUP BY GROUPING SETS ((p.period, a.locality), (p.period))
 ORDER BY p.period, a.locality NULLS FIRST

@@ -17,8 +17,7 @@ SELECT
     median(date_diff('day', a.target_date::DATE, p.period_end::DATE))::DOUBLE AS value
 FROM actions AS a
 JOIN kpi_periods AS p
-    ON (a.date_agreed IS NULL OR a.date_agreed::DATE <= p.period_end::DATE)
-    AND (a.completed_date IS NULL OR a.completed_date::DATE > p.period_end::DATE)
-    AND a.target_date::DATE < p.period_end::DATE
+    ON action_open_on(a.date_agreed, a.completed_date, p.period_end)
+    AND action_overdue_on(a.target_date, p.period_end)
 GROUP BY GROUPING SETS ((p.period, a.locality), (p.period))
 ORDER BY p.period, a.locality NULLS FIRST

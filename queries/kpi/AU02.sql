@@ -12,12 +12,11 @@ SELECT
     p.period,
     a.locality,
     NULL::VARCHAR AS category,
-    count(*) FILTER (WHERE a.overall_grade IN ('Outstanding', 'Good'))::DOUBLE AS numerator,
+    count(*) FILTER (WHERE is_good_or_better(a.overall_grade))::DOUBLE AS numerator,
     count(*)::DOUBLE AS denominator,
-    100.0 * count(*) FILTER (WHERE a.overall_grade IN ('Outstanding', 'Good')) / NULLIF(count(*), 0) AS value
-FROM audits AS a
+    100.0 * count(*) FILTER (WHERE is_good_or_better(a.overall_grade)) / NULLIF(count(*), 0) AS value
+FROM graded_audits AS a
 JOIN kpi_periods AS p
     ON a.audit_date::DATE BETWEEN p.period_start::DATE AND p.period_end::DATE
-WHERE a.overall_grade IN ('Outstanding', 'Good', 'Requires improvement', 'Inadequate')
 GROUP BY GROUPING SETS ((p.period, a.locality), (p.period))
 ORDER BY p.period, a.locality NULLS FIRST

@@ -15,9 +15,8 @@ SELECT
     count(*) FILTER (WHERE a.overall_grade = 'Inadequate')::DOUBLE AS numerator,
     count(*)::DOUBLE AS denominator,
     100.0 * count(*) FILTER (WHERE a.overall_grade = 'Inadequate') / NULLIF(count(*), 0) AS value
-FROM audits AS a
+FROM graded_audits AS a
 JOIN kpi_periods AS p
     ON a.audit_date::DATE BETWEEN p.period_start::DATE AND p.period_end::DATE
-WHERE a.overall_grade IN ('Outstanding', 'Good', 'Requires improvement', 'Inadequate')
 GROUP BY GROUPING SETS ((p.period, a.locality), (p.period))
 ORDER BY p.period, a.locality NULLS FIRST

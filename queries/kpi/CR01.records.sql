@@ -14,5 +14,5 @@ SELECT
     CASE WHEN d.notification_on_time THEN 'On time' ELSE 'Late' END AS counts_as
 FROM review_deadlines AS d
 WHERE d.notification_judged_on BETWEEN $period_start::DATE AND $period_end::DATE
-  AND ($locality::VARCHAR IS NULL OR d.locality = $locality)
+  AND in_locality(d.locality, $locality::VARCHAR)
 ORDER BY counts_as = 'On time', deadline, review_id

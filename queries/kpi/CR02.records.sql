@@ -22,5 +22,5 @@ SELECT
     END AS counts_as
 FROM review_deadlines AS d
 WHERE d.rr_judged_on BETWEEN $period_start::DATE AND $period_end::DATE
-  AND ($locality::VARCHAR IS NULL OR d.locality = $locality)
+  AND in_locality(d.locality, $locality::VARCHAR)
 ORDER BY NOT starts_with(counts_as, 'Late'), deadline, review_id

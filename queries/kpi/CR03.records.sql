@@ -21,5 +21,5 @@ SELECT
     END AS counts_as
 FROM review_deadlines AS d
 WHERE d.lcspr_judged_on BETWEEN $period_start::DATE AND $period_end::DATE
-  AND ($locality::VARCHAR IS NULL OR d.locality = $locality)
+  AND in_locality(d.locality, $locality::VARCHAR)
 ORDER BY counts_as = 'Within 6 months', deadline, review_id

@@ -2,26 +2,15 @@
 -- ('Not recorded' when blank). Withdrawn notifications are left out, as in CR05.
 -- Parameters: $period_start and $period_end (DATE), $locality (VARCHAR; NULL = all localities together,
 -- otherwise that locality's own rows, Teeswide being a locality of its own).
-WITH params AS (
-    SELECT
-        $period_start::DATE AS period_start,
-        $period_end::DATE AS period_end,
-        $locality::VARCHAR AS locality
-),
-records AS (
-    SELECT
-        r.review_id,
-        r.locality,
-        r.nature,
-        r.notification_date::DATE AS notification_date,
-        r.rr_completed_date::DATE AS rr_completed_date,
-        coalesce(r.rr_outcome, 'Not recorded') AS counts_as
-    FROM reviews AS r
-    CROSS JOIN params AS p
-    WHERE r.rr_completed_date::DATE BETWEEN p.period_start AND p.period_end
-      AND r.rr_outcome IS DISTINCT FROM 'Notification withdrawn'
-      AND (p.locality IS NULL OR r.locality = p.locality)
-)
-SELECT *
-FROM records
+SELECT
+    r.review_id,
+    r.locality,
+    r.nature,
+    r.notification_date::DATE AS notification_date,
+    r.rr_completed_date::DATE AS rr_completed_date,
+    coalesce(r.rr_outcome, 'Not recorded') AS counts_as
+FROM reviews AS r
+WHERE r.rr_completed_date::DATE BETWEEN $period_start::DATE AND $period_end::DATE
+  AND r.rr_outcome IS DISTINCT FROM 'Notification withdrawn'
+  AND in_locality(r.locality, $locality::VARCHAR)
 ORDER BY rr_completed_date, review_id

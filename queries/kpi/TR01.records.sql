@@ -1,29 +1,17 @@
 -- TR01 records: the delivered training sessions that TR01 counts, each under its delivery mode.
 -- Parameters: $period_start and $period_end (DATE), $locality (VARCHAR; NULL = all localities together,
 -- otherwise that locality's own rows, Teeswide being a locality of its own).
-WITH params AS (
-    SELECT
-        $period_start::DATE AS period_start,
-        $period_end::DATE AS period_end,
-        $locality::VARCHAR AS locality
-),
-records AS (
-    SELECT
-        s.session_id,
-        s.session_date::DATE AS session_date,
-        s.course_title,
-        s.theme,
-        s.locality,
-        s.places_booked,
-        s.attended,
-        s.delivery_mode AS counts_as
-    FROM training_sessions AS s
-    CROSS JOIN params AS p
-    WHERE s.status = 'Delivered'
-      AND s.delivery_mode <> 'E-learning'
-      AND s.session_date::DATE BETWEEN p.period_start AND p.period_end
-      AND (p.locality IS NULL OR s.locality = p.locality)
-)
-SELECT *
-FROM records
+SELECT
+    s.session_id,
+    s.session_date::DATE AS session_date,
+    s.course_title,
+    s.theme,
+    s.locality,
+    s.places_booked,
+    s.attended,
+    s.delivery_mode AS counts_as
+FROM delivered_sessions AS s
+WHERE is_taught_session(s.delivery_mode)
+  AND s.session_date::DATE BETWEEN $period_start::DATE AND $period_end::DATE
+  AND in_locality(s.locality, $locality::VARCHAR)
 ORDER BY session_date, session_id

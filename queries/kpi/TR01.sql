@@ -15,11 +15,10 @@ SELECT
     count(*)::DOUBLE AS numerator,
     NULL::DOUBLE AS denominator,
     count(*)::DOUBLE AS value
-FROM training_sessions AS s
+FROM delivered_sessions AS s
 JOIN kpi_periods AS p
     ON s.session_date::DATE BETWEEN p.period_start::DATE AND p.period_end::DATE
-WHERE s.status = 'Delivered'
-  AND s.delivery_mode <> 'E-learning'
+WHERE is_taught_session(s.delivery_mode)
 GROUP BY GROUPING SETS (
     (p.period, s.locality, s.delivery_mode),
     (p.period, s.locality),

@@ -15,10 +15,9 @@ SELECT
     sum(s.places_booked)::DOUBLE AS numerator,
     sum(s.places_offered)::DOUBLE AS denominator,
     100.0 * sum(s.places_booked) / NULLIF(sum(s.places_offered), 0) AS value
-FROM training_sessions AS s
+FROM delivered_sessions AS s
 JOIN kpi_periods AS p
     ON s.session_date::DATE BETWEEN p.period_start::DATE AND p.period_end::DATE
-WHERE s.status = 'Delivered'
-  AND s.places_offered IS NOT NULL
+WHERE s.places_offered IS NOT NULL
 GROUP BY GROUPING SETS ((p.period, s.locality), (p.period))
 ORDER BY p.period, s.locality NULLS FIRST

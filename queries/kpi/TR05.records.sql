@@ -11,11 +11,10 @@ WITH attended AS (
         sum(a.booked)::BIGINT AS booked,
         sum(a.attended)::BIGINT AS attended
     FROM training_attendance AS a
-    JOIN training_sessions AS s
+    JOIN delivered_sessions AS s
         ON s.session_id = a.session_id
-    WHERE s.status = 'Delivered'
-      AND s.session_date::DATE BETWEEN $period_start::DATE AND $period_end::DATE
-      AND ($locality::VARCHAR IS NULL OR s.locality = $locality)
+    WHERE s.session_date::DATE BETWEEN $period_start::DATE AND $period_end::DATE
+      AND in_locality(s.locality, $locality::VARCHAR)
     GROUP BY a.agency
 )
 SELECT
@@ -29,9 +28,8 @@ LEFT JOIN attended AS t
     ON t.agency = k.agency
 WHERE EXISTS (  -- no delivered session in the period: no reach to judge, no rows (the KPI has no value)
     SELECT 1
-    FROM training_sessions AS s
-    WHERE s.status = 'Delivered'
-      AND s.session_date::DATE BETWEEN $period_start::DATE AND $period_end::DATE
-      AND ($locality::VARCHAR IS NULL OR s.locality = $locality)
+    FROM delivered_sessions AS s
+    WHERE s.session_date::DATE BETWEEN $period_start::DATE AND $period_end::DATE
+      AND in_locality(s.locality, $locality::VARCHAR)
 )
 ORDER BY counts_as = 'Not reached', attended DESC, k.agency

@@ -16,12 +16,11 @@ SELECT
     (SELECT count(*) FROM kpi_agencies)::DOUBLE AS denominator,
     100.0 * count(DISTINCT a.agency) / NULLIF((SELECT count(*) FROM kpi_agencies), 0) AS value
 FROM training_attendance AS a
-JOIN training_sessions AS s
+JOIN delivered_sessions AS s
     ON s.session_id = a.session_id
 JOIN kpi_periods AS p
     ON s.session_date::DATE BETWEEN p.period_start::DATE AND p.period_end::DATE
-WHERE s.status = 'Delivered'
-  AND a.attended > 0
+WHERE a.attended > 0
   AND a.agency IN (SELECT agency FROM kpi_agencies)
 GROUP BY GROUPING SETS ((p.period, s.locality), (p.period))
 ORDER BY p.period, s.locality NULLS FIRST

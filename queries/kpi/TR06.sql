@@ -15,11 +15,10 @@ SELECT
     sum(s.post_confidence_avg - s.pre_confidence_avg)::DOUBLE AS numerator,
     count(*)::DOUBLE AS denominator,
     avg(s.post_confidence_avg - s.pre_confidence_avg)::DOUBLE AS value
-FROM training_sessions AS s
+FROM delivered_sessions AS s
 JOIN kpi_periods AS p
     ON s.session_date::DATE BETWEEN p.period_start::DATE AND p.period_end::DATE
-WHERE s.status = 'Delivered'
-  AND s.pre_confidence_avg IS NOT NULL
+WHERE s.pre_confidence_avg IS NOT NULL
   AND s.post_confidence_avg IS NOT NULL
 GROUP BY GROUPING SETS ((p.period, s.locality), (p.period))
 ORDER BY p.period, s.locality NULLS FIRST
