@@ -74,15 +74,6 @@ def _check_threshold(threshold: int) -> None:
         raise ValueError(f"the suppression threshold must be a whole number of 0 or more, not {threshold!r}")
 
 
-def _is_missing(value: Any) -> bool:
-    if value is None or value is pd.NA:
-        return True
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
-
-
 def _is_small(number: float, threshold: int) -> bool:
     """A count from 1 to the threshold (for whole counts, the same as 0 < number <= threshold)."""
     return 0 < number <= threshold
@@ -113,7 +104,7 @@ def suppress_value(value: _V, threshold: int) -> _V | str:
     Zeros and missing values (None, NaN, pd.NA) are returned as they are.
     """
     _check_threshold(threshold)
-    if _is_missing(value):
+    if is_missing(value):
         return value
     if isinstance(value, bool):
         raise TypeError("a count must be a number, not a bool")
@@ -141,7 +132,7 @@ def suppress_rate(
     * otherwise the percentage, unrounded (formatting is the caller's business).
     """
     _check_threshold(threshold)
-    if denominator is None or _is_missing(denominator):
+    if denominator is None or is_missing(denominator):
         return None
     denom = float(denominator)
     if denom < 0 or not math.isfinite(denom):
@@ -150,7 +141,7 @@ def suppress_rate(
         return None
     if _is_small(denom, threshold):
         return SUPPRESSED
-    if numerator is None or _is_missing(numerator):
+    if numerator is None or is_missing(numerator):
         return None
     num = float(numerator)
     if protect_numerator and _is_small(num, threshold):
@@ -177,7 +168,7 @@ def _whole_counts(table: pd.DataFrame) -> list[list[int]]:
         for j, column in enumerate(table.columns):
             value = table.iat[i, j]
             where = f"row {row_label!r}, column {column!r}"
-            if _is_missing(value):
+            if is_missing(value):
                 raise ValueError(f"the table has no value at {where}; counts must all be present")
             if isinstance(value, bool):
                 raise ValueError(f"the value at {where} is a bool, not a count")
@@ -434,7 +425,7 @@ def is_published_row(kind: str, locality: Any, category: Any) -> bool:
     case level could point to a child)."""
     if kind == ACTIVITY:
         return True
-    return _is_missing(locality) and _is_missing(category)
+    return is_missing(locality) and is_missing(category)
 
 
 def publish_kpi_rows(
