@@ -1,0 +1,94 @@
+"""The review timescales and working days, written once in SQL (queries/schema/011_review_timescales.sql and
+012_shared_rules.sql): the Python constants that word sentences agree with the database, and the macros
+agree with dashboard.core.periods."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from dashboard.areas import reviews
+from dashboard.core.db import connect, read_sql
+from dashboard.core.periods import add_working_days, working_days_between
+
+
+@pytest.fixture(scope="module")
+def con() -> Iterator[duckdb.DuckDBPyConnection]:
+    connection = connect(":memory:")
+    yield connection
+    connection.close()
+
+
+def test_python_timescales_are_the_databases(con: duckdb.DuckDBPyConnection) -> None:
+    row = con.execute(read_sql("areas/review_timescales.sql")).fetchone()
+    assert row == (reviews.NOTIFICATION_WORKING_DAYS, reviews.RAPID_REVIEW_WORKING_DAYS, reviews.LCSPR_MONTHS)
+    assert row == (5, 15, 6)  # statutory guidance: 5 and 15 working days; 6 months expected for an LCSPR
+
+
+def test_timescales_are_written_once() -> None:
+    source = Path(reviews.__file__ or "").read_text(encoding="utf-8")
+    assert "= 5\n" not in source and "= 15\n" not in source and "= 6\n" not in source
+    deadlines = read_sql("schema/012_shared_rules.sql").split("CREATE OR REPLACE VIEW review_deadlines", 1)[1]
+    assert "<= 5" not in deadlines and "<= 15" not in deadlines and "6 MONTH" not in deadlines
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        (date(2023, 12, 22), date(2024, 1, 3)),  # over Christmas and New Year
+        (date(2024, 3, 28), date(2024, 4, 2)),  # over Easter
+        (date(2024, 6, 1), date(2024, 6, 1)),  # a Saturday to itself
+        (date(2024, 6, 1), date(2024, 6, 3)),  # Saturday to Monday: one working day
+        (date(2024, 6, 10), date(2024, 6, 3)),  # backwards: negative
+        (date(2025, 8, 22), date(2025, 9, 12)),  # over the August bank holiday
+    ],
+)
+def test_working_days_macro_agrees_with_python(
+    con: duckdb.DuckDBPyConnection, start: date, end: date
+) -> None:
+    got = con.execute("SELECT working_days($a::DATE, $b::DATE)", {"a": start, "b": end}).fetchone()
+    assert got == (working_days_between(start, end),)
+
+
+@pytest.mark.parametrize("start", [date(2023, 12, 22) + timedelta(days=i) for i in range(0, 120, 7)])
+@pytest.mark.parametrize("days", [5, 15])
+def test_working_day_after_agrees_with_python(con: duckdb.DuckDBPyConnection, start: date, days: int) -> None:
+    if working_days_between(start - timedelta(days=1), start) == 0:  # a weekend or a bank holiday
+        pytest.skip("add_working_days rolls a non-working day forward first; the SQL counts from the day")
+    got = con.execute("SELECT working_day_after($a::DATE, $n)", {"a": start, "n": days}).fetchone()
+    assert got == (add_working_days(start, days),)
+
+
+def test_blank_dates_give_no_working_days(con: duckdb.DuckDBPyConnection) -> None:
+    got = con.execute("SELECT working_days(NULL::DATE, DATE '2024-01-03'), working_day_after(NULL::DATE, 5)")
+    assert got.fetchone() == (None, None)
+
+
+def _notify(con: duckdb.DuckDBPyConnection, review_id: str, aware: date, notified: date) -> None:
+    con.execute(
+        "INSERT INTO reviews (review_id, locality, nature, la_aware_date, notification_date, upload_id) "
+        "VALUES ($id, 'Hartlepool', 'Serious harm', $aware, $notified, 1)",
+        {"id": review_id, "aware": aware, "notified": notified},
+    )
+
+
+def test_review_deadlines_judges_against_the_timescales() -> None:
+    con = connect(":memory:")
+    try:
+        aware = date(2024, 6, 3)  # a Monday
+        due = add_working_days(aware, reviews.NOTIFICATION_WORKING_DAYS)
+        _notify(con, "ON", aware, due)
+        _notify(con, "LATE", aware, add_working_days(aware, reviews.NOTIFICATION_WORKING_DAYS + 1))
+        rows = con.execute(
+            "SELECT review_id, notification_working_days, notification_due_date, notification_on_time, "
+            "rr_due_date FROM review_deadlines ORDER BY review_id"
+        ).fetchall()
+    finally:
+        con.close()
+    late, on = rows
+    assert on == ("ON", 5, due, True, add_working_days(due, reviews.RAPID_REVIEW_WORKING_DAYS))
+    assert late[1:4] == (6, due, False)
