@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 
 import pandas as pd
 
+from dashboard.core.text import is_missing
 from dashboard.kpis.catalogue import ACTIVITY, CASE
 
 PROTECTIVE_MARKING = "OFFICIAL-SENSITIVE"
