@@ -59,6 +59,15 @@ def _calls(kpis: Any, old: Any, con: Any, period: Any, quarters: Any, settings: 
     card: dict[str, Any] = {"now": lambda: kpis.kpis_for(con, period, settings)}
     trend: dict[str, Any] = {"now": lambda: kpis.compute_kpis(con, quarters, settings)}
     if old is not None:
+        # The baseline runs today's KPI files, and TR05 now reads the configured agencies from kpi_agencies.
+        if not hasattr(old, "_pmf_run_kpi"):
+            old._pmf_run_kpi = old.run_kpi
+
+            def run_kpi(cursor: Any, kpi: Any) -> Any:
+                kpis.register_agencies(cursor, settings)
+                return old._pmf_run_kpi(cursor, kpi)
+
+            old.run_kpi = run_kpi
         card["baseline"] = lambda: old.kpis_for(con, period, settings)
         trend["baseline"] = lambda: old.compute_kpis(con, quarters, settings)
     return card, trend
