@@ -9,33 +9,25 @@
 -- Sorted overdue first (most overdue first), then open actions by target date, then completed ones.
 WITH plan AS (
     SELECT
-        a.action_id,
-        a.source_type,
-        a.source_ref,
-        a.action,
-        a.lead_agency,
-        a.locality,
-        a.date_agreed::DATE AS date_agreed,
-        a.target_date::DATE AS target_date,
-        a.status,
-        a.completed_date::DATE AS completed_date,
-        a.completed_date IS NULL OR a.completed_date::DATE > $as_at::DATE AS is_open
-    FROM actions AS a
-    WHERE (a.date_agreed IS NULL OR a.date_agreed::DATE <= $as_at::DATE)
-      AND ($locality::VARCHAR IS NULL OR a.locality = $locality)
+        a.*,
+        action_open_on(a.date_agreed, a.completed_date, $as_at::DATE) AS is_open
+    FROM action_records AS a
+    WHERE action_agreed_by(a.date_agreed, $as_at::DATE)
+      AND in_locality(a.locality, $locality::VARCHAR)
 ),
 rated AS (
     SELECT
         p.*,
         CASE
             WHEN NOT p.is_open THEN 'Blue'
-            WHEN p.target_date < $as_at::DATE THEN 'Red'
+            WHEN action_overdue_on(p.target_date, $as_at::DATE) THEN 'Red'
             WHEN date_diff('day', $as_at::DATE, p.target_date) <= $due_soon_days::INTEGER THEN 'Amber'
             WHEN p.status = 'At risk' THEN 'Amber'
             ELSE 'Green'
         END AS rag,
         CASE
-            WHEN p.is_open AND p.target_date < $as_at::DATE THEN date_diff('day', p.target_date, $as_at::DATE)
+            WHEN p.is_open AND action_overdue_on(p.target_date, $as_at::DATE)
+                THEN date_diff('day', p.target_date, $as_at::DATE)
         END AS days_overdue
     FROM plan AS p
 )

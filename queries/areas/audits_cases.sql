@@ -13,6 +13,6 @@ SELECT
     actions_completed
 FROM audits
 WHERE audit_date::DATE BETWEEN $period_start AND $period_end
-  AND ($locality::VARCHAR IS NULL OR locality = $locality)
+  AND in_locality(locality, $locality::VARCHAR)
   AND ($audit_id::VARCHAR IS NULL OR audit_id = $audit_id)
 ORDER BY audit_date, audit_id, case_ref

@@ -5,6 +5,6 @@ SELECT
     count(*)::BIGINT AS cases
 FROM audits
 WHERE audit_date::DATE BETWEEN $period_start AND $period_end
-  AND ($locality::VARCHAR IS NULL OR locality = $locality)
+  AND in_locality(locality, $locality::VARCHAR)
 GROUP BY audit_id, locality
 ORDER BY audit_id, locality

@@ -20,6 +20,6 @@ SELECT
     max(exec_report_date)::DATE AS exec_report_date
 FROM audits
 WHERE audit_date::DATE BETWEEN $period_start AND $period_end
-  AND ($locality::VARCHAR IS NULL OR locality = $locality)
+  AND in_locality(locality, $locality::VARCHAR)
 GROUP BY audit_id
 ORDER BY audit_date, audit_id

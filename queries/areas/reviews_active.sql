@@ -20,7 +20,7 @@ WITH timed AS (
             ELSE d.rr_completed_date
         END AS journey_end
     FROM review_deadlines AS d
-    WHERE ($locality::VARCHAR IS NULL OR d.locality = $locality)
+    WHERE in_locality(d.locality, $locality::VARCHAR)
 )
 SELECT
     t.review_id,

@@ -7,11 +7,10 @@ SELECT
     sum(a.booked)::BIGINT AS booked,
     count(DISTINCT a.session_id)::BIGINT AS sessions
 FROM training_attendance AS a
-JOIN training_sessions AS s
+JOIN delivered_sessions AS s
     ON s.session_id = a.session_id
-WHERE s.status = 'Delivered'
-  AND s.session_date::DATE BETWEEN $period_start AND $period_end
-  AND ($locality::VARCHAR IS NULL OR s.locality = $locality)
+WHERE s.session_date::DATE BETWEEN $period_start AND $period_end
+  AND in_locality(s.locality, $locality::VARCHAR)
 GROUP BY GROUPING SETS ((s.locality, a.agency), (a.agency))
 HAVING sum(a.attended) > 0
 ORDER BY s.locality NULLS FIRST, attended DESC, a.agency

@@ -15,5 +15,5 @@ SELECT
     post_confidence_avg
 FROM training_sessions
 WHERE session_date::DATE BETWEEN $period_start AND $period_end
-  AND ($locality::VARCHAR IS NULL OR locality = $locality)
+  AND in_locality(locality, $locality::VARCHAR)
 ORDER BY session_date, session_id

@@ -4,10 +4,9 @@ SELECT
     locality,
     delivery_mode,
     count(*)::BIGINT AS sessions
-FROM training_sessions
-WHERE status = 'Delivered'
-  AND delivery_mode <> 'E-learning'  -- completions by course and month, not sessions
+FROM delivered_sessions
+WHERE is_taught_session(delivery_mode)  -- e-learning: completions by course and month, not sessions
   AND session_date::DATE BETWEEN $period_start AND $period_end
-  AND ($locality::VARCHAR IS NULL OR locality = $locality)
+  AND in_locality(locality, $locality::VARCHAR)
 GROUP BY GROUPING SETS ((locality, delivery_mode), (delivery_mode))
 ORDER BY locality NULLS FIRST, delivery_mode

@@ -13,7 +13,7 @@ WITH sessions AS (
             AND post_confidence_avg IS NOT NULL AS rated
     FROM training_sessions
     WHERE session_date::DATE BETWEEN $period_start AND $period_end
-      AND ($locality::VARCHAR IS NULL OR locality = $locality)
+      AND in_locality(locality, $locality::VARCHAR)
 )
 SELECT
     count(*) FILTER (WHERE delivered) AS delivered,

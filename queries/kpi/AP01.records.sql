@@ -4,21 +4,12 @@
 -- Parameters: $period_start and $period_end (DATE), $locality (VARCHAR; NULL = all localities together,
 -- otherwise that locality's own rows, Teeswide being a locality of its own).
 SELECT
-    a.action_id,
-    a.source_type,
-    a.source_ref,
-    a.action,
-    a.lead_agency,
-    a.locality,
-    a.date_agreed::DATE AS date_agreed,
-    a.target_date::DATE AS target_date,
-    a.status,
-    a.completed_date::DATE AS completed_date,
+    a.*,
     CASE
         WHEN a.completed_date::DATE <= a.target_date::DATE THEN 'Completed by target'
         ELSE 'Not completed by target'
     END AS counts_as
-FROM actions AS a
+FROM action_records AS a
 WHERE a.target_date::DATE BETWEEN $period_start::DATE AND $period_end::DATE
   AND in_locality(a.locality, $locality::VARCHAR)
 ORDER BY counts_as = 'Completed by target', target_date, action_id

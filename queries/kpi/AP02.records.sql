@@ -4,16 +4,7 @@
 -- Parameters: $period_start and $period_end (DATE), $locality (VARCHAR; NULL = all localities together,
 -- otherwise that locality's own rows, Teeswide being a locality of its own).
 SELECT
-    a.action_id,
-    a.source_type,
-    a.source_ref,
-    a.action,
-    a.lead_agency,
-    a.locality,
-    a.date_agreed::DATE AS date_agreed,
-    a.target_date::DATE AS target_date,
-    a.status,
-    a.completed_date::DATE AS completed_date,
+    a.*,
     CASE
         WHEN action_overdue_on(a.target_date, $period_end::DATE)
             THEN date_diff('day', a.target_date::DATE, $period_end::DATE)
@@ -22,7 +13,7 @@ SELECT
         WHEN action_overdue_on(a.target_date, $period_end::DATE) THEN 'Overdue'
         ELSE 'Open, not overdue'
     END AS counts_as
-FROM actions AS a
+FROM action_records AS a
 WHERE action_open_on(a.date_agreed, a.completed_date, $period_end::DATE)
   AND in_locality(a.locality, $locality::VARCHAR)
   AND $period_start::DATE <= $period_end::DATE  -- the plan as at the last day of a period (any period)
