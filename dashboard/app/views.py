@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Literal
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -27,6 +28,8 @@ from dashboard.areas.audits import grades_figure
 from dashboard.areas.training import attendance_by_agency_figure, sessions_by_mode_figure, summary_table
 from dashboard.charts import ALL_LOCALITIES, MAX_CHARTED_LOCALITIES
 from dashboard.core.config import settings
+from dashboard.core.text import format_value, is_missing
+from dashboard.kpis.catalogue import Kpi
 from dashboard.kpis.headlines import headline_sentences
 from dashboard.kpis.scorecard import (
     CASE_REVIEW_RATES,
@@ -54,7 +57,74 @@ def few_localities() -> bool:
     return len(_localities()) <= MAX_CHARTED_LOCALITIES
 
 
+def metric_delta(now: float | None, then: float | None, unit: str) -> str | None:
+    """A metric's signed change on the year before, in its unit ('+1.5 pts', '+0.25', '+3'); None when
+    either is missing."""
+    if now is None or then is None:
+        return None
+    change = now - then
+    if unit == "percent":
+        return f"{change:+.1f} pts"
+    if unit == "points":
+        return f"{change:+.2f}"
+    return f"{change:+,.0f}"
+
+
+DeltaColour = Literal["normal", "inverse", "off"]
+
+
+def delta_colour(direction: str) -> DeltaColour:
+    """st.metric's delta_color for a KPI's better direction."""
+    return "inverse" if direction == "lower" else ("off" if direction == "none" else "normal")
+
+
 # Overview ------------------------------------------------------------------------------------------------
+
+#: The overview's headline figures: (KPI, label).
+HEADLINE_METRICS = (
+    ("TR01", "Training sessions"),
+    ("CR04", "Notifications"),
+    ("AU01", "Cases audited"),
+    ("AP02", "Overdue actions"),
+)
+
+
+@dataclass(frozen=True)
+class Metric:
+    label: str
+    value: str
+    delta: str | None
+    delta_color: DeltaColour
+    help: str
+
+
+def has_data(card: pd.DataFrame) -> bool:
+    """Whether a scorecard holds anything: a count above zero, or a rate with a denominator."""
+    counts = card[(card["unit"] == "count") & card["category"].isna()]["value"].fillna(0).sum()
+    return bool(counts) or bool(card["denominator"].notna().any())
+
+
+def headline_metrics(card: pd.DataFrame, year_before: str) -> list[Metric | None]:
+    """HEADLINE_METRICS of a scorecard, each with its change on the year before (None: not in the card)."""
+    heads = card[card["category"].isna()].set_index("kpi")
+    shown: list[Metric | None] = []
+    for kpi_id, label in HEADLINE_METRICS:
+        if kpi_id not in heads.index:
+            shown.append(None)
+            continue
+        row = heads.loc[kpi_id]
+        missing = is_missing(row["previous_value"]) or is_missing(row["value"])
+        now, then = (None, None) if missing else (float(row["value"]), float(row["previous_value"]))
+        shown.append(
+            Metric(
+                label,
+                format_value(row["value"], row["unit"]),
+                metric_delta(now, then, row["unit"]),
+                delta_colour(row["direction"]),
+                f"{row['title']}; change on {year_before}",
+            )
+        )
+    return shown
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
@@ -80,6 +150,31 @@ def comparison(path: str, version: str, period: str) -> pd.DataFrame:
     names = _localities()
     cards = {name: cache.scorecard(path, version, period, name) for name in names}
     return comparison_table(cards, names, settings().min_denominator)
+
+
+def catalogue_table(path: str, version: str) -> pd.DataFrame:
+    """The KPI catalogue page's table: every KPI with its target and tolerance in force (a few dozen rows,
+    made on each run: the tolerances follow the configuration)."""
+    catalogue = cache.catalogue(path, version)
+    return pd.DataFrame(
+        {
+            "KPI": [k.id for k in catalogue],
+            "Area": [k.area for k in catalogue],
+            "Title": [k.title for k in catalogue],
+            "Unit": [k.unit for k in catalogue],
+            "Better": [k.direction if k.direction != "none" else "context only" for k in catalogue],
+            "Target": [format_value(k.target, k.unit) if k.has_target else "no target" for k in catalogue],
+            "Amber within": [_tolerance_text(k) for k in catalogue],
+            "Breakdown": [k.category or "" for k in catalogue],
+        }
+    )
+
+
+def _tolerance_text(kpi: Kpi) -> str:
+    if not kpi.has_target:
+        return "–"
+    amount = kpi.tolerance_amount(settings())
+    return f"{amount:g} pts" if kpi.unit == "percent" else f"{amount:g}"
 
 
 # KPI detail ----------------------------------------------------------------------------------------------

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
-from dashboard.app import cache, changes, components
+from dashboard.app import cache, changes, components, views
 from dashboard.core.auth import Action, role_needed
-from dashboard.core.config import settings
 from dashboard.core.text import format_value
 from dashboard.kpis.targets import TargetError, target_history
 
-cfg = settings()
 access = st.session_state.access
 catalogue = cache.catalogue(*cache.data_key())
 
@@ -28,23 +25,7 @@ st.caption(
 if message := st.session_state.pop("target_message", None):
     st.success(message)
 
-overview = pd.DataFrame(
-    {
-        "KPI": [k.id for k in catalogue],
-        "Area": [k.area for k in catalogue],
-        "Title": [k.title for k in catalogue],
-        "Unit": [k.unit for k in catalogue],
-        "Better": [k.direction if k.direction != "none" else "context only" for k in catalogue],
-        "Target": [format_value(k.target, k.unit) if k.has_target else "no target" for k in catalogue],
-        "Amber within": [
-            (f"{k.tolerance_amount(cfg):g} pts" if k.unit == "percent" else f"{k.tolerance_amount(cfg):g}")
-            if k.has_target
-            else "–"
-            for k in catalogue
-        ],
-        "Breakdown": [k.category or "" for k in catalogue],
-    }
-)
+overview = views.catalogue_table(*cache.data_key())
 st.dataframe(overview, hide_index=True, key="catalogue")
 components.csv_download(overview, "kpi-catalogue.csv", "download_catalogue")
 

@@ -6,7 +6,6 @@ import streamlit as st
 
 from dashboard.app import cache, components, views
 from dashboard.core.config import settings
-from dashboard.core.text import format_value, is_missing
 
 filters = st.session_state.filters
 path, version = cache.data_key()
@@ -14,10 +13,7 @@ card = cache.scorecard(path, version, filters.period.label, filters.locality)
 
 components.page_header("Overview", filters)
 
-has_data = bool(card[(card["unit"] == "count") & card["category"].isna()]["value"].fillna(0).sum()) or bool(
-    card["denominator"].notna().any()
-)
-if not has_data:
+if not views.has_data(card):
     st.info(components.NO_DATA)
     st.stop()
 
@@ -28,34 +24,11 @@ st.markdown(
     )
 )
 
-METRICS = (
-    ("TR01", "Training sessions"),
-    ("CR04", "Notifications"),
-    ("AU01", "Cases audited"),
-    ("AP02", "Overdue actions"),
-)
-columns = st.columns(len(METRICS))
-heads = card[card["category"].isna()].set_index("kpi")
-for column, (kpi_id, label) in zip(columns, METRICS, strict=True):
-    if kpi_id not in heads.index:
-        continue
-    row = heads.loc[kpi_id]
-    delta = (
-        None
-        if is_missing(row["previous_value"]) or is_missing(row["value"])
-        else float(row["value"] - row["previous_value"])
-    )
-    with column:
-        st.metric(
-            label,
-            format_value(row["value"], row["unit"]),
-            delta=None
-            if delta is None
-            else (f"{delta:+.1f} pts" if row["unit"] == "percent" else f"{delta:+,.0f}"),
-            delta_color="inverse"
-            if row["direction"] == "lower"
-            else ("off" if row["direction"] == "none" else "normal"),
-            help=f"{row['title']}; change on {filters.period.year_before.label}",
+metrics = views.headline_metrics(card, filters.period.year_before.label)
+for column, shown in zip(st.columns(len(metrics)), metrics, strict=True):
+    if shown is not None:
+        column.metric(
+            shown.label, shown.value, delta=shown.delta, delta_color=shown.delta_color, help=shown.help
         )
 
 st.header("Scorecard")

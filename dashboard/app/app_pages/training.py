@@ -23,29 +23,16 @@ components.page_header(
 )
 
 
-def _delta(now: float | None, then: float | None, unit: str) -> str | None:
-    if now is None or then is None:
-        return None
-    change = now - then
-    if unit == "percent":
-        return f"{change:+.1f} pts"
-    if unit == "points":
-        return f"{change:+.2f}"
-    return f"{change:+,.0f}"
-
-
 def _metric(
     label: str, now: float | None, then: float | None, unit: str, better: str, help_text: str
 ) -> None:
-    delta = _delta(now, then, unit)
+    delta = views.metric_delta(now, then, unit)
     unchanged = now is not None and then is not None and now == then
     st.metric(
         label,
         format_value(now, unit) if unit != "points" else ("–" if now is None else f"{now:.2f}"),
         delta=delta,
-        delta_color="off"
-        if unchanged or better == "none"
-        else ("inverse" if better == "lower" else "normal"),
+        delta_color="off" if unchanged else views.delta_colour(better),
         delta_arrow="off" if unchanged else "auto",
         delta_description=f"on {year_before}" if delta is not None else None,
         help=help_text,
