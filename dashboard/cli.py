@@ -165,12 +165,12 @@ def _open_existing(args: argparse.Namespace, cfg: Settings) -> duckdb.DuckDBPyCo
 
 
 def _resolve_locality(text: str | None, cfg: Settings) -> str | None:
-    if text is None or text.strip().lower() in ("all", "all localities"):
-        return None
-    found = cfg.locality_synonyms.get(" ".join(text.strip().lower().split()))
-    if found is None:
-        raise UsageError(f"unknown locality {text!r}: use one of {', '.join(cfg.all_localities)} or all")
-    return found
+    from dashboard.core.config import UnknownLocalityError
+
+    try:
+        return cfg.resolve_locality(text)
+    except UnknownLocalityError as exc:
+        raise UsageError(str(exc)) from exc
 
 
 def cmd_load(args: argparse.Namespace, cfg: Settings) -> int:
@@ -307,12 +307,7 @@ def kpi_records(table: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def cmd_kpis(args: argparse.Namespace, cfg: Settings) -> int:
-    from dashboard.core.periods import PeriodError, parse_period
-
-    try:
-        period = parse_period(args.period)
-    except PeriodError as exc:
-        raise UsageError(str(exc)) from exc
+    period = _period(args.period)
     locality = _resolve_locality(args.locality, cfg)
     con = _open_existing(args, cfg)
     import pandas as pd

@@ -27,8 +27,16 @@ QUERIES_DIR = PROJECT_DIR / "queries"
 LOCAL_MODE_ENV = "PMF_LOCAL_MODE"
 
 
+#: What asks for every locality together (any case), where a locality may be named.
+ALL_LOCALITIES_WORDS = ("all", "all localities")
+
+
 class ConfigError(ValueError):
     """The configuration file is missing, unreadable or inconsistent."""
+
+
+class UnknownLocalityError(ValueError):
+    """A locality was asked for by a name that is neither a locality, the area-wide value nor a synonym."""
 
 
 @dataclass(frozen=True)
@@ -59,6 +67,23 @@ class Settings:
     def all_localities(self) -> tuple[str, ...]:
         """The named localities and the area-wide value, in display order."""
         return (*self.localities, self.area_wide)
+
+    def locality_named(self, text: str) -> str | None:
+        """The locality (or the area-wide value) that `text` names, ignoring case and spacing, synonyms
+        included; None when it names none."""
+        return self.locality_synonyms.get(_norm(text))
+
+    def resolve_locality(self, text: str | None) -> str | None:
+        """A locality asked for by name: None (every locality together) for None, "all" or "All
+        localities"; else the locality it names. UnknownLocalityError when it names none."""
+        if text is None or text.strip().lower() in ALL_LOCALITIES_WORDS:
+            return None
+        found = self.locality_named(text)
+        if found is None:
+            raise UnknownLocalityError(
+                f"unknown locality {text!r}: use one of {', '.join(self.all_localities)} or all"
+            )
+        return found
 
     @property
     def latest_date(self) -> date:

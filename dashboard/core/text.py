@@ -19,6 +19,16 @@ def is_missing(value: Any) -> bool:
         return False
 
 
+def as_date(value: Any) -> date | None:
+    """A date from a query or cell value (Timestamp, datetime, date, text); None when missing."""
+    return None if is_missing(value) else pd.Timestamp(value).date()
+
+
+def as_count(value: Any) -> int:
+    """A whole number from a query value: 0 when missing (a SUM over no rows is NULL)."""
+    return 0 if is_missing(value) else int(float(value))
+
+
 def plain_number(value: Any, decimals: int = 2) -> float | int | None:
     """A JSON-friendly number: whole numbers as int, others rounded; missing as None."""
     if is_missing(value):
