@@ -21,7 +21,7 @@ from typing import Any
 
 from dashboard.core.config import DEFAULT_CONFIG_PATH, PROJECT_DIR, Settings, load_settings
 from dashboard.core.text import format_value
-from dashboard.ingest import cells, validate, workbook
+from dashboard.ingest import cells, file_limits, upload_report, validate
 from dashboard.ingest.contract import DATASETS, Column, Dataset
 from dashboard.kpis.catalogue import Kpi, load_catalogue
 
@@ -279,14 +279,14 @@ def upload_format_md(settings: Settings | None = None) -> str:
     lines += [
         "",
         UPLOAD_LOADING.format(
-            max_file=_mb(workbook.MAX_FILE_BYTES),
-            max_sheets=workbook.MAX_SHEETS,
-            max_rows=f"{workbook.MAX_ROWS:,}",
-            max_columns=workbook.MAX_COLUMNS,
-            shown_per_column=validate.SHOWN_PER_COLUMN,
-            shown_in_all=f"{validate.SHOWN_IN_ALL:,}",
-            kept_per_column=f"{validate.KEPT_PER_COLUMN:,}",
-            kept_in_all=f"{validate.KEPT_IN_ALL:,}",
+            max_file=_mb(file_limits.MAX_FILE_BYTES),
+            max_sheets=file_limits.MAX_SHEETS,
+            max_rows=f"{file_limits.MAX_ROWS:,}",
+            max_columns=file_limits.MAX_COLUMNS,
+            shown_per_column=upload_report.SHOWN_PER_COLUMN,
+            shown_in_all=f"{upload_report.SHOWN_IN_ALL:,}",
+            kept_per_column=f"{upload_report.KEPT_PER_COLUMN:,}",
+            kept_in_all=f"{upload_report.KEPT_IN_ALL:,}",
             stop_after=f"{validate.STOP_AFTER:,}",
         ),
     ]

@@ -14,7 +14,7 @@ from workbooks import SESSION, check, csv_bytes, new_database, table
 
 import dashboard.ingest.validate
 from dashboard.ingest.load import UploadRejected, load_upload
-from dashboard.ingest.validate import KEPT_IN_ALL, SHOWN_IN_ALL, SHOWN_PER_COLUMN, Problem
+from dashboard.ingest.upload_report import KEPT_IN_ALL, SHOWN_IN_ALL, SHOWN_PER_COLUMN, Problem
 from dashboard.ingest.workflow import report_csv
 
 TS = "training_sessions"

@@ -32,7 +32,9 @@ from dashboard.core.db import (
     transaction,
 )
 from dashboard.ingest.contract import DATASET_NAMES, DATASETS_BY_NAME, Dataset
-from dashboard.ingest.validate import Stored, UploadReport, check_against_store, validate_upload
+from dashboard.ingest.store_rules import Stored, check_against_store
+from dashboard.ingest.upload_report import UploadReport
+from dashboard.ingest.validate import validate_upload
 
 # Held by load_upload (dry runs too: they write, then roll back) and by undo_latest.
 WRITE_LOCK = threading.RLock()

@@ -8,6 +8,7 @@ are not the dataset's headers, so the examples can never be read as data whateve
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable, Sequence
 from datetime import date
 from pathlib import Path
@@ -263,8 +264,8 @@ def _add_examples(notes: Worksheet, datasets: list[Dataset], settings: Settings)
                 cell.number_format = DATE_FORMAT
 
 
-def write_template(path: Path, settings: Settings, dataset_names: Iterable[str] | None = None) -> Path:
-    """Write a template with a sheet per dataset (all of them unless names are given)."""
+def template_workbook(settings: Settings, dataset_names: Iterable[str] | None = None) -> Workbook:
+    """A template with a sheet per dataset (all of them unless names are given), not yet saved."""
     datasets = [DATASETS_BY_NAME[n] for n in dataset_names] if dataset_names else list(DATASETS)
     book = Workbook()
     book.remove(book.active)  # type: ignore[arg-type]
@@ -274,6 +275,19 @@ def write_template(path: Path, settings: Settings, dataset_names: Iterable[str] 
     for dataset in datasets:
         _add_dataset_sheet(book, dataset, settings)
     book.active = 1
+    return book
+
+
+def write_template(path: Path, settings: Settings, dataset_names: Iterable[str] | None = None) -> Path:
+    """Write a template with a sheet per dataset (all of them unless names are given)."""
+    book = template_workbook(settings, dataset_names)
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)
     return path
+
+
+def template_bytes(settings: Settings, dataset_names: Iterable[str] | None = None) -> bytes:
+    """A template workbook (every dataset, or the named ones) as bytes for a download."""
+    buffer = io.BytesIO()
+    template_workbook(settings, dataset_names).save(buffer)
+    return buffer.getvalue()

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import re
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -13,8 +11,9 @@ import pandas as pd
 from dashboard.core.config import Settings
 from dashboard.core.exports import csv_bytes
 from dashboard.ingest.load import LoadResult, UploadRejected, load_upload
-from dashboard.ingest.template_workbooks import write_template
-from dashboard.ingest.validate import Problem, UploadReport, validate_upload
+from dashboard.ingest.template_workbooks import template_bytes  # noqa: F401 - the app imports it from here
+from dashboard.ingest.upload_report import Problem, UploadReport
+from dashboard.ingest.validate import validate_upload
 
 # Characters that make Markdown anywhere in a line; "-", "." and ")" only do at its start ("- x", "1. x").
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+!|<>~$:])")
@@ -100,10 +99,3 @@ def kpi_changes(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
         != merged["value_after"].fillna(-1e18).astype("float64")
     ]
     return changed[["kpi", "title", "value_before", "value_after", "unit"]].reset_index(drop=True)
-
-
-def template_bytes(settings: Settings, dataset_names: list[str] | None = None) -> bytes:
-    """A template workbook (every dataset, or the named ones) as bytes for a download."""
-    with tempfile.TemporaryDirectory() as folder:
-        path = write_template(Path(folder) / "template.xlsx", settings, dataset_names)
-        return path.read_bytes()
