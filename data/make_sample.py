@@ -47,6 +47,11 @@ The output is deterministic: a fixed random seed, no dependence on the clock, an
 the .xlsx files, so running the script twice writes byte-identical files. At the end the script reads the
 workbooks back and checks the newsletter facts, the data contract rules and the plausibility rules above;
 it raises if any check fails (and then writes no README).
+
+The script imports nothing from the dashboard, on purpose: it restates the data contract (COLUMNS and the
+rules check_contract applies) from docs/upload-format.md, independently of dashboard/ingest/contract.py, so
+that it is an oracle for it. A mistake in the contract or the validator is not copied into the sample that
+tests it: `pmf init` loading the sample through the validator (tests/test_sample_data.py) shows they agree.
 """
 
 from __future__ import annotations
