@@ -895,3 +895,60 @@ def test_published_reports_hold_no_case_split_and_all_the_activity(
         assert not [k for k in score if k.startswith("CR") or k in ("AU02", "AU03")]
     rag_table = sections["action-plan"].table("Actions by RAG").rows
     assert "c" not in [r[-1] for r in rag_table]  # action RAG counts in full
+
+
+# --- how the page is made: a template over data --------------------------------------------------------
+
+
+def test_a_short_section_is_kept_on_one_page_by_its_rows_not_its_markup() -> None:
+    from markupsafe import Markup
+
+    from dashboard.publish.report_model import KEEP_ROWS, Column, Figure, Paragraph, Row, Section, Table
+
+    def table(rows: int) -> Table:
+        return Table("t", [Column("A")], [Row(["<tr>"]) for _ in range(rows)])
+
+    assert Section("s", "S", [Paragraph("<tr><tr><tr>" * 10)]).keep  # text that looks like rows is text
+    assert Section("s", "S", [table(KEEP_ROWS - 1)]).keep  # rows and the header row: 12
+    assert not Section("s", "S", [table(KEEP_ROWS - 1), table(0)]).keep
+    assert not Section("s", "S", [Figure(Markup("<div></div>"), "a chart")]).keep
+    assert Section("notes", "Notes", [], css="notes").css_class == "notes"
+
+
+def test_the_template_escapes_every_piece_of_text() -> None:
+    from dashboard.publish.report import _templates
+    from dashboard.publish.report_model import (
+        CaseItem,
+        CaseList,
+        Column,
+        Paragraph,
+        Rag,
+        Row,
+        Section,
+        Table,
+        TitledBlock,
+        TitledList,
+    )
+
+    bad = '<b onclick="x">&</b>'
+    section = Section(
+        "s",
+        bad,
+        [
+            Paragraph(bad),
+            Table(bad, [Column(bad, "num")], [Row([bad]), Row([Rag("Red")], "total")]),
+            CaseList([CaseItem(bad, bad)]),
+            TitledBlock(bad, [Paragraph(bad)]),
+            TitledList(bad, [bad]),
+        ],
+    )
+    blocks = _templates().get_template("report_blocks.html.j2").module
+    page = str(blocks.section(section))  # type: ignore[attr-defined]
+    assert "<b" not in page and page.count("&lt;b onclick=&#34;x&#34;&gt;&amp;&lt;/b&gt;") == 11
+    assert '<tr class="total"><td class="num"><span class="rag rag-red">✖ Red</span></td></tr>' in page
+
+
+def test_no_html_is_written_by_hand_in_python() -> None:
+    for module in (PROJECT / "dashboard" / "publish").glob("report*.py"):
+        source = module.read_text(encoding="utf-8")
+        assert "html.escape" not in source and "<tr" not in source and "<p" not in source, module.name
