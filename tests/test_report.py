@@ -916,7 +916,7 @@ def test_a_short_section_is_kept_on_one_page_by_its_rows_not_its_markup() -> Non
 
 
 def test_the_template_escapes_every_piece_of_text() -> None:
-    from dashboard.publish.report import _templates
+    from dashboard.publish.report import report_templates
     from dashboard.publish.report_model import (
         CaseItem,
         CaseList,
@@ -942,7 +942,7 @@ def test_the_template_escapes_every_piece_of_text() -> None:
             TitledList(bad, [bad]),
         ],
     )
-    blocks = _templates().get_template("report_blocks.html.j2").module
+    blocks = report_templates().get_template("report_blocks.html.j2").module
     page = str(blocks.section(section))  # type: ignore[attr-defined]
     assert "<b" not in page and page.count("&lt;b onclick=&#34;x&#34;&gt;&amp;&lt;/b&gt;") == 11
     assert '<tr class="total"><td class="num"><span class="rag rag-red">✖ Red</span></td></tr>' in page

@@ -1,28 +1,19 @@
-"""Printing the report to PDF with headless Chromium, and the one place Chromium's path and flags live.
+"""Printing the report to PDF with headless Chromium.
 
-`DEFAULT_CHROMIUM` (Debian's, or PMF_CHROMIUM) and `CHROMIUM_ARGS` are shared with the browser tests
-(tests/e2e/conftest.py) and the benchmarks (bench/memory_bench.py); `PRINT_ARGS` are the ones only printing
-needs.
+Chromium's path and flags are written once, in dashboard/core/chromium.py (shared with the browser tests and
+the benchmarks); `DEFAULT_CHROMIUM` is re-exported here, where the app and the CLI have always found it.
 """
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import tempfile
 from pathlib import Path
 
-DEFAULT_CHROMIUM = Path(os.environ.get("PMF_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS: tuple[str, ...] = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-)
-PRINT_ARGS: tuple[str, ...] = ("--no-first-run", "--no-pdf-header-footer")
+from dashboard.core.chromium import DEFAULT_CHROMIUM, PRINT_ARGS
+
+__all__ = ["DEFAULT_CHROMIUM", "ChromiumNotFoundError", "ReportError", "report_pdf"]
 
 
 class ReportError(RuntimeError):
@@ -53,7 +44,6 @@ def report_pdf(html_text: str, path: Path, chromium: Path = DEFAULT_CHROMIUM, ti
         output = Path(work) / "report.pdf"
         command = [
             str(executable if executable.exists() else shutil.which(str(chromium))),
-            *CHROMIUM_ARGS,
             *PRINT_ARGS,
             f"--user-data-dir={profile}",
             "--virtual-time-budget=10000",

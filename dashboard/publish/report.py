@@ -42,13 +42,12 @@ from markupsafe import Markup
 from plotly.offline import get_plotlyjs
 
 from dashboard.areas import actions, reviews
-from dashboard.core.config import Settings
+from dashboard.core.config import Settings, UnknownLocalityError
 from dashboard.core.db import is_sample_database
 from dashboard.core.periods import Period
 from dashboard.core.text import uk_date
 from dashboard.kpis.catalogue import compute_kpis, load_catalogue, scorecard_periods
 from dashboard.publish.pdf import (
-    CHROMIUM_ARGS,
     DEFAULT_CHROMIUM,
     ChromiumNotFoundError,
     ReportError,
@@ -74,7 +73,6 @@ from dashboard.publish.suppression import (
 )
 
 __all__ = [
-    "CHROMIUM_ARGS",
     "DEFAULT_CHROMIUM",
     "PARTNERSHIP_ONLY",
     "SECTION_IDS",
@@ -94,7 +92,7 @@ SECTION_IDS = ("case-reviews", "lcspr", "audits", "training", "action-plan", "sc
 
 
 @cache
-def _templates() -> Environment:
+def report_templates() -> Environment:
     """The report's Jinja2 environment: autoescape on for every template, an unknown name an error."""
     return Environment(
         loader=FileSystemLoader(TEMPLATES_DIR),
@@ -107,14 +105,15 @@ def _templates() -> Environment:
 
 
 def _normalise_locality(settings: Settings, locality: str | None) -> str | None:
-    if locality is None or not locality.strip() or locality.strip().lower() in ("all", "all localities"):
+    """The locality the report is for (None: all), by Settings.resolve_locality; a blank name is all."""
+    if locality is not None and not locality.strip():
         return None
-    name = settings.locality_synonyms.get(" ".join(locality.lower().split()))
-    if name is None:
+    try:
+        return settings.resolve_locality(locality)
+    except UnknownLocalityError as exc:
         raise ReportError(
             f"{locality!r} is not a locality: choose one of {', '.join(settings.all_localities)}"
-        )
-    return name
+        ) from exc
 
 
 def report_filename(
@@ -200,7 +199,7 @@ def _notes_section(ctx: ReportContext) -> Section:
         )
         left_out = ["case references and the names under which reviews were published", *ctx.left_out]
         notes.append(f"Not included in the published report: {join_words(list(dict.fromkeys(left_out)))}.")
-    return Section("notes", "Notes", list(paragraphs(notes)), css="notes")
+    return Section("notes", "Notes", paragraphs(notes), css="notes")
 
 
 def _render(ctx: ReportContext, sections: list[Section]) -> str:
@@ -209,24 +208,21 @@ def _render(ctx: ReportContext, sections: list[Section]) -> str:
     short = settings.partnership_short_name or "PMF"
     title = f"{short} performance report {period.label}" + (f": {ctx.locality}" if ctx.locality else "")
     css = CSS_PATH.read_text(encoding="utf-8")
-    return (
-        _templates()
-        .get_template("report.html.j2")
-        .render(
-            title=title,
-            # The package's own stylesheet and Plotly's library, written into the page as they are.
-            css=Markup(css),  # noqa: S704
-            plotly_js=Markup(get_plotlyjs()) if ctx.charts.count else "",  # noqa: S704
-            chart_count=ctx.charts.count,
-            publish=ctx.publish,
-            marking=PROTECTIVE_MARKING,
-            partnership=settings.partnership_name or "Safeguarding children partnership",
-            period_label=period.label,
-            period_start=uk_date(period.start),
-            period_end=uk_date(period.end),
-            place=ctx.place,
-            made_on=uk_date(date.today()),
-            sample_notice=SAMPLE_DATA_NOTICE if is_sample_database(ctx.con) else "",
-            sections=sections,
-        )
+    template = report_templates().get_template("report.html.j2")
+    return template.render(
+        title=title,
+        # The package's own stylesheet and Plotly's library, written into the page as they are.
+        css=Markup(css),  # noqa: S704
+        plotly_js=Markup(get_plotlyjs()) if ctx.charts.count else "",  # noqa: S704
+        chart_count=ctx.charts.count,
+        publish=ctx.publish,
+        marking=PROTECTIVE_MARKING,
+        partnership=settings.partnership_name or "Safeguarding children partnership",
+        period_label=period.label,
+        period_start=uk_date(period.start),
+        period_end=uk_date(period.end),
+        place=ctx.place,
+        made_on=uk_date(date.today()),
+        sample_notice=SAMPLE_DATA_NOTICE if is_sample_database(ctx.con) else "",
+        sections=sections,
     )

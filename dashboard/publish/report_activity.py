@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 
 from dashboard.areas import actions, training
 from dashboard.charts import ALL_LOCALITIES, RAG_COLOURS, bars_by_locality, locality_colours
-from dashboard.core.text import is_missing, plural, rag_label, uk_date
+from dashboard.core.text import as_count, is_missing, plural, rag_label, uk_date
 from dashboard.publish.report_model import (
     Block,
     Rag,
@@ -21,7 +21,6 @@ from dashboard.publish.report_model import (
     Section,
     Table,
     TitledList,
-    int_of,
     kpi_row,
     paragraph,
     paragraphs,
@@ -59,8 +58,8 @@ def training_section(ctx: ReportContext, card: pd.DataFrame) -> Section:
         n = summary.elearning_completions
         body += paragraph(f"{plural(n, 'e-learning course')} {was_were(n != 1)} completed.")
     reach = kpi_row(card, "TR05")
-    if reach is not None and not is_missing(reach["denominator"]) and int_of(reach["denominator"]):
-        reached, of = int_of(reach["numerator"]), int_of(reach["denominator"])
+    if reach is not None and not is_missing(reach["denominator"]) and as_count(reach["denominator"]):
+        reached, of = as_count(reach["numerator"]), as_count(reach["denominator"])
         missing = training.agencies_not_reached(ctx.con, period, ctx.locality, ctx.settings)
         text = f"People from {reached} of the {of} partner agencies attended"
         body += paragraph(text + (f"; none from {join_words(missing)}." if missing else "."))
@@ -202,11 +201,11 @@ def action_plan_section(ctx: ReportContext, card: pd.DataFrame, plan: pd.DataFra
     counts = actions.rag_counts(plan)
     body: list[Block] = [*paragraphs(action_plan_sentences(counts, as_at, threshold))]
     overdue = kpi_row(card, "AP03")
-    if overdue is not None and not is_missing(overdue["value"]) and int_of(overdue["denominator"]):
-        days = int_of(overdue["value"])
-        if threshold is None or not is_hidden(int_of(overdue["denominator"]), threshold):
+    if overdue is not None and not is_missing(overdue["value"]) and as_count(overdue["denominator"]):
+        days = as_count(overdue["value"])
+        if threshold is None or not is_hidden(as_count(overdue["denominator"]), threshold):
             which = (
-                "The median overdue action" if int_of(overdue["denominator"]) > 1 else "The overdue action"
+                "The median overdue action" if as_count(overdue["denominator"]) > 1 else "The overdue action"
             )
             body += paragraph(f"{which} was {plural(days, 'day')} past its target date.")
     table = pd.DataFrame(

@@ -12,7 +12,7 @@ from datetime import date
 import pandas as pd
 
 from dashboard.areas import audits, reviews
-from dashboard.core.text import is_missing, uk_date
+from dashboard.core.text import as_count, as_date, is_missing, uk_date
 from dashboard.publish.report_model import (
     Block,
     CaseItem,
@@ -20,9 +20,7 @@ from dashboard.publish.report_model import (
     ReportContext,
     Section,
     TitledBlock,
-    day_of,
     in_period,
-    int_of,
     kpi_categories,
     kpi_row,
     paragraph,
@@ -63,7 +61,7 @@ def reviews_as_at(active: pd.DataFrame, period_end: date) -> pd.DataFrame:
         return frame[column].notna() & (pd.to_datetime(frame[column]) > end)
 
     def still_due(due_column: str) -> list[str]:
-        days = [day_of(d) for d in frame[due_column]]
+        days = [as_date(d) for d in frame[due_column]]
         return ["Overdue" if d is not None and d < period_end else "Not yet due" for d in days]
 
     late_rr = after("rr_completed_date")
@@ -105,7 +103,9 @@ def case_reviews_section(ctx: ReportContext, card: pd.DataFrame, active: pd.Data
             "small",
         ),
         *paragraph(
-            notifications_sentence(int_of(notified["value"]) if notified is not None else 0, span, threshold)
+            notifications_sentence(
+                as_count(notified["value"]) if notified is not None else 0, span, threshold
+            )
         ),
     ]
     outcomes = kpi_categories(card, "CR05")
@@ -124,7 +124,13 @@ def case_reviews_section(ctx: ReportContext, card: pd.DataFrame, active: pd.Data
         if row is not None and not is_missing(row["denominator"]):
             timeliness.append(
                 on_time_sentence(
-                    int_of(row["numerator"]), int_of(row["denominator"]), noun, done, rule, span, threshold
+                    as_count(row["numerator"]),
+                    as_count(row["denominator"]),
+                    noun,
+                    done,
+                    rule,
+                    span,
+                    threshold,
                 )
             )
     body += paragraphs(timeliness)
@@ -148,11 +154,11 @@ def case_reviews_section(ctx: ReportContext, card: pd.DataFrame, active: pd.Data
         notified_then = in_period(r["notification_date"], period)
         lead = f"{child_name(str(r['review_id']))} ({'Category: ' + category if category else 'category not recorded'})"
         if not notified_then:
-            lead += f", notified in {month_year(day_of(r['notification_date']))}"  # type: ignore[arg-type]
+            lead += f", notified in {month_year(as_date(r['notification_date']))}"  # type: ignore[arg-type]
         sentence = rapid_review_sentence(
             None if is_missing(r["rr_outcome"]) else str(r["rr_outcome"]),
-            day_of(r["rr_completed_date"]),
-            day_of(r["rr_due_date"]),
+            as_date(r["rr_completed_date"]),
+            as_date(r["rr_due_date"]),
             period.end,
             span,
         )
@@ -193,7 +199,7 @@ def lcspr_section(
     is_lcspr = (as_at["rr_outcome"] == "LCSPR") | as_at["lcspr_decision_date"].notna()
     lcsprs = as_at[is_lcspr & as_at["rr_completed_date"].notna()]
     published = kpi_row(card, "CR06")
-    n_published = int_of(published["value"]) if published is not None else 0
+    n_published = as_count(published["value"]) if published is not None else 0
     in_progress = int(lcsprs["lcspr_published_date"].isna().sum())
     if ctx.publish:
         subject, many = count_phrase(n_published, "LCSPR", threshold=threshold)
@@ -211,8 +217,8 @@ def lcspr_section(
         if cr03 is not None and not is_missing(cr03["denominator"]):
             texts.append(
                 on_time_sentence(
-                    int_of(cr03["numerator"]),
-                    int_of(cr03["denominator"]),
+                    as_count(cr03["numerator"]),
+                    as_count(cr03["denominator"]),
                     "LCSPR",
                     "due",
                     "completed within 6 months of the decision to hold them",
@@ -231,14 +237,14 @@ def lcspr_section(
         from_review = plan[(plan["source_type"] == "LCSPR") & (plan["source_ref"] == review)]
         update = LcsprUpdate(
             review=review,
-            rr_completed=day_of(r["rr_completed_date"]),
-            learning_event=day_of(r["learning_event_date"]),
-            recall_event=day_of(r["recall_event_date"]),
-            published=day_of(r["lcspr_published_date"]),
+            rr_completed=as_date(r["rr_completed_date"]),
+            learning_event=as_date(r["learning_event_date"]),
+            recall_event=as_date(r["recall_event_date"]),
+            published=as_date(r["lcspr_published_date"]),
             published_name=None if is_missing(r["published_name"]) else str(r["published_name"]),
-            due=day_of(r["lcspr_due_date"]),
-            started=day_of(r["lcspr_decision_date"]),
-            final_report=day_of(r["final_report_date"]),
+            due=as_date(r["lcspr_due_date"]),
+            started=as_date(r["lcspr_decision_date"]),
+            final_report=as_date(r["final_report_date"]),
             delay_reason=None
             if is_missing(r["publication_delay_reason"])
             else str(r["publication_delay_reason"]),
@@ -264,10 +270,10 @@ def audits_section(ctx: ReportContext) -> Section:
         by_locality = {p: int(a[p]) for p in places}
         sentences = audit_sentences(
             str(a["Title"]),
-            day_of(a["Date"]),  # type: ignore[arg-type]
+            as_date(a["Date"]),  # type: ignore[arg-type]
             int(a["Cases"]),
             by_locality,
-            day_of(a["Exec report"]),
+            as_date(a["Exec report"]),
             period.end,
             None,
             ctx.locality,
@@ -279,7 +285,7 @@ def audits_section(ctx: ReportContext) -> Section:
             sentences.append(published_grades_sentence(grades, threshold or 0))  # type: ignore[arg-type]
         body.append(TitledBlock(str(a["Title"]), paragraphs(sentences)))
     # Cases by locality and by grade, one row per audit, each with its total.
-    labels = [f"{uk_date(day_of(d))}: {t}" for d, t in zip(table["Date"], table["Title"], strict=True)]
+    labels = [f"{uk_date(as_date(d))}: {t}" for d, t in zip(table["Date"], table["Title"], strict=True)]
     if len(set(labels)) < len(labels):
         labels = [f"{label} ({a})" for label, a in zip(labels, table["Audit"], strict=True)]
     split = pd.DataFrame({p: table[p].astype(int).to_numpy() for p in places}, index=labels)

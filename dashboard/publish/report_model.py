@@ -24,7 +24,7 @@ from markupsafe import Markup
 from dashboard.charts import ALL_LOCALITIES, RAG_COLOURS
 from dashboard.core.config import Settings
 from dashboard.core.periods import Period
-from dashboard.core.text import format_count, is_missing, rag_label, uk_date
+from dashboard.core.text import as_count, as_date, format_count, is_missing, rag_label, uk_date
 from dashboard.publish.report_words import span_of
 from dashboard.publish.suppression import suppress_counts
 
@@ -154,14 +154,6 @@ def paragraphs(texts: Iterable[str | None]) -> list[Paragraph]:
 # --- tables ----------------------------------------------------------------------------------------------
 
 
-def day_of(value: Any) -> date | None:
-    return None if is_missing(value) else pd.Timestamp(value).date()
-
-
-def int_of(value: Any) -> int:
-    return 0 if is_missing(value) else int(float(value))
-
-
 def cell_text(value: Any) -> Cell:
     """A table cell: counts with thousands separators, 'c' as it is, dates in UK form, a RAG as it is."""
     if isinstance(value, str | Rag):
@@ -169,7 +161,7 @@ def cell_text(value: Any) -> Cell:
     if value is None or is_missing(value):
         return "–"
     if isinstance(value, pd.Timestamp | date):
-        return uk_date(day_of(value))
+        return uk_date(as_date(value))
     if isinstance(value, int | float):
         return format_count(value)
     return str(value)
@@ -282,9 +274,9 @@ def kpi_row(card: pd.DataFrame, kpi: str) -> pd.Series | None:
 
 def kpi_categories(card: pd.DataFrame, kpi: str) -> dict[str, int]:
     rows = card[(card["kpi"] == kpi) & card["category"].notna()]
-    return {str(c): int_of(v) for c, v in zip(rows["category"], rows["value"], strict=True)}
+    return {str(c): as_count(v) for c, v in zip(rows["category"], rows["value"], strict=True)}
 
 
 def in_period(value: Any, period: Period) -> bool:
-    day = day_of(value)
+    day = as_date(value)
     return day is not None and period.start <= day <= period.end
