@@ -175,29 +175,16 @@ def _resolve_locality(text: str | None, cfg: Settings) -> str | None:
 
 def cmd_load(args: argparse.Namespace, cfg: Settings) -> int:
     _check_exists(args, cfg)
-    files: list[tuple[str, bytes]] = []
-    for name in args.files:
-        path = Path(name)
-        if not path.is_file():
-            raise UserError(f"{name}: no such file")
-        try:
-            files.append((path.name, path.read_bytes()))
-        except OSError as exc:
-            raise UserError(f"{name}: cannot be read ({exc.strerror or exc})") from exc
+    files = _read_files(args.files)
 
     from dashboard.ingest.load import UploadRejected, current_user, load_uploads
     from dashboard.ingest.validate import validate_upload
 
     reports = [validate_upload(data, file_name, cfg, args.dataset) for file_name, data in files]
-    failed = False
     for report in reports:
         for warning in report.warnings:
             print(f"warning: {warning}", file=sys.stderr)
-    for report in reports:
-        if report.ok:
-            continue
-        failed = True
-    if failed:
+    if not all(report.ok for report in reports):
         for report in reports:
             if not report.ok:
                 _print_errors(report)
@@ -219,6 +206,20 @@ def cmd_load(args: argparse.Namespace, cfg: Settings) -> int:
     for line in result.summary_lines():
         print(f"  {line}")
     return 0
+
+
+def _read_files(names: Sequence[str]) -> list[tuple[str, bytes]]:
+    """Each file's name and bytes; a file that is missing or unreadable is a UserError naming it."""
+    files: list[tuple[str, bytes]] = []
+    for name in names:
+        path = Path(name)
+        if not path.is_file():
+            raise UserError(f"{name}: no such file")
+        try:
+            files.append((path.name, path.read_bytes()))
+        except OSError as exc:
+            raise UserError(f"{name}: cannot be read ({exc.strerror or exc})") from exc
+    return files
 
 
 def _print_errors(report: Any) -> None:

@@ -91,65 +91,92 @@ def _check_audits_against_store(
 def _check_across_files(report: UploadReport, earlier: Sequence[UploadReport]) -> None:
     """Files loaded as one upload: a key given twice, or an audit given two titles or dates, is an error."""
     for name, frame in report.located.items():
-        dataset = DATASETS_BY_NAME[name]
-        key = list(dataset.key)
-        seen: dict[tuple[Any, ...], tuple[str, int]] = {}
-        audits: dict[Any, tuple[str, int, Any, Any]] = {}
-        for other in earlier:
-            theirs = other.located.get(name)
-            if theirs is None:
-                continue
-            for values in zip(*(theirs[k] for k in key), theirs["_sheet"], theirs["_row"], strict=True):
-                seen.setdefault(tuple(values[:-2]), (_in_file(other.file_name, values[-2]), int(values[-1])))
-            if name == "audits":
-                for audit_id, title, day, sheet, row in zip(
-                    theirs["audit_id"],
-                    theirs["audit_title"],
-                    theirs["audit_date"],
-                    theirs["_sheet"],
-                    theirs["_row"],
-                    strict=True,
-                ):
-                    audits.setdefault(audit_id, (_in_file(other.file_name, sheet), int(row), title, day))
+        key = list(DATASETS_BY_NAME[name].key)
+        seen = _earlier_keys(name, key, earlier)
         if not seen:
             continue
-        for values in zip(*(frame[k] for k in key), frame["_sheet"], frame["_row"], strict=True):
-            first = seen.get(tuple(values[:-2]))
-            if first is None:
-                continue
-            shown = ", ".join(f"{k} {v}" for k, v in zip(key, values[:-2], strict=True))
-            report.errors.add(
-                values[-2],
-                int(values[-1]),
-                key[-1],
-                str(values[-3]),
-                f"repeats the key of {first[0]} row {first[1]} ({shown}): each row needs its own key",
-            )
+        _check_keys_across(report, frame, key, seen)
         if name == "audits":
-            for audit_id, title, day, sheet, row in zip(
-                frame["audit_id"],
-                frame["audit_title"],
-                frame["audit_date"],
-                frame["_sheet"],
-                frame["_row"],
-                strict=True,
-            ):
-                other_row = audits.get(audit_id)
-                if other_row is None:
-                    continue
-                for column, mine, theirs in (
-                    ("audit_title", title, other_row[2]),
-                    ("audit_date", day, other_row[3]),
-                ):
-                    if mine != theirs:
-                        report.errors.add(
-                            sheet,
-                            int(row),
-                            column,
-                            fmt(mine),
-                            f"differs from {other_row[0]} row {other_row[1]} of the same audit_id "
-                            f"{audit_id} ({fmt(theirs)}): one audit has one {column.replace('audit_', '')}",
-                        )
+            _check_audits_across(report, frame, _earlier_audits(earlier))
+
+
+def _earlier_keys(
+    name: str, key: list[str], earlier: Sequence[UploadReport]
+) -> dict[tuple[Any, ...], tuple[str, int]]:
+    """Each key of the dataset in the earlier files -> where it first is (file and sheet, row)."""
+    seen: dict[tuple[Any, ...], tuple[str, int]] = {}
+    for other in earlier:
+        theirs = other.located.get(name)
+        if theirs is None:
+            continue
+        for values in zip(*(theirs[k] for k in key), theirs["_sheet"], theirs["_row"], strict=True):
+            seen.setdefault(tuple(values[:-2]), (_in_file(other.file_name, values[-2]), int(values[-1])))
+    return seen
+
+
+def _earlier_audits(earlier: Sequence[UploadReport]) -> dict[Any, tuple[str, int, Any, Any]]:
+    """Each audit_id in the earlier files -> where it first is (file and sheet, row), its title and date."""
+    audits: dict[Any, tuple[str, int, Any, Any]] = {}
+    for other in earlier:
+        theirs = other.located.get("audits")
+        if theirs is None:
+            continue
+        for audit_id, title, day, sheet, row in zip(
+            theirs["audit_id"],
+            theirs["audit_title"],
+            theirs["audit_date"],
+            theirs["_sheet"],
+            theirs["_row"],
+            strict=True,
+        ):
+            audits.setdefault(audit_id, (_in_file(other.file_name, sheet), int(row), title, day))
+    return audits
+
+
+def _check_keys_across(
+    report: UploadReport, frame: pd.DataFrame, key: list[str], seen: dict[tuple[Any, ...], tuple[str, int]]
+) -> None:
+    for values in zip(*(frame[k] for k in key), frame["_sheet"], frame["_row"], strict=True):
+        first = seen.get(tuple(values[:-2]))
+        if first is None:
+            continue
+        shown = ", ".join(f"{k} {v}" for k, v in zip(key, values[:-2], strict=True))
+        report.errors.add(
+            values[-2],
+            int(values[-1]),
+            key[-1],
+            str(values[-3]),
+            f"repeats the key of {first[0]} row {first[1]} ({shown}): each row needs its own key",
+        )
+
+
+def _check_audits_across(
+    report: UploadReport, frame: pd.DataFrame, audits: dict[Any, tuple[str, int, Any, Any]]
+) -> None:
+    for audit_id, title, day, sheet, row in zip(
+        frame["audit_id"],
+        frame["audit_title"],
+        frame["audit_date"],
+        frame["_sheet"],
+        frame["_row"],
+        strict=True,
+    ):
+        other_row = audits.get(audit_id)
+        if other_row is None:
+            continue
+        for column, mine, theirs in (
+            ("audit_title", title, other_row[2]),
+            ("audit_date", day, other_row[3]),
+        ):
+            if mine != theirs:
+                report.errors.add(
+                    sheet,
+                    int(row),
+                    column,
+                    fmt(mine),
+                    f"differs from {other_row[0]} row {other_row[1]} of the same audit_id "
+                    f"{audit_id} ({fmt(theirs)}): one audit has one {column.replace('audit_', '')}",
+                )
 
 
 def _in_file(file_name: str, sheet: str) -> str:

@@ -282,63 +282,7 @@ def _read_sheet(
     header_index = _find_header(sheet, dataset, report)
     if header_index is None:
         return None
-    header = sheet.rows[header_index]
-    known = _normalised_columns(dataset)
-    positions: dict[str, int] = {}
-    ignored: list[str] = []
-    for position, cell in enumerate(header):
-        if is_blank(cell) or _header_key(cell) == "":
-            continue
-        name = known.get(_header_key(cell))
-        if name is None:
-            label = show(parse_text(cell))
-            note = _lookalike_header(cell, set(known))
-            if note is not None:
-                report.errors.append(
-                    Problem(
-                        sheet.name,
-                        header_index + 1,
-                        known[normalise_header(skeleton(fold(cell)))],
-                        label,
-                        f"header only looks like this column: it has {note}; retype it",
-                    )
-                )
-                continue
-            ignored.append(label)
-            if looks_like_personal_data(label):
-                report.warnings.append(
-                    Problem(
-                        sheet.name,
-                        header_index + 1,
-                        label,
-                        "",
-                        "PERSONAL DATA? This column looks like names, dates of birth, NHS numbers or addresses. "
-                        "It was not stored: remove it from the spreadsheet, the dashboard must not hold it",
-                    )
-                )
-            else:
-                report.warnings.append(
-                    Problem(
-                        sheet.name,
-                        header_index + 1,
-                        label,
-                        "",
-                        f"column is not part of {dataset.name}: not stored",
-                    )
-                )
-        elif name in positions:
-            report.errors.append(
-                Problem(
-                    sheet.name,
-                    header_index + 1,
-                    name,
-                    parse_text(cell),
-                    f"column appears twice (columns {_column_letter(positions[name])} and {_column_letter(position)})",
-                )
-            )
-        else:
-            positions[name] = position
-
+    positions, ignored = _column_positions(sheet, header_index, dataset, report)
     body = sheet.rows[header_index + 1 :]
     numbered = [(number, row) for number, row in enumerate(body, header_index + 2) if _has_value(row)]
     if numbered and _is_total_row(numbered[-1][1]):
@@ -364,7 +308,61 @@ def _read_sheet(
     return pd.DataFrame(data)
 
 
-# Text columns that name another row's key, folded as keys are (dashboard/cells.py: fold_key).
+def _column_positions(
+    sheet: RawSheet, header_index: int, dataset: Dataset, report: UploadReport
+) -> tuple[dict[str, int], list[str]]:
+    """Where each contract column is in the header row (counted from 0), and the headers left out; a
+    column given twice, or a header that only looks like a column, is an error."""
+    known = _normalised_columns(dataset)
+    positions: dict[str, int] = {}
+    ignored: list[str] = []
+    excel_row = header_index + 1
+    for position, cell in enumerate(sheet.rows[header_index]):
+        if is_blank(cell) or _header_key(cell) == "":
+            continue
+        name = known.get(_header_key(cell))
+        if name is None:
+            label = show(parse_text(cell))
+            note = _lookalike_header(cell, set(known))
+            if note is not None:
+                report.errors.append(
+                    Problem(
+                        sheet.name,
+                        excel_row,
+                        known[normalise_header(skeleton(fold(cell)))],
+                        label,
+                        f"header only looks like this column: it has {note}; retype it",
+                    )
+                )
+                continue
+            ignored.append(label)
+            report.warnings.append(Problem(sheet.name, excel_row, label, "", _left_out(label, dataset)))
+        elif name in positions:
+            report.errors.append(
+                Problem(
+                    sheet.name,
+                    excel_row,
+                    name,
+                    parse_text(cell),
+                    f"column appears twice (columns {_column_letter(positions[name])} and {_column_letter(position)})",
+                )
+            )
+        else:
+            positions[name] = position
+    return positions, ignored
+
+
+def _left_out(label: str, dataset: Dataset) -> str:
+    """Why a header that is not one of the dataset's columns was not stored."""
+    if looks_like_personal_data(label):
+        return (
+            "PERSONAL DATA? This column looks like names, dates of birth, NHS numbers or addresses. "
+            "It was not stored: remove it from the spreadsheet, the dashboard must not hold it"
+        )
+    return f"column is not part of {dataset.name}: not stored"
+
+
+# Text columns that name another row's key, folded as keys are (ingest/cells.py: fold_key).
 _REFERENCES = {"actions": ("source_ref",)}
 
 
