@@ -42,6 +42,7 @@ from markupsafe import Markup
 from plotly.offline import get_plotlyjs
 
 from dashboard.areas import actions, reviews
+from dashboard.areas.reviews import LCSPR_MONTHS, NOTIFICATION_WORKING_DAYS, RAPID_REVIEW_WORKING_DAYS
 from dashboard.core.config import Settings, UnknownLocalityError
 from dashboard.core.db import is_sample_database
 from dashboard.core.periods import Period
@@ -177,9 +178,10 @@ def _notes_section(ctx: ReportContext) -> Section:
     notes = [
         "Sentences are written as at the last day of the period: an event after it is scheduled; a rapid "
         "review, publication or completion after it is not counted.",
-        "Notification: within 5 working days of the local authority becoming aware (statutory). Rapid "
-        "review: sent within 15 working days of the notification, or as extended by the Panel. LCSPR: completed "
-        "(final report, else publication) within 6 months of the decision to hold it; a publication delayed "
+        f"Notification: within {NOTIFICATION_WORKING_DAYS} working days of the local authority becoming aware "
+        f"(statutory). Rapid review: sent within {RAPID_REVIEW_WORKING_DAYS} working days of the notification, "
+        f"or as extended by the Panel. LCSPR: completed (final report, else publication) within {LCSPR_MONTHS} "
+        "months of the decision to hold it; a publication delayed "
         "with a reason is never late. A step belongs to the period its deadline fell in: one not taken by then "
         "is late in that period. Working days leave out weekends and England and Wales bank holidays.",
         "The number of serious incident notifications is context, not a measure of performance.",

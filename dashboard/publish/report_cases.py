@@ -12,6 +12,7 @@ from datetime import date
 import pandas as pd
 
 from dashboard.areas import audits, reviews
+from dashboard.areas.reviews import LCSPR_MONTHS, NOTIFICATION_WORKING_DAYS, RAPID_REVIEW_WORKING_DAYS
 from dashboard.core.text import as_count, as_date, is_missing, uk_date
 from dashboard.publish.report_model import (
     Block,
@@ -117,8 +118,18 @@ def case_reviews_section(ctx: ReportContext, card: pd.DataFrame, active: pd.Data
         body += paragraph(rapid_reviews_sentence(outcomes, span, threshold))
     timeliness = []
     for kpi, noun, done, rule in (
-        ("CR01", "notification", "due", "made within 5 working days of the local authority becoming aware"),
-        ("CR02", "rapid review", "due", "sent within 15 working days of the notification"),
+        (
+            "CR01",
+            "notification",
+            "due",
+            f"made within {NOTIFICATION_WORKING_DAYS} working days of the local authority becoming aware",
+        ),
+        (
+            "CR02",
+            "rapid review",
+            "due",
+            f"sent within {RAPID_REVIEW_WORKING_DAYS} working days of the notification",
+        ),
     ):
         row = kpi_row(card, kpi)
         if row is not None and not is_missing(row["denominator"]):
@@ -221,7 +232,7 @@ def lcspr_section(
                     as_count(cr03["denominator"]),
                     "LCSPR",
                     "due",
-                    "completed within 6 months of the decision to hold them",
+                    f"completed within {LCSPR_MONTHS} months of the decision to hold them",
                     span,
                     threshold,
                 )

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from dashboard.areas import training
+from dashboard.areas.reviews import LCSPR_MONTHS
 from dashboard.core.periods import Period
 from dashboard.core.text import format_count, is_missing, plural, uk_date
 from dashboard.publish.suppression import SUPPRESSED, suppress_rate, suppress_value
@@ -217,11 +218,16 @@ def _completion_sentence(update: LcsprUpdate, end: date) -> str | None:
     if done is not None and done <= end:
         if update.final_report is None:  # completion is the publication
             if done <= due:
-                return "It was published within 6 months of the decision to hold it."
-            return f"It was published after the expected 6 months (it was due by {uk_date(due)})."
+                return f"It was published within {LCSPR_MONTHS} months of the decision to hold it."
+            return (
+                f"It was published after the expected {LCSPR_MONTHS} months (it was due by {uk_date(due)})."
+            )
         if done <= due:
-            return "Its final report was completed within 6 months of the decision to hold it."
-        return f"Its final report was completed after the expected 6 months (it was due by {uk_date(due)})."
+            return f"Its final report was completed within {LCSPR_MONTHS} months of the decision to hold it."
+        return (
+            f"Its final report was completed after the expected {LCSPR_MONTHS} months "
+            f"(it was due by {uk_date(due)})."
+        )
     if update.delay_reason:
         return None  # shown with its reason, never late
     if due < end:
