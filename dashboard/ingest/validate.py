@@ -237,8 +237,8 @@ def _choose_dataset(
 
 
 def _column_letter(position: int) -> str:
-    """Excel's letters for a column counted from 0 (0 -> A, 26 -> AA): only for a message, so openpyxl is
-    imported only when one is written."""
+    """Excel's letters for a column counted from 0 (0 -> A, 26 -> AA). Only for a message: openpyxl is
+    imported when one is written, as the upload path otherwise never imports it (a few tenths of a second)."""
     from openpyxl.utils import get_column_letter
 
     return get_column_letter(position + 1)

@@ -321,6 +321,9 @@ def _largest_reference(xml: bytes, pattern: re.Pattern[bytes]) -> tuple[int, int
 
 
 def _column_number(letters: bytes) -> int:
+    """b"XFD" -> 16384. Not openpyxl's column_index_from_string: that takes text, refuses what is past XFD
+    (here only an upper bound is wanted), and the upload path never imports openpyxl (a few tenths of a
+    second)."""
     if len(letters) > 3:
         return 10**6  # beyond Excel's last column, XFD
     number = 0
