@@ -32,7 +32,9 @@ def test_python_timescales_are_the_databases(con: duckdb.DuckDBPyConnection) -> 
 def test_timescales_are_written_once() -> None:
     source = Path(reviews.__file__ or "").read_text(encoding="utf-8")
     assert "= 5\n" not in source and "= 15\n" not in source and "= 6\n" not in source
-    deadlines = read_sql("schema/012_shared_rules.sql").split("CREATE OR REPLACE VIEW review_deadlines", 1)[1]
+    deadlines = read_sql("schema/014_review_deadlines.sql").split(
+        "CREATE OR REPLACE VIEW review_deadlines", 1
+    )[1]
     assert "<= 5" not in deadlines and "<= 15" not in deadlines and "6 MONTH" not in deadlines
 
 
@@ -92,3 +94,30 @@ def test_review_deadlines_judges_against_the_timescales() -> None:
     late, on = rows
     assert on == ("ON", 5, due, True, add_working_days(due, reviews.RAPID_REVIEW_WORKING_DAYS))
     assert late[1:4] == (6, due, False)
+
+
+def test_review_deadlines_joins_agree_with_the_macros() -> None:
+    """review_deadlines counts working days with plain joins on the calendar (its hot path); the macros
+    working_days and working_day_after say the same for every day of a year, weekends and holidays included."""
+    con = connect(":memory:")
+    try:
+        con.execute(
+            "INSERT INTO reviews (review_id, locality, nature, la_aware_date, notification_date, "
+            "rr_completed_date, upload_id) "
+            "SELECT 'R' || i, 'Hartlepool', 'Serious harm', DATE '2023-12-01' + i::INTEGER, "
+            "DATE '2023-12-01' + i::INTEGER + (i % 11)::INTEGER, "
+            "CASE WHEN i % 7 = 3 THEN NULL ELSE DATE '2023-12-01' + i::INTEGER + (i % 11 + i % 29)::INTEGER END, 1 "
+            "FROM range(400) AS r(i)"
+        )
+        differ = con.execute(
+            "SELECT count(*) FROM review_deadlines AS d CROSS JOIN review_timescales AS ts "
+            "WHERE d.notification_working_days IS DISTINCT FROM working_days(la_aware_date, notification_date) "
+            "OR notification_due_date IS DISTINCT FROM "
+            "working_day_after(la_aware_date, ts.notification_working_days) "
+            "OR rr_working_days IS DISTINCT FROM working_days(notification_date, rr_completed_date) "
+            "OR rr_due_date IS DISTINCT FROM working_day_after(notification_date, ts.rapid_review_working_days)"
+        ).fetchone()
+        rows = con.execute("SELECT count(*) FROM review_deadlines").fetchone()
+    finally:
+        con.close()
+    assert rows == (400,) and differ == (0,)

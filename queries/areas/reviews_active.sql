@@ -1,6 +1,6 @@
 -- Every serious incident review whose journey overlaps the period, for the locality ($locality NULL = all),
 -- with its three deadlines and the status of each step as at the period's last day. Deadlines and working
--- days come from the review_deadlines view (queries/schema/010_review_deadlines.sql), as CR01-CR03 use.
+-- days come from the review_deadlines view (queries/schema/012_shared_rules.sql), as CR01-CR03 use.
 --
 -- A journey runs from the day the local authority became aware (or the notification) to the rapid review,
 -- or, when the rapid review decided on an LCSPR, to its publication; a step not yet taken leaves it open.

@@ -1,6 +1,6 @@
 -- CR01 records: the notifications that CR01 counts (their deadline, the 5th working day after the local
 -- authority became aware, fell in the period), with the working days taken, the deadline and whether the
--- notification was on time (the review_deadlines view, queries/schema/010_review_deadlines.sql). Late first.
+-- notification was on time (the review_deadlines view, queries/schema/012_shared_rules.sql). Late first.
 -- Parameters: $period_start and $period_end (DATE), $locality (VARCHAR; NULL = all localities together,
 -- otherwise that locality's own rows, Teeswide being a locality of its own).
 SELECT
