@@ -1,7 +1,7 @@
 """The project's own guides in docs/, written from the code so that they never drift from it.
 
 - docs/upload-format.md: every dataset, column, type, rule and accepted spelling, from the data contract
-  (dashboard/contract.py) and the packaged configuration, with the prose below on files, values and loading.
+  (dashboard/ingest/contract.py) and the packaged configuration, with the prose below on files, values and loading.
 - docs/kpis.md: every KPI's definition, from the headers of queries/kpi/*.sql (dashboard.kpis.catalogue.load_catalogue).
 
 `python -m dashboard.docs_gen` writes them; `python -m dashboard.docs_gen --check` says which are out of step

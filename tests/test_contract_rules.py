@@ -34,7 +34,8 @@ from workbooks import (
 )
 
 from dashboard.ingest.load import UploadRejected, load_upload
-from dashboard.ingest.validate import Problem, validate_upload
+from dashboard.ingest.upload_report import Problem
+from dashboard.ingest.validate import validate_upload
 
 TS = "training_sessions"
 NOT_A_DATE = "is not a date: use a date cell, or day/month/year such as 13/11/2023 or 13 November 2023"

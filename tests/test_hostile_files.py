@@ -54,7 +54,8 @@ from workbooks import (
 from dashboard.ingest.contract import DATASETS, DATASETS_BY_NAME
 from dashboard.ingest.file_limits import MAX_FILE_BYTES, MAX_ROWS
 from dashboard.ingest.load import UploadRejected, load_upload, undo_latest
-from dashboard.ingest.validate import UNEXPECTED_PROBLEM, Problem, UploadReport, validate_upload
+from dashboard.ingest.upload_report import Problem, UploadReport
+from dashboard.ingest.validate import UNEXPECTED_PROBLEM, validate_upload
 
 TS = "training_sessions"
 

@@ -24,7 +24,8 @@ from openpyxl import Workbook
 from dashboard.core.config import DEFAULT_CONFIG_PATH, Settings, load_settings
 from dashboard.core.db import connect
 from dashboard.ingest.contract import DATASET_NAMES
-from dashboard.ingest.validate import Problem, UploadReport, validate_upload
+from dashboard.ingest.upload_report import Problem, UploadReport
+from dashboard.ingest.validate import validate_upload
 
 # The packaged defaults (Hartlepool, Stockton-on-Tees, Teeswide and the HSSCP agencies), whatever
 # PMF_CONFIG says in the environment.
