@@ -14,6 +14,7 @@ import pytest
 from dashboard.areas import reviews
 from dashboard.core.db import connect, read_sql
 from dashboard.core.periods import add_working_days, working_days_between
+from dashboard.kpis import timescales
 
 
 @pytest.fixture(scope="module")
@@ -24,13 +25,18 @@ def con() -> Iterator[duckdb.DuckDBPyConnection]:
 
 
 def test_python_timescales_are_the_databases(con: duckdb.DuckDBPyConnection) -> None:
-    row = con.execute(read_sql("areas/review_timescales.sql")).fetchone()
+    assert timescales.review_timescales() == (
+        timescales.NOTIFICATION_WORKING_DAYS,
+        timescales.RAPID_REVIEW_WORKING_DAYS,
+        timescales.LCSPR_MONTHS,
+    )
+    row = con.execute(read_sql("meta/review_timescales.sql")).fetchone()
     assert row == (reviews.NOTIFICATION_WORKING_DAYS, reviews.RAPID_REVIEW_WORKING_DAYS, reviews.LCSPR_MONTHS)
     assert row == (5, 15, 6)  # statutory guidance: 5 and 15 working days; 6 months expected for an LCSPR
 
 
 def test_timescales_are_written_once() -> None:
-    source = Path(reviews.__file__ or "").read_text(encoding="utf-8")
+    source = "".join(Path(m.__file__ or "").read_text(encoding="utf-8") for m in (reviews, timescales))
     assert "= 5\n" not in source and "= 15\n" not in source and "= 6\n" not in source
     deadlines = read_sql("schema/014_review_deadlines.sql").split(
         "CREATE OR REPLACE VIEW review_deadlines", 1

@@ -13,28 +13,13 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.charts import RAG_COLOURS, _layout
-from dashboard.core.db import query_df, read_sql
+from dashboard.core.db import query_df
 from dashboard.core.text import is_missing, plain, plural, uk_date
-
-
-def review_timescales() -> tuple[int, int, int]:
-    """The statutory and expected timescales (notification and rapid review in working days, LCSPR in
-    months), read from queries/schema/011_review_timescales.sql, the one place they are written: the
-    review_deadlines view judges against the same view. The file depends on no table, so an in-memory
-    database reads it."""
-    con = duckdb.connect(":memory:")
-    try:
-        con.execute(read_sql("schema/011_review_timescales.sql"))
-        row = con.execute(read_sql("areas/review_timescales.sql")).fetchone()
-    finally:
-        con.close()
-    if row is None:
-        raise RuntimeError("queries/schema/011_review_timescales.sql defines no timescales")
-    return int(row[0]), int(row[1]), int(row[2])
-
-
-# For sentences and labels; tests/test_review_deadlines.py checks that they agree with a migrated database.
-NOTIFICATION_WORKING_DAYS, RAPID_REVIEW_WORKING_DAYS, LCSPR_MONTHS = review_timescales()
+from dashboard.kpis.timescales import (  # written once in SQL; here for the pages and the report
+    LCSPR_MONTHS,
+    NOTIFICATION_WORKING_DAYS,
+    RAPID_REVIEW_WORKING_DAYS,
+)
 
 ON_TIME, LATE, OVERDUE, NOT_YET_DUE, NOT_KNOWN = "On time", "Late", "Overdue", "Not yet due", "Not known"
 EXTENDED, WITHDRAWN, DELAYED = "Extension agreed", "Withdrawn", "Delayed"
