@@ -19,6 +19,7 @@ import pytest
 from dashboard.core.config import (
     DEFAULT_CONFIG_PATH,
     ConfigError,
+    UnknownLocalityError,
     load_settings,
     settings,
     settings_from_toml,
@@ -288,3 +289,32 @@ def test_a_changed_file_is_read_again(tmp_path: Path, monkeypatch: pytest.Monkey
     stamp = time.time() + 5  # a later modification time even on a coarse clock
     os.utime(path, (stamp, stamp))
     assert settings().roles.admins == frozenset()
+
+
+# --- a locality asked for by name (the CLI, the report, the app's link) ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("asked", "meant"),
+    [
+        (None, None),
+        ("all", None),
+        (" All Localities ", None),
+        ("hartlepool", "Hartlepool"),
+        ("  stockton   ON tees ", "Stockton-on-Tees"),
+        ("Stockton", "Stockton-on-Tees"),
+        ("both", "Teeswide"),
+    ],
+)
+def test_a_locality_is_resolved_from_any_spelling(asked: str | None, meant: str | None) -> None:
+    assert load_settings(DEFAULT_CONFIG_PATH).resolve_locality(asked) == meant
+
+
+def test_an_unknown_locality_names_the_localities() -> None:
+    cfg = load_settings(DEFAULT_CONFIG_PATH)
+    assert cfg.locality_named("Middlesbrough") is None
+    with pytest.raises(UnknownLocalityError) as raised:
+        cfg.resolve_locality("Middlesbrough")
+    assert str(raised.value) == (
+        "unknown locality 'Middlesbrough': use one of Hartlepool, Stockton-on-Tees, Teeswide or all"
+    )

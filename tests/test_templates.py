@@ -7,6 +7,7 @@ import copy
 import re
 import tomllib
 from datetime import date, datetime
+from io import BytesIO
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from dashboard.ingest.template_workbooks import (
     EXAMPLES_HEADING,
     TEMPLATE_ROWS,
     example_rows,
+    template_bytes,
     write_template,
 )
 
@@ -310,6 +312,17 @@ def _as_read(examples: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
 
 
 # --- one dataset (`pmf template reviews`) -----------------------------------------------------------------
+
+
+def test_template_bytes_are_the_template_written_to_a_file(tmp_path: Path) -> None:
+    """The app's download is made in memory (no temporary file) and holds the same workbook."""
+    for names in (None, ["reviews"]):
+        in_memory = load_workbook(BytesIO(template_bytes(SETTINGS, names)))
+        on_disk = load_workbook(write_template(tmp_path / "template.xlsx", SETTINGS, names))
+        assert in_memory.sheetnames == on_disk.sheetnames
+        for sheet in on_disk.sheetnames:
+            cells = [list(r) for r in on_disk[sheet].iter_rows(values_only=True)]
+            assert [list(r) for r in in_memory[sheet].iter_rows(values_only=True)] == cells
 
 
 def test_a_template_for_one_dataset(tmp_path: Path) -> None:
