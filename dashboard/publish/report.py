@@ -140,8 +140,8 @@ def build_report(
     no case references or names). Raises ReportError for a locality that is not configured."""
     ctx = ReportContext(con, period, settings, _normalise_locality(settings, locality), publish)
     table = compute_kpis(con, scorecard_periods(period), settings)
-    mask = table["locality"].isna() if ctx.locality is None else table["locality"] == ctx.locality
-    card = table[(table["period"] == period.label) & mask].reset_index(drop=True)
+    own = ctx.own_rows(table)
+    card = own[own["period"] == period.label].reset_index(drop=True)
     if publish:
         catalogue = load_catalogue()
         rule = publish_kpi_rows(
@@ -152,9 +152,7 @@ def build_report(
         )
         ctx.any_secondary |= rule.any_secondary
         ctx.left_out.extend(rule.withheld)
-        shown = rule.table
-        mine = shown["locality"].isna() if ctx.locality is None else shown["locality"] == ctx.locality
-        ctx.published = shown[mine].reset_index(drop=True)
+        ctx.published = ctx.own_rows(rule.table).reset_index(drop=True)
     as_at = actions.as_at_date(period.end)
     plan = actions.action_plan(con, as_at, ctx.locality, settings.action_due_soon_days)
     active = reviews.active_reviews(con, period.start, period.end, ctx.locality)

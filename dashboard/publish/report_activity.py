@@ -65,7 +65,8 @@ def training_section(ctx: ReportContext, card: pd.DataFrame) -> Section:
         body += paragraph(text + (f"; none from {join_words(missing)}." if missing else "."))
     if not by_mode.empty:
         body.append(_sessions_table(ctx, by_mode))
-    body.append(_rates_table(ctx))
+    by_place = _summaries_by_place(ctx)
+    body.append(_rates_table(by_place))
     body.append(
         ctx.charts.figure(
             training.sessions_by_mode_figure(by_mode, colours, period.label),
@@ -73,7 +74,7 @@ def training_section(ctx: ReportContext, card: pd.DataFrame) -> Section:
             height=380,
         )
     )
-    rates_fig = _rates_figure(ctx, colours)
+    rates_fig = _rates_figure(ctx, by_place, colours)
     if rates_fig is not None:
         body.append(
             ctx.charts.figure(
@@ -126,20 +127,25 @@ def _sessions_table(ctx: ReportContext, by_mode: pd.DataFrame) -> Table:
     )
 
 
-def _rates_table(ctx: ReportContext) -> Table:
-    """Fill, attendance and did-not-attend rates and confidence by locality (activity: published in full)."""
+def _summaries_by_place(ctx: ReportContext) -> dict[str, training.TrainingSummary]:
+    """The training summary of every locality and of all together (or of the report's one locality), in
+    display order, keyed by the name shown."""
     names: list[str | None] = [None, *ctx.settings.all_localities] if ctx.locality is None else [ctx.locality]
     by_name = training.training_summaries(ctx.con, ctx.period, names)
-    summaries = {n or ALL_LOCALITIES: by_name[n] for n in names}
-    summaries = {k: s for k, s in summaries.items() if s.has_sessions}
+    return {n or ALL_LOCALITIES: by_name[n] for n in names}
+
+
+def _rates_table(by_place: Mapping[str, training.TrainingSummary]) -> Table:
+    """Fill, attendance and did-not-attend rates and confidence by locality (activity: published in full)."""
+    summaries = {k: s for k, s in by_place.items() if s.has_sessions}
     rows = []
     for name, s in summaries.items():
         rows.append(
             {
                 "Locality": name,
-                "Fill rate": _pct(ctx, s.fill_booked, s.fill_offered),
-                "Attendance rate": _pct(ctx, s.attended, s.booked),
-                "Did-not-attend rate": _pct(ctx, s.did_not_attend, s.dna_booked),
+                "Fill rate": _pct(s.fill_booked, s.fill_offered),
+                "Attendance rate": _pct(s.attended, s.booked),
+                "Did-not-attend rate": _pct(s.did_not_attend, s.dna_booked),
                 "Confidence before": "–" if s.pre_confidence is None else f"{s.pre_confidence:.2f}",
                 "Confidence after": "–" if s.post_confidence is None else f"{s.post_confidence:.2f}",
                 "Uplift": "–" if s.uplift is None else f"{s.uplift:+.2f}",
@@ -155,18 +161,17 @@ def _rates_table(ctx: ReportContext) -> Table:
     )
 
 
-def _pct(ctx: ReportContext, numerator: int, denominator: int) -> str:
+def _pct(numerator: int, denominator: int) -> str:
     if not denominator:
         return "–"
     return f"{100.0 * numerator / denominator:.1f}%"
 
 
-def _rates_figure(ctx: ReportContext, colours: Mapping[str, str]) -> go.Figure | None:
-    names: list[str | None] = [None, *ctx.settings.all_localities] if ctx.locality is None else [ctx.locality]
+def _rates_figure(
+    ctx: ReportContext, by_place: Mapping[str, training.TrainingSummary], colours: Mapping[str, str]
+) -> go.Figure | None:
     rows = []
-    by_name = training.training_summaries(ctx.con, ctx.period, names)
-    for name in names:
-        s = by_name[name]
+    for name, s in by_place.items():
         for measure, num, den in (
             ("Fill rate", s.fill_booked, s.fill_offered),
             ("Attendance rate", s.attended, s.booked),
@@ -175,7 +180,7 @@ def _rates_figure(ctx: ReportContext, colours: Mapping[str, str]) -> go.Figure |
             if not den:
                 continue
             rate = 100.0 * num / den
-            rows.append({"locality": name or ALL_LOCALITIES, "measure": measure, "rate": round(rate, 1)})
+            rows.append({"locality": name, "measure": measure, "rate": round(rate, 1)})
     if not rows:
         return None
     frame = pd.DataFrame(rows)

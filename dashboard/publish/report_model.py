@@ -26,7 +26,6 @@ from dashboard.core.config import Settings
 from dashboard.core.periods import Period
 from dashboard.core.text import as_count, as_date, format_count, is_missing, rag_label, uk_date
 from dashboard.publish.report_words import span_of
-from dashboard.publish.suppression import suppress_counts
 
 # A4 is 210 mm wide; with 15 mm margins 180 mm are left: 680 CSS pixels (96 per inch).
 CHART_WIDTH = 680
@@ -258,13 +257,10 @@ class ReportContext:
     def place(self) -> str:
         return self.locality or ALL_LOCALITIES
 
-    def suppress(self, table: pd.DataFrame, total_row: Any = None, total_column: Any = None) -> pd.DataFrame:
-        """A table of counts made safe to publish (primary and secondary suppression); as it is otherwise."""
-        if self.threshold is None:
-            return table
-        result = suppress_counts(table, self.threshold, total_row=total_row, total_column=total_column)
-        self.any_secondary |= bool(result.secondary)
-        return result.table
+    def own_rows(self, kpi_rows: pd.DataFrame) -> pd.DataFrame:
+        """The KPI rows of the report's locality (None: of all localities together)."""
+        place = kpi_rows["locality"]
+        return kpi_rows[place.isna() if self.locality is None else place == self.locality]
 
 
 def kpi_row(card: pd.DataFrame, kpi: str) -> pd.Series | None:

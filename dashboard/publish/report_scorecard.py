@@ -33,10 +33,7 @@ def _scorecard_rows(
     """The scorecard's rows of the period, of a year before and of the 12 months to the period's end (a
     quarter's): publishing, as the publication rule shows them ("c" where hidden; case KPIs for the
     partnership as a whole only, with no breakdown)."""
-    shown = table if ctx.published is None else ctx.published
-    if ctx.published is None:
-        mine = shown["locality"].isna() if ctx.locality is None else shown["locality"] == ctx.locality
-        shown = shown[mine]
+    shown = ctx.own_rows(table) if ctx.published is None else ctx.published
 
     def of(label: str) -> pd.DataFrame:
         return shown[shown["period"] == label].reset_index(drop=True)
