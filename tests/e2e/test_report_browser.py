@@ -1,6 +1,6 @@
 """The performance report in a real headless Chromium: opened from a file with no network, every Plotly chart
 drawn, nothing wider than A4, a full-page screenshot, and the same HTML printed to an A4 PDF by
-dashboard.publish.report.report_pdf (the function behind `pmf report --pdf`).
+dashboard.publish.pdf.report_pdf (the function behind `pmf report --pdf`).
 
 Artifacts: test-artifacts/report-2023-24-Q3.png, report-2023-24-Q3.pdf and report-2023-24-Q3-published.png.
 """
@@ -18,7 +18,8 @@ import pytest
 from dashboard.core.config import settings
 from dashboard.core.db import connect
 from dashboard.core.periods import parse_period
-from dashboard.publish.report import build_report, report_pdf
+from dashboard.publish.pdf import report_pdf
+from dashboard.publish.report import build_report
 
 pytestmark = pytest.mark.browser
 
