@@ -14,7 +14,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 import pytest
-from test_kpis import load_actions, load_audits, load_reviews, load_training
+from kpi_fixtures import load_actions, load_audits, load_reviews, load_training
 
 from dashboard.core.config import QUERIES_DIR, settings
 from dashboard.core.db import connect, read_sql
