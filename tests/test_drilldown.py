@@ -1,6 +1,6 @@
 """Drill-down, queries/kpi/*.records.sql through dashboard.kpis.drilldown: the records behind each KPI.
 
-The records must agree with the KPI they explain: on the small fixtures of tests/test_kpis.py and on the
+The records must agree with the KPI they explain: on the small fixtures of tests/kpi_fixtures.py and on the
 sample data, for 2023-24 Q3 and the year 2023-24, for all localities together and for each locality.
 """
 
@@ -93,7 +93,7 @@ def _rows(df: pd.DataFrame) -> Counter[tuple[Any, ...]]:
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Databases: the fixtures of tests/test_kpis.py and the sample data, each with its KPI table.
+# Databases: the fixtures of tests/kpi_fixtures.py and the sample data, each with its KPI table.
 
 
 @pytest.fixture(scope="module")
@@ -258,7 +258,7 @@ def test_all_localities_are_the_localities_together_teeswide_once(databases, sou
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Hand-checked fixture records (the working is in tests/test_kpis.py).
+# Hand-checked fixture records (the working is in tests/test_kpi_values.py).
 
 
 def test_cr02_fixture_working_days_and_deadlines(fixture_db):
