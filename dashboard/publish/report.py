@@ -60,7 +60,6 @@ from dashboard.publish.report_cases import (
     audits_section,
     case_reviews_section,
     lcspr_section,
-    reviews_as_at,
 )
 from dashboard.publish.report_model import ReportContext, Section, paragraphs
 from dashboard.publish.report_scorecard import scorecard_section
@@ -82,7 +81,6 @@ __all__ = [
     "build_report",
     "report_filename",
     "report_pdf",
-    "reviews_as_at",
 ]
 
 ASSETS_DIR = Path(__file__).resolve().parent / "report_assets"
