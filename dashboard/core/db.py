@@ -14,7 +14,7 @@ import duckdb
 import pandas as pd
 
 from dashboard.core.config import QUERIES_DIR
-from dashboard.core.periods import bank_holidays
+from dashboard.core.periods import Period, bank_holidays, period_of, quarters_between
 
 SCHEMA_DIR = QUERIES_DIR / "schema"
 _SCHEMA_FILE_RE = re.compile(r"^(\d+)_([a-z0-9_]+)\.sql$")
@@ -154,6 +154,15 @@ def data_version(con: duckdb.DuckDBPyConnection) -> str:
 
 
 SAMPLE_DATA_NOTE = "sample_data"
+
+
+def data_quarters(con: duckdb.DuckDBPyConnection, today: date | None = None) -> list[Period]:
+    """Every quarter from the first event held to the last (or the current quarter when there is no data)."""
+    first, last = con.execute(read_sql("meta/event_date_range.sql")).fetchall()[0]
+    if first is None:
+        current = period_of(today or date.today())
+        return [current]
+    return quarters_between(first, last)
 
 
 def note_database(con: duckdb.DuckDBPyConnection, note: str, value: str) -> None:

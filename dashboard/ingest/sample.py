@@ -1,16 +1,15 @@
-"""The embedded default: a database created from the sample workbooks when there is none, and the data range."""
+"""The embedded default: a database created from the sample workbooks when there is none."""
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
-import duckdb
-
 from dashboard.core.config import Settings
-from dashboard.core.db import connect, database_exists, read_sql
-from dashboard.core.periods import Period, period_of, quarters_between
+from dashboard.core.db import connect, data_quarters, database_exists  # noqa: F401 - data_quarters: see below
 from dashboard.ingest.load import load_sample_into
+
+# data_quarters (the quarters the data spans) lives in core.db; it is imported from here by the app's cache
+# and the benchmarks until they import it from there.
 
 
 def ensure_database(path: Path, settings: Settings) -> list[str]:
@@ -30,12 +29,3 @@ def ensure_database(path: Path, settings: Settings) -> list[str]:
         counts = "; ".join(line for line in result.summary_lines() if " added, " in line)
         lines.append(f"  {result.file_name}: {counts}")
     return lines
-
-
-def data_quarters(con: duckdb.DuckDBPyConnection, today: date | None = None) -> list[Period]:
-    """Every quarter from the first event held to the last (or the current quarter when there is no data)."""
-    first, last = con.execute(read_sql("meta/event_date_range.sql")).fetchall()[0]
-    if first is None:
-        current = period_of(today or date.today())
-        return [current]
-    return quarters_between(first, last)
