@@ -34,10 +34,10 @@ from dashboard.core.config import settings
 from dashboard.core.db import DatabaseError, connect, data_version, database_exists, is_sample_database
 from dashboard.core.periods import parse_period
 from dashboard.ingest.sample import data_quarters
-from dashboard.ingest.workflow import template_bytes
+from dashboard.ingest.template_workbooks import template_bytes
 from dashboard.kpis import catalogue as kpis
 from dashboard.kpis import drilldown
-from dashboard.publish import pack, report
+from dashboard.publish import pack, pdf, report
 
 # The connection and the data version -------------------------------------------------------------------
 
@@ -257,7 +257,7 @@ def report_pdf_bytes(path: str, version: str, period: str, locality: str | None,
     """The same report printed to PDF by headless Chromium (a few seconds; made when first asked for)."""
     html = report_html(path, version, period, locality, publish)
     with tempfile.TemporaryDirectory(prefix="pmf-pdf-") as work:
-        return report.report_pdf(html, Path(work) / "report.pdf").read_bytes()
+        return pdf.report_pdf(html, Path(work) / "report.pdf").read_bytes()
 
 
 @st.cache_data(show_spinner="Writing the KPI pack…", max_entries=8)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.app import cache, components
+from dashboard.core.chromium import chromium_available
 from dashboard.core.config import settings
 from dashboard.publish import pack, report
 
@@ -66,7 +67,7 @@ with middle:
         help="A scorecard sheet, a sheet per area and the definitions, formatted for Excel.",
     )
 with right:
-    if report.DEFAULT_CHROMIUM.exists():
+    if chromium_available():
         st.download_button(
             "Download as PDF",
             lambda: cache.report_pdf_bytes(path, version, period, locality, publish),
