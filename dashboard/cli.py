@@ -363,7 +363,7 @@ def _published(table: pd.DataFrame, cfg: Settings) -> pd.DataFrame:
 
 def _kpi_text_table(table: pd.DataFrame, before_label: str, min_denominator: int = 5) -> str:
     """The KPIs as the README's transcript shows them. Columns are padded here (str.ljust): pandas'
-    to_string right-aligns text and draws no rule under the header, and no table library is installed."""
+    to_string right-aligns text and draws no rule under the header, and tabulate is not a dependency."""
     import pandas as pd
 
     from dashboard.core.text import format_count, format_value, fraction_text, kpi_value_text
