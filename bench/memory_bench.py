@@ -22,15 +22,10 @@ if __package__ in (None, ""):
 
 from common import ENTRY, PROJECT, RESULTS_DIR, ScaleData, rss_kib
 
-CHROMIUM = Path(os.environ.get("PMF_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from dashboard.core.chromium import DEFAULT_CHROMIUM, HEADLESS_ARGS
+
+CHROMIUM = DEFAULT_CHROMIUM  # Debian's, or PMF_CHROMIUM
+CHROMIUM_ARGS = list(HEADLESS_ARGS)
 START_TIMEOUT = 90
 PAGE_TIMEOUT = 180_000  # ms
 

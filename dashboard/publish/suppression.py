@@ -312,65 +312,10 @@ def suppress_counts(
     values = _whole_counts(table)
     n_rows, n_cols = table.shape
     lines = _lines(n_rows, n_cols, total_i, total_j)
-    for line in lines:
-        ti, tj = line.total
-        if sum(values[i][j] for i, j in line.components) != values[ti][tj]:
-            raise ValueError(
-                f"the total at row {table.index[ti]!r}, column {table.columns[tj]!r} ({values[ti][tj]}) is not "
-                "the sum of the other cells of its line"
-            )
-
+    _check_totals(table, lines, values)
     primary = {(i, j) for i in range(n_rows) for j in range(n_cols) if _is_small(values[i][j], threshold)}
     hidden = set(primary)
-    lines_of: dict[_Pos, list[_Line]] = {}
-    for line in lines:
-        for pos in line.members:
-            lines_of.setdefault(pos, []).append(line)
-
-    def totalness(pos: _Pos) -> int:
-        return (pos[0] == total_i) + (pos[1] == total_j)
-
-    def knock_on(pos: _Pos, current: _Line) -> int:
-        crossing = [line for line in lines_of.get(pos, []) if line is not current]
-        counts = [sum(1 for member in line.members if member in hidden) for line in crossing]
-        if any(count == 1 for count in counts):
-            return 0
-        if any(count == 0 for count in counts):
-            return 2
-        return 1
-
-    def candidates(cells: Iterable[_Pos]) -> list[_Pos]:
-        shown = [pos for pos in cells if pos not in hidden and values[pos[0]][pos[1]] > 0]
-        return sorted(shown, key=lambda pos: (totalness(pos), values[pos[0]][pos[1]], pos))
-
-    secondary: set[_Pos] = set()
-    while True:
-        changed = False
-        for line in lines:
-            if not _exposed(line, values, hidden):
-                continue
-            choices = candidates(line.members)
-            if not choices:  # pragma: no cover - impossible for a table whose totals add up
-                raise AssertionError("an exposed line has no cell left to hide")
-            best = min(
-                choices, key=lambda pos: (totalness(pos), values[pos[0]][pos[1]], knock_on(pos, line), pos)
-            )
-            hidden.add(best)
-            secondary.add(best)
-            changed = True
-        if changed:
-            continue
-        determined = _recoverable(lines, hidden)
-        if not determined:
-            break
-        target = determined[0]
-        everywhere = candidates((i, j) for i in range(n_rows) for j in range(n_cols))
-        chosen = next((pos for pos in everywhere if target not in _recoverable(lines, hidden | {pos})), None)
-        if chosen is None:
-            nearby = candidates(pos for line in lines_of.get(target, []) for pos in line.members)
-            chosen = nearby[0] if nearby else everywhere[0]
-        hidden.add(chosen)
-        secondary.add(chosen)
+    secondary = _TableSuppression(values, lines, hidden, total_i, total_j).run()
 
     published = table.astype(object)
     for i, j in hidden:
@@ -385,6 +330,96 @@ def suppress_counts(
         secondary=named(secondary),
         footnote=publication_footnote(threshold, any_secondary=bool(secondary)),
     )
+
+
+def _check_totals(table: pd.DataFrame, lines: Sequence[_Line], values: list[list[int]]) -> None:
+    for line in lines:
+        ti, tj = line.total
+        if sum(values[i][j] for i, j in line.components) != values[ti][tj]:
+            raise ValueError(
+                f"the total at row {table.index[ti]!r}, column {table.columns[tj]!r} ({values[ti][tj]}) is not "
+                "the sum of the other cells of its line"
+            )
+
+
+class _TableSuppression:
+    """Secondary suppression of one table (suppress_counts' rules 2 and 3), hiding cells in `hidden`."""
+
+    def __init__(
+        self,
+        values: list[list[int]],
+        lines: list[_Line],
+        hidden: set[_Pos],
+        total_i: int | None,
+        total_j: int | None,
+    ) -> None:
+        self.values, self.lines, self.hidden = values, lines, hidden
+        self.total_i, self.total_j = total_i, total_j
+        self.lines_of: dict[_Pos, list[_Line]] = {}
+        for line in lines:
+            for pos in line.members:
+                self.lines_of.setdefault(pos, []).append(line)
+
+    def value(self, pos: _Pos) -> int:
+        return self.values[pos[0]][pos[1]]
+
+    def totalness(self, pos: _Pos) -> int:
+        return (pos[0] == self.total_i) + (pos[1] == self.total_j)
+
+    def knock_on(self, pos: _Pos, current: _Line) -> int:
+        crossing = [line for line in self.lines_of.get(pos, []) if line is not current]
+        counts = [sum(1 for member in line.members if member in self.hidden) for line in crossing]
+        if any(count == 1 for count in counts):
+            return 0
+        if any(count == 0 for count in counts):
+            return 2
+        return 1
+
+    def candidates(self, cells: Iterable[_Pos]) -> list[_Pos]:
+        shown = [pos for pos in cells if pos not in self.hidden and self.value(pos) > 0]
+        return sorted(shown, key=lambda pos: (self.totalness(pos), self.value(pos), pos))
+
+    def hide_in_exposed_lines(self, secondary: set[_Pos]) -> bool:
+        """Rule 2: one more cell hidden in each exposed line; whether anything changed."""
+        changed = False
+        for line in self.lines:
+            if not _exposed(line, self.values, self.hidden):
+                continue
+            choices = self.candidates(line.members)
+            if not choices:  # pragma: no cover - impossible for a table whose totals add up
+                raise AssertionError("an exposed line has no cell left to hide")
+            best = min(
+                choices,
+                key=lambda pos: (self.totalness(pos), self.value(pos), self.knock_on(pos, line), pos),
+            )
+            self.hidden.add(best)
+            secondary.add(best)
+            changed = True
+        return changed
+
+    def run(self) -> set[_Pos]:
+        """Rules 2 and 3 until nothing is exposed and nothing can be solved for; the cells hidden."""
+        secondary: set[_Pos] = set()
+        n_rows, n_cols = len(self.values), len(self.values[0]) if self.values else 0
+        while True:
+            if self.hide_in_exposed_lines(secondary):
+                continue
+            determined = _recoverable(self.lines, self.hidden)
+            if not determined:
+                return secondary
+            target = determined[0]
+            everywhere = self.candidates((i, j) for i in range(n_rows) for j in range(n_cols))
+            chosen = next(
+                (pos for pos in everywhere if target not in _recoverable(self.lines, self.hidden | {pos})),
+                None,
+            )
+            if chosen is None:
+                nearby = self.candidates(
+                    pos for line in self.lines_of.get(target, []) for pos in line.members
+                )
+                chosen = nearby[0] if nearby else everywhere[0]
+            self.hidden.add(chosen)
+            secondary.add(chosen)
 
 
 def _label_position(labels: pd.Index, label: Hashable | None, kind: str) -> int | None:
@@ -475,7 +510,21 @@ def publish_kpi_rows(
         frame["rag"] = frame["rag"].astype(object).where(frame["rag"].notna(), None)
     is_case = frame["kpi"].map(lambda k: kinds.get(str(k), CASE) == CASE).to_numpy()
 
-    # The case figures that are whole counts, named (row index, field).
+    counts = _case_counts(frame, is_case, units)
+    hidden = {cell for cell, value in counts.items() if _is_small(value, threshold)}
+    equations = _period_equations(frame, counts, quarters_of or {})
+    secondary = _secure(counts, hidden, equations, frame)
+    hidden |= secondary
+    for i, name in hidden:
+        frame.at[i, name] = SUPPRESSED
+    _hide_rates_of_hidden_counts(frame, is_case, units)
+    if "rag" in frame.columns:  # a RAG status would tell how far a hidden value is from its target
+        frame.loc[(frame["value"] == SUPPRESSED) & frame["rag"].notna(), "rag"] = SUPPRESSED
+    return PublishedKpis(frame, bool(secondary), tuple(withheld))
+
+
+def _case_counts(frame: pd.DataFrame, is_case: Any, units: dict[str, str]) -> dict[tuple[int, str], int]:
+    """The case figures that are whole counts, named (row index, field)."""
     counts: dict[tuple[int, str], int] = {}
     for i in [int(x) for x in frame.index[is_case]]:
         unit = units.get(str(frame.at[i, "kpi"]), "count")
@@ -486,13 +535,11 @@ def publish_kpi_rows(
             number = float(value)
             if math.isfinite(number) and number >= 0 and number.is_integer():
                 counts[i, name] = int(number)
-    hidden = {cell for cell, value in counts.items() if _is_small(value, threshold)}
-    equations = _period_equations(frame, counts, quarters_of or {})
-    secondary = _secure(counts, hidden, equations, frame)
-    hidden |= secondary
+    return counts
 
-    for i, name in hidden:
-        frame.at[i, name] = SUPPRESSED
+
+def _hide_rates_of_hidden_counts(frame: pd.DataFrame, is_case: Any, units: dict[str, str]) -> None:
+    """A rate is hidden with its numerator or denominator; a mean or median with its denominator."""
     for i in [int(x) for x in frame.index[is_case]]:
         unit = units.get(str(frame.at[i, "kpi"]), "count")
         if unit == "count":
@@ -504,9 +551,6 @@ def publish_kpi_rows(
             frame.at[i, "value"] = SUPPRESSED
             if unit != "percent":  # a sum or median behind a hidden mean is hidden with it
                 frame.at[i, "numerator"] = SUPPRESSED
-    if "rag" in frame.columns:  # a RAG status would tell how far a hidden value is from its target
-        frame.loc[(frame["value"] == SUPPRESSED) & frame["rag"].notna(), "rag"] = SUPPRESSED
-    return PublishedKpis(frame, bool(secondary), tuple(withheld))
 
 
 _Equation = tuple[tuple[tuple[int, str], ...], tuple[int, str]]  # components, total

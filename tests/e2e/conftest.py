@@ -20,16 +20,11 @@ from pathlib import Path
 
 import pytest
 
+from dashboard.core.chromium import DEFAULT_CHROMIUM, HEADLESS_ARGS
+
 PROJECT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path(os.environ.get("PMF_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+CHROMIUM = DEFAULT_CHROMIUM  # Debian's, or PMF_CHROMIUM
+CHROMIUM_ARGS = list(HEADLESS_ARGS)
 ARTIFACTS = PROJECT / "test-artifacts"
 
 
