@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard.core.text import is_missing, plural
+from dashboard.kpis.timescales import RAPID_REVIEW_WORKING_DAYS
 
 
 def _row(card: pd.DataFrame, kpi: str, category: str | None = None) -> pd.Series | None:
@@ -38,11 +39,11 @@ def headline_sentences(card: pd.DataFrame, span: str = "this quarter") -> list[s
         whose = "whose deadline fell"
         if due == 1:
             sentences.append(
-                f"The rapid review {whose} {span} was {'' if sent else 'not '}sent within 15 working days."
+                f"The rapid review {whose} {span} was {'' if sent else 'not '}sent within {RAPID_REVIEW_WORKING_DAYS} working days."
             )
         else:
             sentences.append(
-                f"{sent} of the {due} rapid reviews {whose} {span} were sent within 15 working days."
+                f"{sent} of the {due} rapid reviews {whose} {span} were sent within {RAPID_REVIEW_WORKING_DAYS} working days."
             )
     elif reviews is not None and _int(reviews["value"]):
         sentences.append(f"{plural(_int(reviews['value']), 'rapid review')} completed {span}.")
