@@ -31,9 +31,15 @@ import streamlit as st
 
 from dashboard.areas import actions, audits, reviews, training
 from dashboard.core.config import settings
-from dashboard.core.db import DatabaseError, connect, data_version, database_exists, is_sample_database
+from dashboard.core.db import (
+    DatabaseError,
+    connect,
+    data_quarters,
+    data_version,
+    database_exists,
+    is_sample_database,
+)
 from dashboard.core.periods import parse_period
-from dashboard.ingest.sample import data_quarters
 from dashboard.ingest.template_workbooks import template_bytes
 from dashboard.kpis import catalogue as kpis
 from dashboard.kpis import drilldown
