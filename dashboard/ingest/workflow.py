@@ -11,7 +11,6 @@ import pandas as pd
 from dashboard.core.config import Settings
 from dashboard.core.exports import csv_bytes
 from dashboard.ingest.load import LoadResult, UploadRejected, load_upload
-from dashboard.ingest.template_workbooks import template_bytes  # noqa: F401 - the app imports it from here
 from dashboard.ingest.upload_report import Problem, UploadReport
 from dashboard.ingest.validate import validate_upload
 
