@@ -180,6 +180,18 @@ def _tolerance_text(kpi: Kpi) -> str:
 # KPI detail ----------------------------------------------------------------------------------------------
 
 
+def target_words(kpi: Kpi) -> tuple[str, str]:
+    """A KPI's target and amber tolerance in words, as the KPI detail page states them."""
+    if not kpi.has_target:
+        return "no target (context only)", "–"
+    better = "higher" if kpi.direction == "higher" else "lower"
+    if kpi.unit == "percent":
+        tolerance = format_value(kpi.tolerance_amount(settings()), "points") + " percentage points"
+    else:
+        tolerance = format_value(kpi.tolerance_amount(settings()), kpi.unit)
+    return f"{format_value(kpi.target, kpi.unit)} ({better} is better)", tolerance
+
+
 @dataclass(frozen=True)
 class TrendChart:
     figure: go.Figure | None  # None: no value in any quarter

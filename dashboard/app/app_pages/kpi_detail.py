@@ -7,7 +7,6 @@ import streamlit as st
 from dashboard.app import cache, components, views
 from dashboard.charts import ALL_LOCALITIES
 from dashboard.core.config import settings
-from dashboard.core.text import format_value
 
 filters = st.session_state.filters
 cfg = settings()
@@ -23,22 +22,11 @@ kpi = catalogue[kpi_id]
 
 components.page_header(f"{kpi.id} {kpi.title}", filters)
 st.markdown(kpi.description)
-target = (
-    "no target (context only)"
-    if not kpi.has_target
-    else f"{format_value(kpi.target, kpi.unit)} ({'higher' if kpi.direction == 'higher' else 'lower'} is better)"
-)
-tolerance = (
-    format_value(kpi.tolerance_amount(cfg), kpi.unit if kpi.unit != "percent" else "points")
-    if kpi.has_target
-    else "–"
-)
+target, tolerance = views.target_words(kpi)
 c1, c2, c3, c4 = st.columns(4)
 c1.markdown(f"**Unit**  \n{kpi.unit}")
 c2.markdown(f"**Target**  \n{target}")
-c3.markdown(
-    f"**Amber within**  \n{tolerance}{' percentage points' if kpi.unit == 'percent' and kpi.has_target else ''}"
-)
+c3.markdown(f"**Amber within**  \n{tolerance}")
 c4.markdown(f"**Area**  \n{kpi.area}")
 
 figures = views.period_figures(path, version, kpi.id, filters.period.label, filters.locality)
