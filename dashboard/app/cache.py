@@ -6,9 +6,12 @@ or target change (which gives a new data version) refreshes everything. views.py
 *make* of these results (display tables, figures, sparklines), built from the functions below and never
 a second copy of one of them. Nothing touches the database at import time.
 
-The data version is read from the database once per script run, by the entry point (`read_data_version`),
-and kept in st.session_state for the pages of that run (`data_key`); a change made from the app reads it
-again (`clear_results`). No private Streamlit API is needed for that.
+The data version is read once per script run, by the entry point (`read_data_version`: from the database
+only when the file changed, connections.py), and kept in st.session_state for the pages of that run
+(`data_key`); a change made from the app reads it again (`clear_results`), and a change made by another
+program (`pmf load`) shows on the next page view. No private Streamlit API is needed for that. The app never
+holds the database: each read opens a read-only connection and closes it (`cursor`), each change a
+read-write one (`writer`).
 
 Costs kept off each rerun (bench/README.md has the figures): the KPI table of a period (every locality) is
 computed once and each locality's scorecard is cut from it; the large KPI tables (a national trend has about
@@ -20,7 +23,7 @@ copy-on-write views, so even a change to one never reaches the cache).
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -29,16 +32,10 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
+from dashboard.app import connections
 from dashboard.areas import actions, audits, reviews, training
 from dashboard.core.config import settings
-from dashboard.core.db import (
-    DatabaseError,
-    connect,
-    data_quarters,
-    data_version,
-    database_exists,
-    is_sample_database,
-)
+from dashboard.core.db import data_quarters, database_exists, is_sample_database
 from dashboard.core.periods import parse_period
 from dashboard.ingest.template_workbooks import template_bytes
 from dashboard.kpis import catalogue as kpis
@@ -59,33 +56,32 @@ def missing_database() -> Path | None:
     return None if database_exists(path) else path
 
 
-@st.cache_resource(show_spinner=False)
-def _connection(path: str) -> duckdb.DuckDBPyConnection:
-    if not database_exists(path):
-        raise DatabaseError(f"There is no database at {path}: run `pmf init` to create it.")
-    return connect(path)
+@contextmanager
+def cursor() -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection to the database for one use, closed after it, so the app never holds the file
+    (connections.py): `with cache.cursor() as cur: ...`. DatabaseBusy when another program is writing to
+    it for longer than a page waits."""
+    with connections.reading(str(database_path())) as con:
+        yield con
 
 
 @contextmanager
-def cursor() -> Iterator[duckdb.DuckDBPyConnection]:
-    """A cursor of the one shared connection, closed after use: connections are not thread-safe, cursors
-    are per use. `with cache.cursor() as cur: ...`"""
-    cur = _connection(str(database_path())).cursor()
-    try:
-        yield cur
-    finally:
-        cur.close()
+def writer(on_wait: Callable[[], None] | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-write connection for one change (upload, undo, target), closed after it; waits its turn while
+    another program writes, calling `on_wait` once if it has to."""
+    with connections.writing(str(database_path()), on_wait) as con:
+        yield con
 
 
 _DATA_KEY = "_pmf_data_key"  # st.session_state: (database path, data version) of this script run
 
 
-def read_data_version() -> tuple[str, str]:
-    """Read the data version from the database and keep it for this script run: the entry point calls it
-    once per run, before the filters and the page ask for it."""
+def read_data_version(fresh: bool = False) -> tuple[str, str]:
+    """Read the data version and keep it for this script run: the entry point calls it once per run, before
+    the filters and the page ask for it. The file is opened only when it changed since it was last read
+    (by this app or any other program), so a warm page run needs no connection."""
     path = str(database_path())
-    with cursor() as cur:
-        key = (path, data_version(cur))
+    key = (path, connections.current_version(path, fresh=fresh))
     st.session_state[_DATA_KEY] = key
     return key
 
@@ -104,7 +100,7 @@ def clear_results() -> None:
     st.cache_data.clear()
     for cached in (_period_kpis, _trend_kpis, records):
         cached.clear()
-    read_data_version()
+    read_data_version(fresh=True)
 
 
 # Core results --------------------------------------------------------------------------------------------

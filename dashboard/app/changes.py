@@ -1,14 +1,18 @@
 """Changes made from the app: check and load an upload, undo the latest, change a KPI target.
 
-Each runs the core in one cursor and then refreshes every cached result and view (refresh_after_change), so
-the pages only ask for a change and show what it says.
+Each runs the core on a read-write connection opened for that change and closed at once (so the app never
+holds the database), waiting its turn with a message while another program writes, and then refreshes every
+cached result and view (refresh_after_change), so the pages only ask for a change and show what it says.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
+import duckdb
 import streamlit as st
 
 from dashboard.app import cache, views
@@ -19,6 +23,24 @@ from dashboard.ingest.load import undo_latest
 from dashboard.ingest.workflow import CheckedUpload, apply_upload, as_text, check_upload, kpi_changes
 from dashboard.kpis.catalogue import Kpi
 from dashboard.kpis.targets import set_target
+
+WAITING = "Another program is updating the database: {what} as soon as it has finished."
+
+
+@contextmanager
+def _writing(what: str) -> Iterator[duckdb.DuckDBPyConnection]:
+    """cache.writer, saying in the page (then removing the message) when it has to wait its turn."""
+    shown: list[Any] = []
+
+    def waiting() -> None:
+        shown.append(st.info(WAITING.format(what=what), icon=":material/hourglass_top:"))
+
+    try:
+        with cache.writer(waiting) as con:
+            yield con
+    finally:
+        for message in shown:
+            message.empty()
 
 
 def refresh_after_change() -> None:
@@ -35,7 +57,7 @@ def checked_upload(data: bytes, file_name: str, replace: str | None, dataset: st
     if held is not None and held[0] == key:
         checked: CheckedUpload = held[1]
         return checked
-    with cache.cursor() as cur:
+    with _writing("the file will be checked") as cur:  # the preview is a load rolled back: it writes
         checked = check_upload(cur, data, file_name, settings(), replace=replace, dataset=dataset)
     st.session_state.upload_check = (key, checked)
     return checked
@@ -47,7 +69,7 @@ def confirm_upload(
     """Load a checked upload; the message to show after it, with the KPIs it changed for the filters."""
     period = filters.period.label
     before = cache.scorecard(*cache.data_key(), period, filters.locality)
-    with cache.cursor() as cur:
+    with _writing("your upload will be loaded") as cur:
         result = apply_upload(cur, checked, user, replace=replace)
     refresh_after_change()
     after = cache.scorecard(*cache.data_key(), period, filters.locality)
@@ -67,7 +89,7 @@ def confirm_upload(
 
 def undo_latest_upload(user: str) -> dict[str, Any]:
     """Undo the latest upload still in force (NothingToUndo when there is none); the message to show."""
-    with cache.cursor() as cur:
+    with _writing("the upload will be undone") as cur:
         undone = undo_latest(cur, user)
     refresh_after_change()
     return {"text": f"Undid upload {undone.upload_id} ({as_text(undone.file_name)})."}
@@ -75,6 +97,6 @@ def undo_latest_upload(user: str) -> dict[str, Any]:
 
 def change_target(kpi: Kpi, target: float, tolerance: str, user: str, reason: str) -> None:
     """Set a KPI's target and tolerance (TargetError when they are refused), kept with who and why."""
-    with cache.cursor() as cur:
+    with _writing("the target will be changed") as cur:
         set_target(cur, kpi, target, tolerance, user, reason)
     refresh_after_change()

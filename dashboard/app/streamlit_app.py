@@ -11,7 +11,10 @@ Before anything is shown, every page checks, in order (each refusal is one sente
   --local`, or [server] local_mode = true), never as a fallback;
 - the Host the browser asked for is this computer (localhost, 127.0.0.1, [::1]) or, with sign-in, a
   configured public name (a foreign name resolving to 127.0.0.1 is DNS rebinding);
-- in local mode, the server listens on a loopback address only; the database exists.
+- in local mode, the server listens on a loopback address only; the database exists and can be read.
+
+The app never holds the database (connections.py): when another program is writing to it, a page says so in
+one sentence and runs again a few seconds later; a damaged file is one sentence too, never an error page.
 
 Every page is registered for every role, so that opening a page's address directly reaches this file; a
 page the role may not use is hidden from the navigation and refused here, before the page runs.
@@ -19,17 +22,21 @@ page the role may not use is hidden from the navigation and refused here, before
 
 from __future__ import annotations
 
+import logging
 import re
+import time
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
 from urllib.parse import urlsplit
 
+import duckdb
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
 from dashboard.app import cache, filters
+from dashboard.app.connections import BUSY_MESSAGE, DatabaseBusy, DatabaseUnreadable, unreadable_message
 from dashboard.core.auth import (
     Access,
     Action,
@@ -287,6 +294,36 @@ def user_panel(access: Access) -> None:
             st.caption(f"Local mode: {_plain(access.user)} ({access.role} role)")
 
 
+RETRY_SECONDS = 3.0  # how long a page that found the database busy waits before it runs again
+#: What a page run may meet in a database file that is damaged or not a PMF database.
+UNREADABLE = (DatabaseUnreadable, duckdb.IOException, duckdb.InternalException, duckdb.SerializationException)
+logger = logging.getLogger(__name__)
+
+
+def read_database() -> tuple[str, str]:
+    """The data version of this run (cache.read_data_version); Refused when the file cannot be read."""
+    try:
+        return cache.read_data_version()
+    except UNREADABLE as exc:
+        logger.warning("the database cannot be read: %s", exc)
+        raise Refused("Database unreadable", _plain(unreadable_message(str(cache.database_path())))) from exc
+
+
+def busy_then_retry() -> NoReturn:
+    """Another program is writing to the database: say so in one sentence, wait a little, run again."""
+    st.info(BUSY_MESSAGE, icon=":material/hourglass_top:")
+    time.sleep(RETRY_SECONDS)
+    st.rerun()
+
+
+def database_unreadable(exc: BaseException) -> NoReturn:
+    """The database failed while a page read it (damaged, or not a PMF database): one sentence, no trace."""
+    logger.warning("the database could not be read during a page run", exc_info=exc)
+    st.error(_plain(unreadable_message(str(cache.database_path()))))
+    st.stop()
+    raise AssertionError("st.stop() returned")  # pragma: no cover
+
+
 def official_marking() -> None:
     """The protective marking, first on every page (and on every refusal)."""
     st.markdown(f":red-background[**{OFFICIAL_MARKING}**]")
@@ -306,9 +343,15 @@ official_marking()
 
 try:
     cfg, auth = gate()
+    # The data version, read once for this run: the filters, the banner and the page key their results on
+    # it. The file is opened only if it changed since the last run (by this app or another program).
+    data_key = read_database()
 except Refused as refused:
     st.session_state.access = None
     refuse(refused)
+except DatabaseBusy:
+    st.navigation(navigation_pages(None), position="hidden")
+    busy_then_retry()
 
 access = who_is_here(cfg, auth)
 st.session_state.access = access
@@ -322,17 +365,20 @@ if access.role is None:
     refused_screen(access)
     st.stop()
 
-# The data version, read once for this run: the filters, the banner and the page key their results on it.
-data_key = cache.read_data_version()
-st.session_state.filters = filters.sidebar_filters()
-user_panel(access)
-if access.local_mode:
-    # A highlighted line rather than st.warning: pages keep st.warning and st.info for their own messages.
-    st.markdown(f":orange-background[:material/lock_open: {LOCAL_MODE_BANNER}]")
-if cache.holds_sample_data(*data_key):
-    st.markdown(f":blue-background[:material/science: {SAMPLE_DATA_NOTICE}]")
-needs = next((s.needs for s in PAGE_SPECS if s.url_path == (current.url_path or "")), Action.VIEW)
-if not access.can(needs):
-    st.error(page_refusal(needs))
-    st.stop()
-current.run()
+try:
+    st.session_state.filters = filters.sidebar_filters()
+    user_panel(access)
+    if access.local_mode:
+        # A highlighted line rather than st.warning: pages keep st.warning and st.info for their own messages.
+        st.markdown(f":orange-background[:material/lock_open: {LOCAL_MODE_BANNER}]")
+    if cache.holds_sample_data(*data_key):
+        st.markdown(f":blue-background[:material/science: {SAMPLE_DATA_NOTICE}]")
+    needs = next((s.needs for s in PAGE_SPECS if s.url_path == (current.url_path or "")), Action.VIEW)
+    if not access.can(needs):
+        st.error(page_refusal(needs))
+        st.stop()
+    current.run()
+except DatabaseBusy:
+    busy_then_retry()
+except UNREADABLE as exc:
+    database_unreadable(exc)

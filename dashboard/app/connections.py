@@ -1,0 +1,235 @@
+"""How the app uses the database file: it never holds it.
+
+A page run reads through short read-only connections, each opened for one use and closed at once, so that
+`pmf load`, `pmf kpis`, a backup or a second app process can use the file while the dashboard is open. An
+upload, undo or target change writes through a read-write connection opened for that change and closed at
+once. DuckDB lets one process write or many read, and, within a process, refuses a read-only and a
+read-write connection to one file at the same time: a readers-writer lock keeps this process's own readers
+and writers apart, and DuckDB's file lock keeps other processes out.
+
+When another program holds the file, a read waits a short while (READ_WAIT) and then raises DatabaseBusy,
+which a page turns into one sentence and a retry; a write waits its turn much longer (WRITE_WAIT), telling
+the user it is waiting. A file that is not a DuckDB database raises DatabaseUnreadable.
+
+The data version of a file is kept with a stamp of the file and its write-ahead log (size, change time,
+inode): a page run whose stamp has not changed since the version was read needs no connection at all, and a
+change from any process changes the stamp, so what the command line loaded shows on the next page view.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from dashboard.core.db import data_version, migrate, schema_files
+
+READ_WAIT = 1.5  # seconds a page run waits for another program's write before saying so
+WRITE_WAIT = 120.0  # seconds an upload, undo or target change waits its turn
+_POLL = 0.05
+
+BUSY_MESSAGE = "The database is being updated by another program; this page will try again in a few seconds."
+
+
+class DatabaseBusy(RuntimeError):
+    """Another program holds the database file for longer than we wait."""
+
+
+class DatabaseUnreadable(RuntimeError):
+    """The database file cannot be opened as a DuckDB database (damaged, or another kind of file)."""
+
+
+def unreadable_message(path: str) -> str:
+    return (
+        f"The database {path} cannot be read: it is damaged or not a PMF database. Restore it from a backup "
+        "(see the README), or move it away and run `pmf init` to start a new one."
+    )
+
+
+class _ReadersWriter:
+    """Many readers or one writer in this process; a waiting writer goes before new readers."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Condition()
+        self._readers = 0
+        self._writing = False
+        self._writers_waiting = 0
+
+    def acquire_read(self, timeout: float) -> bool:
+        with self._lock:
+            if not self._lock.wait_for(lambda: not self._writing and not self._writers_waiting, timeout):
+                return False
+            self._readers += 1
+            return True
+
+    def release_read(self) -> None:
+        with self._lock:
+            self._readers -= 1
+            self._lock.notify_all()
+
+    def acquire_write(self, timeout: float) -> bool:
+        with self._lock:
+            self._writers_waiting += 1
+            try:
+                ok = self._lock.wait_for(lambda: not self._writing and not self._readers, timeout=timeout)
+            finally:
+                self._writers_waiting -= 1
+            if ok:
+                self._writing = True
+            self._lock.notify_all()
+            return ok
+
+    def release_write(self) -> None:
+        with self._lock:
+            self._writing = False
+            self._lock.notify_all()
+
+
+_LOCK = _ReadersWriter()
+_local = threading.local()  # the reader this thread has open (a use inside another reuses it)
+
+
+def _held_by_another(exc: duckdb.Error) -> bool:
+    text = str(exc)
+    return (
+        "Could not set lock" in text
+        or "Conflicting lock" in text
+        or "different configuration than existing connections" in text
+    )
+
+
+def _open(path: str, read_only: bool, deadline: float) -> tuple[duckdb.DuckDBPyConnection, bool]:
+    """A connection to `path`, trying again until `deadline` while another program holds the file; also
+    whether it had to wait."""
+    waited = False
+    while True:
+        try:
+            return duckdb.connect(path, read_only=read_only), waited
+        except (duckdb.IOException, duckdb.ConnectionException) as exc:
+            if not _held_by_another(exc):
+                if isinstance(exc, duckdb.IOException):  # "not a valid DuckDB database file", and the like
+                    raise DatabaseUnreadable(unreadable_message(path)) from exc
+                raise
+            if time.monotonic() >= deadline:
+                raise DatabaseBusy(BUSY_MESSAGE) from exc
+            waited = True
+            time.sleep(_POLL)
+
+
+@contextmanager
+def reading(path: str, wait: float = READ_WAIT) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection for one use, closed after it (DatabaseBusy after `wait` seconds held)."""
+    held: duckdb.DuckDBPyConnection | None = getattr(_local, "reader", None)
+    if held is not None:
+        yield held
+        return
+    deadline = time.monotonic() + wait
+    if not _LOCK.acquire_read(wait):
+        raise DatabaseBusy(BUSY_MESSAGE)
+    try:
+        con, _ = _open(path, True, deadline)
+        _local.reader = con
+        try:
+            yield con
+        finally:
+            _local.reader = None
+            con.close()
+    finally:
+        _LOCK.release_read()
+
+
+@contextmanager
+def writing(
+    path: str, on_wait: Callable[[], None] | None = None, wait: float = WRITE_WAIT
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-write connection for one change, its schema brought up to date, closed after it. Waits its
+    turn up to `wait` seconds (calling `on_wait` once if it has to), then raises DatabaseBusy."""
+    deadline = time.monotonic() + wait
+    if not _LOCK.acquire_write(0):
+        if on_wait is not None:
+            on_wait()
+            on_wait = None
+        if not _LOCK.acquire_write(wait):
+            raise DatabaseBusy(BUSY_MESSAGE)
+    try:
+        try:
+            con, waited = _open(path, False, time.monotonic() + 0.2)
+        except DatabaseBusy:
+            if on_wait is not None:
+                on_wait()
+            con, waited = _open(path, False, deadline)
+        try:
+            migrate(con)
+            yield con
+        finally:
+            con.close()
+    finally:
+        _LOCK.release_write()
+
+
+# The data version ----------------------------------------------------------------------------------------
+
+Stamp = tuple[tuple[int, int, int] | None, ...]
+_versions: dict[str, tuple[Stamp, str]] = {}
+_versions_lock = threading.Lock()
+_checked_schema: set[str] = set()
+
+
+def _stamp(path: str) -> Stamp:
+    """What changes whenever a write is committed to the file: its and its write-ahead log's size, change
+    time and inode."""
+    found: list[tuple[int, int, int] | None] = []
+    for name in (path, path + ".wal"):
+        try:
+            st = Path(name).stat()
+        except FileNotFoundError:
+            found.append(None)
+            continue
+        found.append((st.st_size, st.st_mtime_ns, st.st_ino))
+    return tuple(found)
+
+
+def _schema_is_current(con: duckdb.DuckDBPyConnection) -> bool:
+    try:
+        done = {row[0] for row in con.execute("SELECT version FROM schema_versions").fetchall()}
+    except duckdb.CatalogException:
+        return False
+    return {version for version, _, _ in schema_files()} <= done
+
+
+def current_version(path: str, fresh: bool = False) -> str:
+    """The data version of the file at `path`, read again only when the file changed (or `fresh`). The
+    first time a process reads a file, a schema left behind by an older version is brought up to date."""
+    stamp = _stamp(path)
+    with _versions_lock:
+        known = _versions.get(path)
+    if known is not None and known[0] == stamp and not fresh:
+        return known[1]
+    if path not in _checked_schema:
+        with reading(path) as con:
+            current = _schema_is_current(con)
+        if not current:
+            with writing(path, wait=READ_WAIT):
+                pass
+        _checked_schema.add(path)
+        stamp = _stamp(path)
+    with reading(path) as con:
+        version = data_version(con)
+    with _versions_lock:
+        _versions[path] = (stamp, version)
+    return version
+
+
+def forget(path: str | None = None) -> None:
+    """Forget the versions read (all, or of one file): the next page run reads them again."""
+    with _versions_lock:
+        if path is None:
+            _versions.clear()
+            _checked_schema.clear()
+        else:
+            _versions.pop(path, None)
+            _checked_schema.discard(path)
