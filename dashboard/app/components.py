@@ -2,18 +2,33 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
+from typing import NoReturn
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from dashboard.app.connections import BUSY_MESSAGE
 from dashboard.app.filters import Filters
 from dashboard.charts import RAG_COLOURS, locality_colours
 from dashboard.core.config import settings
 from dashboard.core.text import uk_date
 
 NO_DATA = "No data for this period."
+RETRY_SECONDS = 3.0  # how long a page that found the database busy waits before it runs again
+
+
+def pause(seconds: float) -> None:
+    time.sleep(seconds)
+
+
+def busy_then_retry() -> NoReturn:
+    """Another program is writing to the database: say so in one sentence, wait a little, run again."""
+    st.info(BUSY_MESSAGE, icon=":material/hourglass_top:")
+    pause(RETRY_SECONDS)
+    st.rerun()
 
 
 def page_header(title: str, filters: Filters, what: str = "") -> None:

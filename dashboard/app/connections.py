@@ -102,13 +102,11 @@ def _held_by_another(exc: duckdb.Error) -> bool:
     )
 
 
-def _open(path: str, read_only: bool, deadline: float) -> tuple[duckdb.DuckDBPyConnection, bool]:
-    """A connection to `path`, trying again until `deadline` while another program holds the file; also
-    whether it had to wait."""
-    waited = False
+def _open(path: str, read_only: bool, deadline: float) -> duckdb.DuckDBPyConnection:
+    """A connection to `path`, trying again until `deadline` while another program holds the file."""
     while True:
         try:
-            return duckdb.connect(path, read_only=read_only), waited
+            return duckdb.connect(path, read_only=read_only)
         except (duckdb.IOException, duckdb.ConnectionException) as exc:
             if not _held_by_another(exc):
                 if isinstance(exc, duckdb.IOException):  # "not a valid DuckDB database file", and the like
@@ -116,27 +114,28 @@ def _open(path: str, read_only: bool, deadline: float) -> tuple[duckdb.DuckDBPyC
                 raise
             if time.monotonic() >= deadline:
                 raise DatabaseBusy(BUSY_MESSAGE) from exc
-            waited = True
             time.sleep(_POLL)
 
 
 @contextmanager
-def reading(path: str, wait: float = READ_WAIT) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-only connection for one use, closed after it (DatabaseBusy after `wait` seconds held)."""
-    held: duckdb.DuckDBPyConnection | None = getattr(_local, "reader", None)
-    if held is not None:
-        yield held
+def reading(path: str, wait: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection for one use, closed after it (DatabaseBusy when another program holds the
+    file for longer than `wait` seconds, READ_WAIT unless given)."""
+    wait = READ_WAIT if wait is None else wait
+    held: tuple[str, duckdb.DuckDBPyConnection] | None = getattr(_local, "reader", None)
+    if held is not None and held[0] == path:
+        yield held[1]
         return
     deadline = time.monotonic() + wait
     if not _LOCK.acquire_read(wait):
         raise DatabaseBusy(BUSY_MESSAGE)
     try:
-        con, _ = _open(path, True, deadline)
-        _local.reader = con
+        con = _open(path, True, deadline)
+        _local.reader = (path, con)
         try:
             yield con
         finally:
-            _local.reader = None
+            _local.reader = held
             con.close()
     finally:
         _LOCK.release_read()
@@ -144,10 +143,14 @@ def reading(path: str, wait: float = READ_WAIT) -> Iterator[duckdb.DuckDBPyConne
 
 @contextmanager
 def writing(
-    path: str, on_wait: Callable[[], None] | None = None, wait: float = WRITE_WAIT
+    path: str, on_wait: Callable[[], None] | None = None, wait: float | None = None
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-write connection for one change, its schema brought up to date, closed after it. Waits its
-    turn up to `wait` seconds (calling `on_wait` once if it has to), then raises DatabaseBusy."""
+    turn up to `wait` seconds (WRITE_WAIT unless given; calling `on_wait` once if it has to), then raises
+    DatabaseBusy."""
+    wait = WRITE_WAIT if wait is None else wait
+    if getattr(_local, "reader", None) is not None:
+        raise RuntimeError("a change cannot be made inside a read: close the reader first")
     deadline = time.monotonic() + wait
     if not _LOCK.acquire_write(0):
         if on_wait is not None:
@@ -157,11 +160,11 @@ def writing(
             raise DatabaseBusy(BUSY_MESSAGE)
     try:
         try:
-            con, waited = _open(path, False, time.monotonic() + 0.2)
+            con = _open(path, False, time.monotonic() + 0.2)
         except DatabaseBusy:
             if on_wait is not None:
                 on_wait()
-            con, waited = _open(path, False, deadline)
+            con = _open(path, False, deadline)
         try:
             migrate(con)
             yield con
@@ -213,7 +216,7 @@ def current_version(path: str, fresh: bool = False) -> str:
         with reading(path) as con:
             current = _schema_is_current(con)
         if not current:
-            with writing(path, wait=READ_WAIT):
+            with writing(path, wait=READ_WAIT):  # noqa: SIM117
                 pass
         _checked_schema.add(path)
         stamp = _stamp(path)

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import logging
 import re
-import time
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,8 +34,8 @@ import duckdb
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
-from dashboard.app import cache, filters
-from dashboard.app.connections import BUSY_MESSAGE, DatabaseBusy, DatabaseUnreadable, unreadable_message
+from dashboard.app import cache, components, filters
+from dashboard.app.connections import DatabaseBusy, DatabaseUnreadable, unreadable_message
 from dashboard.core.auth import (
     Access,
     Action,
@@ -294,7 +293,6 @@ def user_panel(access: Access) -> None:
             st.caption(f"Local mode: {_plain(access.user)} ({access.role} role)")
 
 
-RETRY_SECONDS = 3.0  # how long a page that found the database busy waits before it runs again
 #: What a page run may meet in a database file that is damaged or not a PMF database.
 UNREADABLE = (DatabaseUnreadable, duckdb.IOException, duckdb.InternalException, duckdb.SerializationException)
 logger = logging.getLogger(__name__)
@@ -307,13 +305,6 @@ def read_database() -> tuple[str, str]:
     except UNREADABLE as exc:
         logger.warning("the database cannot be read: %s", exc)
         raise Refused("Database unreadable", _plain(unreadable_message(str(cache.database_path())))) from exc
-
-
-def busy_then_retry() -> NoReturn:
-    """Another program is writing to the database: say so in one sentence, wait a little, run again."""
-    st.info(BUSY_MESSAGE, icon=":material/hourglass_top:")
-    time.sleep(RETRY_SECONDS)
-    st.rerun()
 
 
 def database_unreadable(exc: BaseException) -> NoReturn:
@@ -351,7 +342,7 @@ except Refused as refused:
     refuse(refused)
 except DatabaseBusy:
     st.navigation(navigation_pages(None), position="hidden")
-    busy_then_retry()
+    components.busy_then_retry()
 
 access = who_is_here(cfg, auth)
 st.session_state.access = access
@@ -379,6 +370,6 @@ try:
         st.stop()
     current.run()
 except DatabaseBusy:
-    busy_then_retry()
+    components.busy_then_retry()
 except UNREADABLE as exc:
     database_unreadable(exc)
