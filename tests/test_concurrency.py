@@ -1,7 +1,8 @@
 """Concurrency and faults, against real database files: uploads at once, a busy database, a killed load.
 
-- Several sessions of the app (threads sharing one connection, each with its own cursor, as the app does)
-  upload at once: the uploads apply in turn, each whole.
+- Several sessions on one connection (threads, each with its own cursor) upload at once: the uploads apply
+  in turn, each whole. So do several sessions of the app, each through its own short read-write connection
+  (dashboard/app/connections.py), while others read.
 - A second process cannot open the database while the app has it: it is told so in one sentence, and
   nothing changes. Two `pmf load` at once: each is applied or refused with that sentence, never a mixture.
 - A load killed with SIGKILL at random points (50,000 sessions, one transaction) leaves all of the upload or
@@ -173,6 +174,45 @@ def test_uploads_from_several_sessions_at_once_apply_in_turn(
     assert_log_matches_data(reopened)
     assert data_state(reopened) == before
     reopened.close()
+
+
+def test_app_sessions_upload_at_once_on_their_own_connections_while_others_read(db_path: Path) -> None:
+    """What the app does: each change opens its own read-write connection and closes it; page runs read
+    through read-only ones meanwhile. The app's readers-writer lock keeps them apart in one process."""
+    from dashboard.app import connections
+
+    path = str(db_path)
+    files = {f"team{i}.xlsx": sessions_file(f"A{i}", course_title=f"from team {i}") for i in range(4)}
+    start = threading.Barrier(len(files) + 2)
+    reads: list[int] = []
+
+    def app_session(name: str) -> LoadResult:
+        start.wait()
+        with connections.writing(path) as con:
+            checked = check_upload(con, files[name], name, SETTINGS)
+            assert checked.ok, checked.report.errors
+        with connections.writing(path) as con:
+            return apply_upload(con, checked, f"analyst of {name}")
+
+    def page_runs() -> None:
+        start.wait()
+        for _ in range(20):
+            with connections.reading(path, wait=30) as con:
+                reads.append(count(con, "SELECT count(*) FROM training_sessions"))
+
+    with ThreadPoolExecutor(len(files) + 2) as pool:
+        readers = [pool.submit(page_runs) for _ in range(2)]
+        results = list(pool.map(app_session, files))
+        for reader in readers:
+            reader.result()
+
+    assert sorted(r.upload_id for r in results if r.upload_id is not None) == [1, 2, 3, 4]
+    assert len(reads) == 40 and all(n % 20 in (0, 1) for n in reads), reads  # whole uploads only
+    con = connect(db_path)
+    assert count(con, "SELECT count(*) FROM training_sessions") == 1 + 4 * 20
+    assert_log_matches_data(con)
+    assert undo_everything(con) == 4
+    con.close()
 
 
 def test_an_upload_and_an_undo_at_once(db_path: Path) -> None:
