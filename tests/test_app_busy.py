@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from dashboard.app import components, connections
+from dashboard.app import changes, components, connections
 from tests.apptest_helpers import metric, open_app
 from tests.pmf_cli import PROJECT_DIR, run_pmf
 from tests.workbooks import SESSION, table, xlsx
@@ -34,9 +34,9 @@ HOLD = (
 class Holder:
     """Another program with the database open to write, until `release()`."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, script: str = HOLD) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-c", HOLD, str(path)],
+            [sys.executable, "-c", script, str(path)],
             cwd=PROJECT_DIR,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
@@ -227,3 +227,60 @@ def test_a_file_that_is_not_a_database_is_unreadable(tmp_path: Path) -> None:
     bad.write_bytes(b"hello\n" * 500)
     with pytest.raises(connections.DatabaseUnreadable), connections.reading(str(bad)):
         pass
+
+
+def test_an_upload_waits_its_turn_and_says_so(
+    app: Any, holder: Any, sample_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import streamlit as st
+
+    from tests.test_app_upload import GOOD, XLSX
+
+    at = open_app(app)
+    at.switch_page("app_pages/upload.py").run()
+    at.file_uploader(key="upload").upload("more-training.xlsx", GOOD, XLSX).run()
+    assert not at.exception, at.exception
+    said: list[str] = []
+    real_info = st.info
+
+    def info(body: Any, *args: Any, **kwargs: Any) -> Any:
+        said.append(str(body))
+        return real_info(body, *args, **kwargs)
+
+    monkeypatch.setattr(st, "info", info)
+    held = holder()
+    threading.Timer(2.0, held.release).start()  # longer than a page waits (READ_WAIT)
+    at.button(key="confirm").click().run()
+    assert not at.exception, at.exception
+    assert at.success[0].value.startswith("Loaded more-training.xlsx as upload 5.")
+    assert said == [changes.WAITING.format(what="your upload will be loaded")]
+    assert connections.BUSY_MESSAGE not in [i.value for i in at.info]
+
+
+HOLD_AFTER_A_CHANGE = (
+    "import sys, duckdb\n"
+    "con = duckdb.connect(sys.argv[1])\n"
+    "con.execute('UPDATE uploads SET undone_at = now() WHERE upload_id = (SELECT max(upload_id) FROM uploads)')\n"
+    "print('holding', flush=True)\n"
+    "sys.stdin.read()\n"
+    "con.close()\n"
+)
+
+
+def test_while_another_program_holds_the_file_a_page_keeps_the_version_it_read(
+    sample_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page run does not wait for the version: it keeps the last one read, and reads the new one after."""
+    monkeypatch.setattr(connections, "READ_WAIT", 0.3)
+    path = str(sample_db)
+    connections.forget()
+    first = connections.current_version(path)
+    held = Holder(sample_db, HOLD_AFTER_A_CHANGE)
+    try:
+        assert connections._stamp(path) != connections._versions[path][0]  # the file changed
+        assert connections.current_version(path) == first
+        with pytest.raises(connections.DatabaseBusy):
+            connections.current_version(path, fresh=True)
+    finally:
+        held.release()
+    assert connections.current_version(path) != first

@@ -12,10 +12,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-import duckdb
 import streamlit as st
 
-from dashboard.app import cache, views
+from dashboard.app import cache, connections, views
 from dashboard.app.filters import Filters
 from dashboard.core.config import settings
 from dashboard.core.text import format_value
@@ -25,19 +24,24 @@ from dashboard.kpis.catalogue import Kpi
 from dashboard.kpis.targets import set_target
 
 WAITING = "Another program is updating the database: {what} as soon as it has finished."
+STILL_BUSY = (
+    "Another program has been updating the database for too long, so nothing was changed: try again in a "
+    "few minutes."
+)
 
 
 @contextmanager
-def _writing(what: str) -> Iterator[duckdb.DuckDBPyConnection]:
-    """cache.writer, saying in the page (then removing the message) when it has to wait its turn."""
+def _in_turn(what: str) -> Iterator[None]:
+    """A change the user asked for waits its turn while another program writes (up to WRITE_WAIT, its reads
+    included), saying so in the page once, and the message goes when it is done."""
     shown: list[Any] = []
 
     def waiting() -> None:
         shown.append(st.info(WAITING.format(what=what), icon=":material/hourglass_top:"))
 
     try:
-        with cache.writer(waiting) as con:
-            yield con
+        with connections.patient(connections.WRITE_WAIT, waiting):
+            yield
     finally:
         for message in shown:
             message.empty()
@@ -57,7 +61,8 @@ def checked_upload(data: bytes, file_name: str, replace: str | None, dataset: st
     if held is not None and held[0] == key:
         checked: CheckedUpload = held[1]
         return checked
-    with _writing("the file will be checked") as cur:  # the preview is a load rolled back: it writes
+    # The preview is a load rolled back: it needs the write connection.
+    with _in_turn("the file will be checked"), cache.writer() as cur:
         checked = check_upload(cur, data, file_name, settings(), replace=replace, dataset=dataset)
     st.session_state.upload_check = (key, checked)
     return checked
@@ -68,11 +73,12 @@ def confirm_upload(
 ) -> dict[str, Any]:
     """Load a checked upload; the message to show after it, with the KPIs it changed for the filters."""
     period = filters.period.label
-    before = cache.scorecard(*cache.data_key(), period, filters.locality)
-    with _writing("your upload will be loaded") as cur:
-        result = apply_upload(cur, checked, user, replace=replace)
-    refresh_after_change()
-    after = cache.scorecard(*cache.data_key(), period, filters.locality)
+    with _in_turn("your upload will be loaded"):
+        before = cache.scorecard(*cache.data_key(), period, filters.locality)
+        with cache.writer() as cur:
+            result = apply_upload(cur, checked, user, replace=replace)
+        refresh_after_change()
+        after = cache.scorecard(*cache.data_key(), period, filters.locality)
     changes = kpi_changes(before, after)
     for column in ("value_before", "value_after"):
         changes[column] = [format_value(v, u) for v, u in zip(changes[column], changes["unit"], strict=True)]
@@ -89,14 +95,16 @@ def confirm_upload(
 
 def undo_latest_upload(user: str) -> dict[str, Any]:
     """Undo the latest upload still in force (NothingToUndo when there is none); the message to show."""
-    with _writing("the upload will be undone") as cur:
-        undone = undo_latest(cur, user)
-    refresh_after_change()
+    with _in_turn("the upload will be undone"):
+        with cache.writer() as cur:
+            undone = undo_latest(cur, user)
+        refresh_after_change()
     return {"text": f"Undid upload {undone.upload_id} ({as_text(undone.file_name)})."}
 
 
 def change_target(kpi: Kpi, target: float, tolerance: str, user: str, reason: str) -> None:
     """Set a KPI's target and tolerance (TargetError when they are refused), kept with who and why."""
-    with _writing("the target will be changed") as cur:
-        set_target(cur, kpi, target, tolerance, user, reason)
-    refresh_after_change()
+    with _in_turn("the target will be changed"):
+        with cache.writer() as cur:
+            set_target(cur, kpi, target, tolerance, user, reason)
+        refresh_after_change()

@@ -102,8 +102,50 @@ def _held_by_another(exc: duckdb.Error) -> bool:
     )
 
 
-def _open(path: str, read_only: bool, deadline: float) -> duckdb.DuckDBPyConnection:
-    """A connection to `path`, trying again until `deadline` while another program holds the file."""
+Notice = Callable[[], None]
+_QUIET = 0.2  # seconds of waiting not worth a message
+
+
+class _Wait:
+    """How long to wait for the file, and who to tell (once) when the wait is more than a moment."""
+
+    def __init__(self, seconds: float, on_wait: Notice | None) -> None:
+        self.started = time.monotonic()
+        self.deadline = self.started + seconds
+        self.on_wait = on_wait
+
+    def left(self) -> float:
+        return max(0.0, self.deadline - time.monotonic())
+
+    def waiting(self) -> None:
+        if self.on_wait is not None and time.monotonic() - self.started >= _QUIET:
+            self.on_wait()
+            self.on_wait = None
+
+
+def _wait_for(seconds: float | None, default: float, on_wait: Notice | None) -> _Wait:
+    """The wait of one use: as given, else this thread's patience (`patient`), else `default`."""
+    patience: tuple[float, Notice | None] | None = getattr(_local, "patience", None)
+    if seconds is None and patience is not None:
+        return _Wait(max(patience[0], default), on_wait or patience[1])
+    return _Wait(default if seconds is None else seconds, on_wait)
+
+
+@contextmanager
+def patient(seconds: float, on_wait: Notice | None = None) -> Iterator[None]:
+    """Reads and writes in this block (this thread) wait up to `seconds` for another program, calling
+    `on_wait` once if they have to: what a user asked for (an upload) waits its turn, where a page view
+    says the database is busy and tries again."""
+    previous = getattr(_local, "patience", None)
+    _local.patience = (seconds, on_wait)
+    try:
+        yield
+    finally:
+        _local.patience = previous
+
+
+def _open(path: str, read_only: bool, wait: _Wait) -> duckdb.DuckDBPyConnection:
+    """A connection to `path`, trying again while another program holds the file."""
     while True:
         try:
             return duckdb.connect(path, read_only=read_only)
@@ -112,25 +154,33 @@ def _open(path: str, read_only: bool, deadline: float) -> duckdb.DuckDBPyConnect
                 if isinstance(exc, duckdb.IOException):  # "not a valid DuckDB database file", and the like
                     raise DatabaseUnreadable(unreadable_message(path)) from exc
                 raise
-            if time.monotonic() >= deadline:
+            if not wait.left():
                 raise DatabaseBusy(BUSY_MESSAGE) from exc
+            wait.waiting()
             time.sleep(_POLL)
+
+
+def _acquire(acquire: Callable[[float], bool], wait: _Wait) -> None:
+    """This process's side of the lock: a moment quietly, then with the message, then DatabaseBusy."""
+    if acquire(min(_QUIET, wait.left())):
+        return
+    wait.waiting()
+    if not acquire(wait.left()):
+        raise DatabaseBusy(BUSY_MESSAGE)
 
 
 @contextmanager
 def reading(path: str, wait: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-only connection for one use, closed after it (DatabaseBusy when another program holds the
-    file for longer than `wait` seconds, READ_WAIT unless given)."""
-    wait = READ_WAIT if wait is None else wait
+    """A read-only connection for one use, closed after it. DatabaseBusy when another program holds the
+    file for longer than `wait` seconds (READ_WAIT unless given, or longer inside `patient`)."""
     held: tuple[str, duckdb.DuckDBPyConnection] | None = getattr(_local, "reader", None)
     if held is not None and held[0] == path:
         yield held[1]
         return
-    deadline = time.monotonic() + wait
-    if not _LOCK.acquire_read(wait):
-        raise DatabaseBusy(BUSY_MESSAGE)
+    waiting = _wait_for(wait, READ_WAIT, None)
+    _acquire(_LOCK.acquire_read, waiting)
     try:
-        con = _open(path, True, deadline)
+        con = _open(path, True, waiting)
         _local.reader = (path, con)
         try:
             yield con
@@ -143,28 +193,17 @@ def reading(path: str, wait: float | None = None) -> Iterator[duckdb.DuckDBPyCon
 
 @contextmanager
 def writing(
-    path: str, on_wait: Callable[[], None] | None = None, wait: float | None = None
+    path: str, on_wait: Notice | None = None, wait: float | None = None
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-write connection for one change, its schema brought up to date, closed after it. Waits its
-    turn up to `wait` seconds (WRITE_WAIT unless given; calling `on_wait` once if it has to), then raises
-    DatabaseBusy."""
-    wait = WRITE_WAIT if wait is None else wait
+    turn up to `wait` seconds (WRITE_WAIT unless given; calling `on_wait` once if it has to wait more than
+    a moment), then raises DatabaseBusy."""
     if getattr(_local, "reader", None) is not None:
         raise RuntimeError("a change cannot be made inside a read: close the reader first")
-    deadline = time.monotonic() + wait
-    if not _LOCK.acquire_write(0):
-        if on_wait is not None:
-            on_wait()
-            on_wait = None
-        if not _LOCK.acquire_write(wait):
-            raise DatabaseBusy(BUSY_MESSAGE)
+    waiting = _wait_for(wait, WRITE_WAIT, on_wait)
+    _acquire(_LOCK.acquire_write, waiting)
     try:
-        try:
-            con = _open(path, False, time.monotonic() + 0.2)
-        except DatabaseBusy:
-            if on_wait is not None:
-                on_wait()
-            con = _open(path, False, deadline)
+        con = _open(path, False, waiting)
         try:
             migrate(con)
             yield con
@@ -205,26 +244,37 @@ def _schema_is_current(con: duckdb.DuckDBPyConnection) -> bool:
 
 
 def current_version(path: str, fresh: bool = False) -> str:
-    """The data version of the file at `path`, read again only when the file changed (or `fresh`). The
-    first time a process reads a file, a schema left behind by an older version is brought up to date."""
+    """The data version of the file at `path`, read again only when the file changed (or `fresh`).
+
+    While another program is writing, the last version read is still the one committed (a reader cannot see
+    a write before it is committed), so a page run keeps it rather than waiting: only what it has not
+    cached yet has to wait for the file. The first time a process reads a file, a schema left behind by an
+    older version of the app is brought up to date.
+    """
     stamp = _stamp(path)
     with _versions_lock:
         known = _versions.get(path)
     if known is not None and known[0] == stamp and not fresh:
         return known[1]
-    if path not in _checked_schema:
-        with reading(path) as con:
-            current = _schema_is_current(con)
-        if not current:
-            with writing(path, wait=READ_WAIT):  # noqa: SIM117
-                pass
-        _checked_schema.add(path)
-        stamp = _stamp(path)
-    with reading(path) as con:
-        version = data_version(con)
+    try:
+        version = _read_version(path)
+    except DatabaseBusy:
+        if known is None or fresh:
+            raise
+        return known[1]
     with _versions_lock:
         _versions[path] = (stamp, version)
     return version
+
+
+def _read_version(path: str) -> str:
+    with reading(path) as con:
+        if path in _checked_schema or _schema_is_current(con):
+            _checked_schema.add(path)
+            return data_version(con)
+    with writing(path, wait=READ_WAIT) as con:  # migrate() brings the schema up to date
+        _checked_schema.add(path)
+        return data_version(con)
 
 
 def forget(path: str | None = None) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.app import cache, changes, components, views
+from dashboard.app.connections import DatabaseBusy
 from dashboard.core.auth import Action, role_needed
 from dashboard.core.text import format_value
 from dashboard.kpis.targets import TargetError, target_history
@@ -72,6 +73,8 @@ else:
             changes.change_target(kpi, float(target), tolerance, access.user, reason)
         except TargetError as exc:
             st.error(str(exc))
+        except DatabaseBusy:
+            st.error(changes.STILL_BUSY)
         else:
             st.session_state.target_message = f"{kpi.id} target set to {format_value(target, kpi.unit)}."
             st.rerun()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.app import cache, changes, components
+from dashboard.app.connections import DatabaseBusy
 from dashboard.core.auth import Action, page_refusal
 from dashboard.ingest.contract import DATASET_NAMES
 from dashboard.ingest.load import NothingToUndo, upload_history
@@ -110,11 +111,15 @@ if uploaded is not None:
         if not checked.preview.changed:
             st.info("Nothing would change: every row is already stored as it is in this file.")
         elif st.button("Confirm and load", type="primary", key="confirm", icon=":material/check:"):
-            st.session_state.upload_message = changes.confirm_upload(
-                checked, uploaded.name, user, replace_dataset, filters
-            )
-            del st.session_state["upload"]
-            st.rerun()
+            try:
+                st.session_state.upload_message = changes.confirm_upload(
+                    checked, uploaded.name, user, replace_dataset, filters
+                )
+            except DatabaseBusy:
+                st.error(changes.STILL_BUSY)
+            else:
+                del st.session_state["upload"]
+                st.rerun()
 
 st.header("Upload history")
 with cache.cursor() as cur:
@@ -145,6 +150,8 @@ else:
                     st.session_state.upload_message = changes.undo_latest_upload(user)
                 except NothingToUndo as exc:
                     st.error(as_text(exc))
+                except DatabaseBusy:
+                    st.error(changes.STILL_BUSY)
                 del st.session_state["confirm_undo"]
                 st.rerun()
             if no.button("Cancel", key="undo_no"):
