@@ -139,9 +139,8 @@ def _mib(value: Any) -> str:
     return "–" if value is None else f"{value:,.0f} MiB"
 
 
-def report_table(results: dict[str, Any]) -> str:
+def _upload_lines(upload: dict[str, Any] | None) -> list[str]:
     lines: list[str] = []
-    upload = results.get("upload")
     if upload and "error" not in upload:
         timings, memory = upload["timings"], upload["memory"]
         lines.append(f"Upload: {upload['rows']:,} training sessions ({upload['file_mib']:.1f} MiB .xlsx)")
@@ -168,6 +167,11 @@ def report_table(results: dict[str, Any]) -> str:
         )
     elif upload:
         lines.append(f"Upload: {upload['error']}")
+    return lines
+
+
+def report_table(results: dict[str, Any]) -> str:
+    lines: list[str] = _upload_lines(results.get("upload"))
     kpis = results.get("kpis")
     if kpis and "error" not in kpis:
         lines.append("")

@@ -63,7 +63,7 @@ import io
 import random
 import zipfile
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -1233,6 +1233,49 @@ def action_status(rng: random.Random, action: Row) -> None:
         action["status"] = "On track"
 
 
+def _actions_from_review(
+    rng: random.Random, review: Row, used: Counter[str], add: Callable[..., None]
+) -> None:
+    """The actions one review's outcome adds to the plan (the same draws, in the same order, as before)."""
+    rr_date, outcome, rid = review["rr_completed_date"], review["rr_outcome"], review["review_id"]
+    if rid in NEWSLETTER_CASES and rid != "JM":
+        return  # the newsletter says nothing of actions from KLT's or RV's reviews: invent none
+    topics = HARM_TOPICS[review["harm_type"]]
+    if review["nature"] == "Child death" and review["harm_type"] != "Neglect":
+        topics = ["infant", *topics]
+    if outcome == LCSPR and (rid == "JM" or review["final_report_date"] is not None):
+        if rid == "JM":
+            window = JM_ACTIONS_WINDOW
+        else:
+            completed = review["final_report_date"]
+            window = (completed, completed + dt.timedelta(days=45))
+        add(
+            "LCSPR",
+            rid,
+            pick_action_texts(rng, topics, rng.randint(3, 6), used),
+            window,
+            review["locality"],
+        )
+    elif outcome in (ALR, NO_LCSPR) and rng.random() < 0.7:
+        window = (rr_date + dt.timedelta(days=5), rr_date + dt.timedelta(days=30))
+        add(
+            "Rapid review",
+            rid,
+            pick_action_texts(rng, topics, rng.randint(1, 2), used),
+            window,
+            review["locality"],
+        )
+    elif outcome == NATIONAL:
+        window = (rr_date + dt.timedelta(days=60), rr_date + dt.timedelta(days=120))
+        add(
+            "National review",
+            rid,
+            pick_action_texts(rng, ["national"], 2, used),
+            window,
+            review["locality"],
+        )
+
+
 def make_actions(rng: random.Random, reviews: list[Row], audits: list[dict[str, Any]]) -> list[Row]:
     actions: list[Row] = []
     used: Counter[str] = Counter()
@@ -1271,43 +1314,7 @@ def make_actions(rng: random.Random, reviews: list[Row], audits: list[dict[str, 
             )
 
     for review in reviews:
-        rr_date, outcome, rid = review["rr_completed_date"], review["rr_outcome"], review["review_id"]
-        if rid in NEWSLETTER_CASES and rid != "JM":
-            continue  # the newsletter says nothing of actions from KLT's or RV's reviews: invent none
-        topics = HARM_TOPICS[review["harm_type"]]
-        if review["nature"] == "Child death" and review["harm_type"] != "Neglect":
-            topics = ["infant", *topics]
-        if outcome == LCSPR and (rid == "JM" or review["final_report_date"] is not None):
-            if rid == "JM":
-                window = JM_ACTIONS_WINDOW
-            else:
-                completed = review["final_report_date"]
-                window = (completed, completed + dt.timedelta(days=45))
-            add(
-                "LCSPR",
-                rid,
-                pick_action_texts(rng, topics, rng.randint(3, 6), used),
-                window,
-                review["locality"],
-            )
-        elif outcome in (ALR, NO_LCSPR) and rng.random() < 0.7:
-            window = (rr_date + dt.timedelta(days=5), rr_date + dt.timedelta(days=30))
-            add(
-                "Rapid review",
-                rid,
-                pick_action_texts(rng, topics, rng.randint(1, 2), used),
-                window,
-                review["locality"],
-            )
-        elif outcome == NATIONAL:
-            window = (rr_date + dt.timedelta(days=60), rr_date + dt.timedelta(days=120))
-            add(
-                "National review",
-                rid,
-                pick_action_texts(rng, ["national"], 2, used),
-                window,
-                review["locality"],
-            )
+        _actions_from_review(rng, review, used, add)
 
     for audit in audits:
         if audit["exec"] is None:
