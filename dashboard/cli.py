@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from dashboard.core.config import LOCAL_MODE_ENV, PACKAGE_DIR, ConfigError, Settings, settings
+from dashboard.core.config import ConfigError, Settings, settings
 from dashboard.ingest.contract import DATASET_NAMES
 
 if TYPE_CHECKING:
@@ -139,7 +137,14 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="local mode: no sign-in, whoever uses this computer is an admin (127.0.0.1 only)",
     )
+    serve.add_argument(
+        "--check", action="store_true", help="say whether the app can read its database; start nothing"
+    )
     _db_option(serve)
+
+    backup = sub.add_parser("backup", help="write a consistent copy of the database, even while it is in use")
+    backup.add_argument("-o", "--output", required=True, metavar="FILE", help="the copy to write")
+    _db_option(backup)
     return parser
 
 
@@ -156,12 +161,15 @@ def _check_exists(args: argparse.Namespace, cfg: Settings) -> Path:
     return path
 
 
-def _open_existing(args: argparse.Namespace, cfg: Settings) -> duckdb.DuckDBPyConnection:
-    """Open the database for any command but init and serve: never create one at a mistyped path."""
+def _open_existing(
+    args: argparse.Namespace, cfg: Settings, read_only: bool = False
+) -> duckdb.DuckDBPyConnection:
+    """Open the database for any command but init and serve: never create one at a mistyped path. A read
+    command opens it read-only (beside the dashboard and other readers, never migrating it)."""
     path = _check_exists(args, cfg)
-    from dashboard.core.db import connect
+    from dashboard.core.db import connect, connect_read_only
 
-    return connect(path)
+    return connect_read_only(path) if read_only else connect(path)
 
 
 def _resolve_locality(text: str | None, cfg: Settings) -> str | None:
@@ -244,7 +252,7 @@ def cmd_undo(args: argparse.Namespace, cfg: Settings) -> int:
 
 
 def cmd_uploads(args: argparse.Namespace, cfg: Settings) -> int:
-    con = _open_existing(args, cfg)
+    con = _open_existing(args, cfg, read_only=True)
     import pandas as pd
 
     from dashboard.ingest.load import upload_history
@@ -275,7 +283,7 @@ def cmd_uploads(args: argparse.Namespace, cfg: Settings) -> int:
 def cmd_audit_log(args: argparse.Namespace, cfg: Settings) -> int:
     from dashboard.kpis.audit_log import audit_log
 
-    log = audit_log(_open_existing(args, cfg))
+    log = audit_log(_open_existing(args, cfg, read_only=True))
     if args.format == "csv":
         from dashboard.core.exports import csv_bytes
 
@@ -310,7 +318,7 @@ def kpi_records(table: pd.DataFrame) -> list[dict[str, Any]]:
 def cmd_kpis(args: argparse.Namespace, cfg: Settings) -> int:
     period = _period(args.period)
     locality = _resolve_locality(args.locality, cfg)
-    con = _open_existing(args, cfg)
+    con = _open_existing(args, cfg, read_only=True)
     import pandas as pd
 
     from dashboard.core.text import plain_number
@@ -424,7 +432,7 @@ def _output(text: str, suffix: str, what: str) -> Path:
 def cmd_export(args: argparse.Namespace, cfg: Settings) -> int:
     period = _period(args.period)
     output = _output(args.output, ".xlsx", "the KPI pack is an Excel workbook")
-    con = _open_existing(args, cfg)
+    con = _open_existing(args, cfg, read_only=True)
     from dashboard.publish.pack import write_kpi_pack
 
     try:
@@ -439,7 +447,7 @@ def cmd_report(args: argparse.Namespace, cfg: Settings) -> int:
     period = _period(args.period)
     locality = _resolve_locality(args.locality, cfg)
     output = _output(args.output, ".html", "the report is an HTML file")
-    con = _open_existing(args, cfg)
+    con = _open_existing(args, cfg, read_only=True)
     from dashboard.publish.report import ReportError, build_report, report_pdf
 
     html = build_report(con, period, cfg, locality=locality, publish=args.publish)
@@ -478,21 +486,24 @@ def cmd_init(args: argparse.Namespace, cfg: Settings) -> int:
     path = _db_path(args, cfg)
     if path.is_dir():
         raise UserError(f"{path} is a folder: give the path of the database file")
-    from dashboard.ingest.sample import ensure_database
+    from dashboard.service import prepare_database  # creates it, or brings an older schema up to date
 
-    messages = ensure_database(path, cfg)
+    messages = prepare_database(path, cfg)
     print("\n".join(messages) if messages else f"{path} already exists; nothing to do.")
     return 0
-
-
-LOOPBACK_ADDRESSES = ("127.0.0.1", "localhost", "::1")
 
 
 def cmd_serve(args: argparse.Namespace, cfg: Settings) -> int:
     """Start the dashboard from its folder ([server] folder, else the project), wherever `pmf serve` is run,
     so that its .streamlit/config.toml and secrets.toml are the ones in force. `make run` relies on it
-    creating the database from the sample workbooks when there is none (what `pmf init` does)."""
-    if args.local and args.address not in LOOPBACK_ADDRESSES and not args.address.startswith("127."):
+    creating the database from the sample workbooks when there is none (what `pmf init` does). Streamlit
+    then takes this process's place (dashboard.service.exec_streamlit): SIGTERM or Ctrl+C stops it."""
+    from dashboard import service
+
+    if args.check:
+        print(service.check_database(_db_path(args, cfg)))
+        return 0
+    if args.local and args.address not in service.LOOPBACK_ADDRESSES and not args.address.startswith("127."):
         raise UsageError(
             f"--local listens on this computer only; --address {args.address} is a network address"
         )
@@ -507,38 +518,30 @@ def cmd_serve(args: argparse.Namespace, cfg: Settings) -> int:
     path = _db_path(args, cfg)
     if path.is_dir():
         raise UserError(f"{path} is a folder: give the path of the database file")
-    from dashboard.ingest.sample import ensure_database
-
-    for line in ensure_database(path, cfg):
+    for line in service.prepare_database(path, cfg):
         print(line)
-    env = dict(os.environ, PMF_DB=str(path.resolve()))
-    if os.environ.get("PMF_CONFIG"):
-        env["PMF_CONFIG"] = str(Path(os.environ["PMF_CONFIG"]).resolve())
-    if args.local:
-        env[LOCAL_MODE_ENV] = "1"
-    else:
-        env.pop(LOCAL_MODE_ENV, None)
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(PACKAGE_DIR / "app" / "streamlit_app.py"),
-        "--server.address",
-        args.address,
-        "--server.port",
-        str(args.port),
-        "--server.headless",
-        "true",
-        "--browser.gatherUsageStats",
-        "false",
-    ]
     mode = "local mode, no sign-in" if args.local or cfg.local_mode else "sign-in as configured"
     print(f"Serving the dashboard on http://{args.address}:{args.port} ({mode}; Ctrl+C stops it)")
-    try:
-        return subprocess.call(command, env=env, cwd=cfg.app_folder)
-    except KeyboardInterrupt:
-        return 0
+    service.exec_streamlit(
+        service.streamlit_command(args.address, args.port),
+        service.streamlit_environment(path, args.local),
+        cfg.app_folder,
+    )
+
+
+def cmd_backup(args: argparse.Namespace, cfg: Settings) -> int:
+    """A consistent copy, read-only from the database: it runs while the dashboard and other readers do."""
+    path = _check_exists(args, cfg)
+    output = Path(args.output)
+    if output.is_dir():
+        raise UserError(f"{args.output} is a folder: give the path of the backup file to write")
+    if output.resolve() == path.resolve():
+        raise UsageError(f"{args.output} is the database itself: give another file for the copy")
+    from dashboard.core.db import backup_database
+
+    backup_database(path, output)
+    print(f"Wrote {output}: a copy of {path} (restore: see the README, 'Backups')")
+    return 0
 
 
 COMMANDS = {
@@ -552,6 +555,7 @@ COMMANDS = {
     "report": cmd_report,
     "init": cmd_init,
     "serve": cmd_serve,
+    "backup": cmd_backup,
 }
 
 

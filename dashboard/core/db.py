@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -26,10 +27,10 @@ class DatabaseError(RuntimeError):
     """The database cannot be opened or is not a PMF database."""
 
 
-BUSY = (
-    "the database {path} is busy: another program{holder} has it open and locked; "
-    "close it or upload through the dashboard"
-)
+BUSY = "the database {path} is busy: {holder} has it open and locked; {advice}"
+NEEDS_UPGRADE = "the database at {path} needs upgrading: run `pmf init` (or any write command)"
+BUSY_WAIT = 5.0  # seconds an open waits, trying again, for another process to let go of the file
+_BUSY_POLL = 0.1
 
 
 def schema_files() -> list[tuple[int, str, Path]]:
@@ -96,23 +97,77 @@ def _fill_calendar(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open (creating if need be) the database at `path` with its schema up to date."""
+    """Open (creating if need be) the database at `path` with its schema up to date: for writers. Waits up
+    to BUSY_WAIT seconds while another process holds the file. `read_only=True` is `connect_read_only`."""
+    if read_only:
+        return connect_read_only(path)
     target = str(path)
     if target != ":memory:":
         Path(target).parent.mkdir(parents=True, exist_ok=True)
-    try:
-        con = duckdb.connect(target, read_only=read_only)
-    except duckdb.IOException as exc:
-        # Only one process may open the file to write (DuckDB's rule): say so plainly, not in DuckDB's words.
-        text = str(exc)
-        if "Could not set lock" in text or "Conflicting lock" in text:
-            pid = re.search(r"\(PID (\d+)\)", text)
-            holder = f" (probably the dashboard, process {pid[1]})" if pid else " (probably the dashboard)"
-            raise DatabaseError(BUSY.format(path=target, holder=holder)) from exc
-        raise DatabaseError(f"cannot open the database {target}: {text.splitlines()[0]}") from exc
-    if not read_only:
-        migrate(con)
+    con = _open(target, read_only=False)
+    migrate(con)
     return con
+
+
+def connect_read_only(path: Path | str) -> duckdb.DuckDBPyConnection:
+    """Open the existing database at `path` to read, never migrating it: many processes may read one file
+    at once (and read a file they may not write). Refused in one sentence when its schema is behind."""
+    target = str(path)
+    con = _open(target, read_only=True)
+    if not schema_is_current(con):
+        con.close()
+        raise DatabaseError(NEEDS_UPGRADE.format(path=target))
+    return con
+
+
+def schema_is_current(con: duckdb.DuckDBPyConnection) -> bool:
+    """Every schema file of this version of the code has been applied to the database."""
+    try:
+        done = {row[0] for row in con.execute("SELECT version FROM schema_versions").fetchall()}
+    except duckdb.CatalogException:
+        return False
+    return {version for version, _, _ in schema_files()} <= done
+
+
+def _open(target: str, read_only: bool) -> duckdb.DuckDBPyConnection:
+    """duckdb.connect, trying again for up to BUSY_WAIT seconds while another process holds the file."""
+    deadline = time.monotonic() + BUSY_WAIT
+    while True:
+        try:
+            return duckdb.connect(target, read_only=read_only)
+        except duckdb.IOException as exc:
+            # Only one process may open the file to write (DuckDB's rule): say so plainly, not in DuckDB's words.
+            text = str(exc)
+            if "Could not set lock" not in text and "Conflicting lock" not in text:
+                raise DatabaseError(f"cannot open the database {target}: {text.splitlines()[0]}") from exc
+            if time.monotonic() >= deadline:
+                raise DatabaseError(busy_message(target, text)) from exc
+            time.sleep(_BUSY_POLL)
+
+
+def busy_message(target: str, duckdb_error: str) -> str:
+    """The "busy" sentence, naming the process DuckDB's error says holds the file."""
+    pid = re.search(r"\(PID (\d+)\)", duckdb_error)
+    if pid is None:
+        return BUSY.format(path=target, holder="another program", advice="close it and try again")
+    kind = holder_kind(int(pid[1]))
+    holder = {"pmf": "another `pmf` command", "dashboard": "the dashboard"}.get(kind, "another program")
+    advice = "wait for it to finish and try again" if kind == "pmf" else "close it and try again"
+    return BUSY.format(path=target, holder=f"{holder} (process {pid[1]})", advice=advice)
+
+
+def holder_kind(pid: int) -> str:
+    """What process `pid` is: "pmf" (pmf, python -m dashboard.cli), "dashboard" (Streamlit), else "other"."""
+    try:
+        args = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return "other"
+    words = [Path(a.decode(errors="replace")).name for a in args if a]
+    if "streamlit" in words or any(w.startswith("streamlit") for w in words):
+        return "dashboard"
+    if "dashboard.cli" in words or any(w == "pmf" for w in words[:2]):
+        return "pmf"
+    return "other"
 
 
 def database_exists(path: Path | str) -> bool:
@@ -202,3 +257,38 @@ def quote_identifier(name: str) -> str:
     if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
         raise ValueError(f"not a plain identifier: {name!r}")
     return f'"{name}"'
+
+
+def backup_database(source: Path | str, output: Path | str) -> None:
+    """Write a consistent copy of the database at `source` to `output` (replaced whole, never half-written),
+    reading `source` read-only: a backup runs beside the dashboard and other readers."""
+    output = Path(output)
+    partial = output.with_name(output.name + ".partial")
+    partial.unlink(missing_ok=True)
+    connect_read_only(source).close()  # refuses a schema that is behind, in one sentence
+    deadline = time.monotonic() + BUSY_WAIT
+    while True:
+        con = duckdb.connect(":memory:")
+        try:
+            run_script(con, read_sql("meta/backup.sql"), {"source": str(source), "output": str(partial)})
+            break
+        except duckdb.IOException as exc:
+            partial.unlink(missing_ok=True)
+            text = str(exc)
+            if "Conflicting lock" not in text and "Could not set lock" not in text:
+                raise DatabaseError(f"cannot back up {source} to {output}: {text.splitlines()[0]}") from exc
+            if time.monotonic() >= deadline:
+                raise DatabaseError(busy_message(str(source), text)) from exc
+            time.sleep(_BUSY_POLL)
+        finally:
+            con.close()
+    partial.replace(output)
+
+
+def database_status(con: duckdb.DuckDBPyConnection) -> str:
+    """What `pmf serve --check` reports of a readable database: schema N, last upload #U (FILE) at TIME."""
+    schema, upload_id, file_name, uploaded_at = con.execute(read_sql("meta/database_status.sql")).fetchall()[
+        0
+    ]
+    last = f"#{upload_id} ({file_name}) at {uploaded_at:%Y-%m-%d %H:%M}" if upload_id is not None else "none"
+    return f"schema {schema}, last upload {last}"
