@@ -89,9 +89,8 @@ def profile_page(page: str, scale: str, cold: bool) -> cProfile.Profile:
 
 def profile_kpis(scale: str, trend: bool) -> cProfile.Profile:
     from dashboard.core.config import load_settings
-    from dashboard.core.db import connect
+    from dashboard.core.db import connect, data_quarters
     from dashboard.core.periods import parse_period
-    from dashboard.ingest.sample import data_quarters
     from dashboard.kpis import catalogue as kpis
 
     data = scale_data(scale)

@@ -77,9 +77,8 @@ def run(
     scales: list[ScaleData], repeats_fast: int, repeats_slow: int, baseline: bool, log: Any = print
 ) -> dict:
     from dashboard.core.config import load_settings
-    from dashboard.core.db import connect
+    from dashboard.core.db import connect, data_quarters
     from dashboard.core.periods import parse_period
-    from dashboard.ingest.sample import data_quarters
     from dashboard.kpis import catalogue as kpis
 
     old = baseline_module() if baseline else None

@@ -244,7 +244,7 @@ def upload_format_md(settings: Settings | None = None) -> str:
     spellings = _configured_spellings()
     lines = [
         _notice(
-            "dashboard/contract.py, dashboard/default_config.toml and the prose in dashboard/docs_gen.py"
+            "dashboard/ingest/contract.py, dashboard/default_config.toml and the prose in dashboard/docs_gen.py"
         ),
         "",
         UPLOAD_INTRO.format(

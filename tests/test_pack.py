@@ -34,7 +34,7 @@ from dashboard.publish.pack import (
     pack_title,
     write_kpi_pack,
 )
-from dashboard.publish.suppression import publication_footnote, publish_kpi_rows
+from dashboard.publish.suppression import publication_footnote, publish_catalogue_rows
 
 Q3 = parse_period("2023-24 Q3")
 HEADER_ROW = 4
@@ -437,15 +437,10 @@ def test_no_small_case_count_is_published(published: Any) -> None:
 
 
 def test_published_pack_shows_what_the_one_rule_publishes(sample_con: Any, published: Any) -> None:
-    """The pack's case figures are exactly those of suppression.publish_kpi_rows (the one rule)."""
+    """The pack's case figures are exactly those of suppression.publish_catalogue_rows (the one rule)."""
     catalogue = load_catalogue()
     rows = compute_kpis(sample_con, [Q3, Q3.year_before], SETTINGS)
-    rule = publish_kpi_rows(
-        rows,
-        {k.id: k.publication for k in catalogue},
-        {k.id: k.unit for k in catalogue},
-        SETTINGS.suppression_threshold,
-    ).table
+    rule = publish_catalogue_rows(rows, catalogue, SETTINGS.suppression_threshold).table
     now = rule[rule["period"] == Q3.label]
     sheet = published["Scorecard"]
     for kpi in CASE_KPIS:

@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 
 from dashboard.charts import RAG_COLOURS, _layout
 from dashboard.core.db import query_df
-from dashboard.core.text import is_missing, plural, rag_label, uk_date
+from dashboard.core.text import as_date, is_missing, plural, rag_label, uk_date
 
 # Most urgent first: the order of metrics, chart stacks and the legend.
 RAG_ORDER = ("Red", "Amber", "Green", "Blue")
@@ -84,10 +84,6 @@ def open_by_agency(plan: pd.DataFrame) -> pd.DataFrame:
     return counts.sort_values(["rag_order", "lead_agency"]).drop(columns="rag_order").reset_index(drop=True)
 
 
-def _day(value: Any) -> date | None:
-    return None if is_missing(value) else pd.Timestamp(value).date()
-
-
 def _status_then(row: Any) -> str:
     """The status on the as-at date: a later completion does not count yet."""
     if not row["is_open"]:
@@ -109,13 +105,13 @@ def plan_table(plan: pd.DataFrame) -> pd.DataFrame:
                 f"{t} {'' if is_missing(ref) else ref}".strip()
                 for t, ref in zip(plan["source_type"], plan["source_ref"], strict=True)
             ],
-            "Agreed": [uk_date(_day(d)) for d in plan["date_agreed"]],
-            "Target date": [uk_date(_day(d)) for d in plan["target_date"]],
+            "Agreed": [uk_date(as_date(d)) for d in plan["date_agreed"]],
+            "Target date": [uk_date(as_date(d)) for d in plan["target_date"]],
             "Status then": [
                 _status_then({"is_open": o, "status": st})
                 for o, st in zip(plan["is_open"], plan["status"], strict=True)
             ],
-            "Completed": [uk_date(_day(d)) for d in plan["completed_date"]],
+            "Completed": [uk_date(as_date(d)) for d in plan["completed_date"]],
         }
     )
 

@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 
 from dashboard.charts import RAG_COLOURS, _layout
 from dashboard.core.db import query_df
-from dashboard.core.text import is_missing, plain, plural, uk_date
+from dashboard.core.text import as_date, is_missing, plain, plural, uk_date
 from dashboard.kpis.timescales import (  # written once in SQL; here for the pages and the report
     LCSPR_MONTHS,
     NOTIFICATION_WORKING_DAYS,
@@ -73,10 +73,6 @@ def active_reviews(
     )
 
 
-def _day(value: Any) -> date | None:
-    return None if is_missing(value) else pd.Timestamp(value).date()
-
-
 def _text(value: Any) -> str:
     return "" if is_missing(value) else str(value)
 
@@ -102,7 +98,7 @@ def review_table(reviews: pd.DataFrame) -> pd.DataFrame:
     """One row per review for people: UK dates, working days with ✔ On time / ✖ Late."""
     rows = []
     for _, r in reviews.iterrows():
-        published = uk_date(_day(r["lcspr_published_date"]))
+        published = uk_date(as_date(r["lcspr_published_date"]))
         if published and _text(r["published_name"]):
             published += f" as {r['published_name']}"
         rows.append(
@@ -111,24 +107,24 @@ def review_table(reviews: pd.DataFrame) -> pd.DataFrame:
                 "Locality": r["locality"],
                 "Nature": r["nature"],
                 "Harm type": _text(r["harm_type"]),
-                "LA aware": uk_date(_day(r["la_aware_date"])),
-                "Notified": uk_date(_day(r["notification_date"])),
+                "LA aware": uk_date(as_date(r["la_aware_date"])),
+                "Notified": uk_date(as_date(r["notification_date"])),
                 f"Working days to notify (target {NOTIFICATION_WORKING_DAYS})": _working_days(
                     r["notification_working_days"], r["notification_status"]
                 ),
-                "Rapid review completed": uk_date(_day(r["rr_completed_date"])),
+                "Rapid review completed": uk_date(as_date(r["rr_completed_date"])),
                 f"Rapid review working days (target {RAPID_REVIEW_WORKING_DAYS})": _working_days(
                     r["rr_working_days"], r["rr_status"]
                 ),
                 "Outcome": _text(r["rr_outcome"]),
                 "Panel's response": " ".join(
-                    x for x in (_text(r["panel_response"]), uk_date(_day(r["panel_response_date"]))) if x
+                    x for x in (_text(r["panel_response"]), uk_date(as_date(r["panel_response_date"]))) if x
                 ),
-                "Decision to hold an LCSPR": uk_date(_day(r["lcspr_decision_date"])),
-                "Learning event": uk_date(_day(r["learning_event_date"])),
-                "Recall event": uk_date(_day(r["recall_event_date"])),
-                f"Completion due by ({LCSPR_MONTHS} months)": uk_date(_day(r["lcspr_due_date"])),
-                "Final report": uk_date(_day(r["final_report_date"])),
+                "Decision to hold an LCSPR": uk_date(as_date(r["lcspr_decision_date"])),
+                "Learning event": uk_date(as_date(r["learning_event_date"])),
+                "Recall event": uk_date(as_date(r["recall_event_date"])),
+                f"Completion due by ({LCSPR_MONTHS} months)": uk_date(as_date(r["lcspr_due_date"])),
+                "Final report": uk_date(as_date(r["final_report_date"])),
                 "Completion": _status(r["lcspr_status"]),
                 "Published": published,
                 "Publication delayed because": _text(r["publication_delay_reason"]),
@@ -162,7 +158,7 @@ def late_steps(reviews: pd.DataFrame, period_start: date, period_end: date) -> p
     for _, r in reviews.iterrows():
         for step_column, (status_column, due_column, _) in TIMED_STEPS.items():
             status = _text(r[status_column])
-            taken, due = _day(r[step_column]), _day(r[due_column])
+            taken, due = as_date(r[step_column]), as_date(r[due_column])
             if status not in (LATE, OVERDUE) or due is None or not period_start <= due <= period_end:
                 continue
             when = due
@@ -190,7 +186,7 @@ def not_judged_sentences(reviews: pd.DataFrame, period_start: date, period_end: 
     (CR03), and LCSPRs whose publication is delayed with a reason (never counted late)."""
 
     def in_period(value: Any) -> bool:
-        day = _day(value)
+        day = as_date(value)
         return day is not None and period_start <= day <= period_end
 
     out = []
@@ -240,7 +236,7 @@ def timeline_points(reviews: pd.DataFrame) -> pd.DataFrame:
     for _, r in reviews.iterrows():
         label = plain(review_label(r))  # uploaded text: shown as text, never as Plotly's HTML
         for column, name, _ in STEPS:
-            day = _day(r[column])
+            day = as_date(r[column])
             if day is None:
                 continue
             status = _text(r[TIMED_STEPS[column][0]]) if column in TIMED_STEPS else ""
@@ -256,7 +252,7 @@ def timeline_points(reviews: pd.DataFrame) -> pd.DataFrame:
                 }
             )
         for status_column, due_column, deadline in TIMED_STEPS.values():
-            due = _day(r[due_column])
+            due = as_date(r[due_column])
             if due is None:
                 continue
             status = _text(r[status_column])
@@ -282,17 +278,17 @@ def _hover_detail(r: Any, column: str, status: str) -> str:
     if column == "notification_date" and not is_missing(r["notification_working_days"]):
         return (
             f"<br>{int(r['notification_working_days'])} working days after LA aware "
-            f"(due by {uk_date(_day(r['notification_due_date']))})<br>{_status(status)}"
+            f"(due by {uk_date(as_date(r['notification_due_date']))})<br>{_status(status)}"
         )
     if column == "rr_completed_date" and not is_missing(r["rr_working_days"]):
         outcome = _text(r["rr_outcome"])
         return (
             f"<br>{int(r['rr_working_days'])} working days after notification "
-            f"(due by {uk_date(_day(r['rr_due_date']))})<br>{_status(status)}"
+            f"(due by {uk_date(as_date(r['rr_due_date']))})<br>{_status(status)}"
             + (f"<br>Outcome: {outcome}" if outcome else "")
         )
     if column == "lcspr_completed_date":
-        due = _day(r["lcspr_due_date"])
+        due = as_date(r["lcspr_due_date"])
         return (f"<br>Due by {uk_date(due)}" if due else "") + (f"<br>{_status(status)}" if status else "")
     if column == "lcspr_published_date":
         name = plain(_text(r["published_name"]))

@@ -21,6 +21,7 @@ from dashboard.charts import ALL_COLOUR, ALL_LOCALITIES, FONT, bars_by_locality
 from dashboard.core.config import Settings
 from dashboard.core.db import query_df
 from dashboard.core.periods import Period
+from dashboard.core.text import as_count
 from dashboard.ingest.contract import DATASETS
 
 DELIVERY_MODES: tuple[str, ...] = (
@@ -97,10 +98,6 @@ class TrainingSummary:
         return self.post_confidence - self.pre_confidence
 
 
-def _int(value: Any) -> int:
-    return 0 if value is None or pd.isna(value) else int(value)
-
-
 def _float(value: Any) -> float | None:
     return None if value is None or pd.isna(value) else float(value)
 
@@ -126,18 +123,18 @@ def training_summaries(
 
 def _summary_from(row: pd.Series) -> TrainingSummary:
     return TrainingSummary(
-        delivered=_int(row.get("delivered")),
-        cancelled=_int(row.get("cancelled")),
-        fill_booked=_int(row.get("fill_booked")),
-        fill_offered=_int(row.get("fill_offered")),
-        attended=_int(row.get("attended")),
-        booked=_int(row.get("booked")),
-        did_not_attend=_int(row.get("did_not_attend")),
-        dna_booked=_int(row.get("dna_booked")),
-        rated_sessions=_int(row.get("rated_sessions")),
+        delivered=as_count(row.get("delivered")),
+        cancelled=as_count(row.get("cancelled")),
+        fill_booked=as_count(row.get("fill_booked")),
+        fill_offered=as_count(row.get("fill_offered")),
+        attended=as_count(row.get("attended")),
+        booked=as_count(row.get("booked")),
+        did_not_attend=as_count(row.get("did_not_attend")),
+        dna_booked=as_count(row.get("dna_booked")),
+        rated_sessions=as_count(row.get("rated_sessions")),
         pre_confidence=_float(row.get("pre_confidence")),
         post_confidence=_float(row.get("post_confidence")),
-        elearning_completions=_int(row.get("elearning_completions")),
+        elearning_completions=as_count(row.get("elearning_completions")),
     )
 
 

@@ -5,11 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from dashboard.core.config import Settings
-from dashboard.core.db import connect, data_quarters, database_exists  # noqa: F401 - data_quarters: see below
+from dashboard.core.db import connect, database_exists
 from dashboard.ingest.load import load_sample_into
-
-# data_quarters (the quarters the data spans) lives in core.db; it is imported from here by the app's cache
-# and the benchmarks until they import it from there.
 
 
 def ensure_database(path: Path, settings: Settings) -> list[str]:

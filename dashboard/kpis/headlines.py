@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard.core.text import is_missing, plural
+from dashboard.core.text import as_count, is_missing, plural
 from dashboard.kpis.timescales import RAPID_REVIEW_WORKING_DAYS
 
 
@@ -15,10 +15,6 @@ def _row(card: pd.DataFrame, kpi: str, category: str | None = None) -> pd.Series
     return None if found.empty else found.iloc[0]
 
 
-def _int(value: object) -> int:
-    return 0 if is_missing(value) else int(float(value))  # type: ignore[arg-type]
-
-
 def headline_sentences(card: pd.DataFrame, span: str = "this quarter") -> list[str]:
     """Sentences for the executive, from the rows of one period and locality (kpis.kpis_for)."""
     sentences = []
@@ -26,16 +22,18 @@ def headline_sentences(card: pd.DataFrame, span: str = "this quarter") -> list[s
     if sessions is not None:
         modes = card[(card["kpi"] == "TR01") & card["category"].notna()]
         split = ", ".join(
-            f"{_int(r.value)} {str(r.category).lower()}" for r in modes.itertuples() if _int(r.value)
+            f"{as_count(r.value)} {str(r.category).lower()}" for r in modes.itertuples() if as_count(r.value)
         )
-        text = f"{plural(_int(sessions['value']), 'training session')} delivered {span}"
+        text = f"{plural(as_count(sessions['value']), 'training session')} delivered {span}"
         sentences.append(text + (f" ({split})." if split else "."))
     notifications, reviews, on_time = _row(card, "CR04"), _row(card, "CR05"), _row(card, "CR02")
     if notifications is not None:  # the notifications and the rapid reviews due are different cases
-        sentences.append(f"{plural(_int(notifications['value']), 'serious incident notification')} {span}.")
-    if on_time is not None and not is_missing(on_time["denominator"]) and _int(on_time["denominator"]):
-        due = _int(on_time["denominator"])
-        sent = _int(on_time["numerator"])
+        sentences.append(
+            f"{plural(as_count(notifications['value']), 'serious incident notification')} {span}."
+        )
+    if on_time is not None and not is_missing(on_time["denominator"]) and as_count(on_time["denominator"]):
+        due = as_count(on_time["denominator"])
+        sent = as_count(on_time["numerator"])
         whose = "whose deadline fell"
         if due == 1:
             sentences.append(
@@ -45,20 +43,22 @@ def headline_sentences(card: pd.DataFrame, span: str = "this quarter") -> list[s
             sentences.append(
                 f"{sent} of the {due} rapid reviews {whose} {span} were sent within {RAPID_REVIEW_WORKING_DAYS} working days."
             )
-    elif reviews is not None and _int(reviews["value"]):
-        sentences.append(f"{plural(_int(reviews['value']), 'rapid review')} completed {span}.")
+    elif reviews is not None and as_count(reviews["value"]):
+        sentences.append(f"{plural(as_count(reviews['value']), 'rapid review')} completed {span}.")
     published = _row(card, "CR06")
-    if published is not None and _int(published["value"]):
-        sentences.append(f"{plural(_int(published['value']), 'LCSPR')} published.")
+    if published is not None and as_count(published["value"]):
+        sentences.append(f"{plural(as_count(published['value']), 'LCSPR')} published.")
     cases, good = _row(card, "AU01"), _row(card, "AU02")
     if cases is not None:
-        text = f"{plural(_int(cases['value']), 'case')} audited {span}"
+        text = f"{plural(as_count(cases['value']), 'case')} audited {span}"
         if good is not None and not is_missing(good["denominator"]):
-            text += f"; {_int(good['numerator'])} of {_int(good['denominator'])} graded good or better"
+            text += (
+                f"; {as_count(good['numerator'])} of {as_count(good['denominator'])} graded good or better"
+            )
         sentences.append(text + ".")
     overdue = _row(card, "AP02")
     if overdue is not None and not is_missing(overdue["denominator"]):
-        late, open_actions = _int(overdue["numerator"]), _int(overdue["denominator"])
+        late, open_actions = as_count(overdue["numerator"]), as_count(overdue["denominator"])
         if late == 0:
             sentences.append("No open action was overdue at the end of the period.")
         else:

@@ -27,7 +27,7 @@ from dashboard.publish.pack_sheets import (
     SheetTable,
     as_stored,
 )
-from dashboard.publish.suppression import SUPPRESSED, is_published_row, publish_kpi_rows
+from dashboard.publish.suppression import SUPPRESSED, is_published_row, publish_catalogue_rows
 
 _HEADLINE = "(headline)"
 _ALL = "(all)"
@@ -82,12 +82,7 @@ def _published_figures(
 ) -> list[_Published]:
     """The figures of each period (`labels`) under the publication rule, applied to all of them at once so
     that the same count shown for two periods cannot give a hidden one away."""
-    published = publish_kpi_rows(
-        rows,
-        {k: v.publication for k, v in catalogue.items()},
-        {k: v.unit for k, v in catalogue.items()},
-        threshold,
-    )
+    published = publish_catalogue_rows(rows, catalogue.values(), threshold)
     table = published.table
     return [
         _Published(_raw_figures(table[table["period"] == label]).values, published.any_secondary)

@@ -14,7 +14,7 @@ queries. Plotly's JavaScript is inlined once in the page head, so the file opens
 Two audiences:
 
 * internal (default): real numbers, case references ("Child KLT") and the names reviews were published under;
-* publication (`publish=True`), by the one rule of dashboard/publish/suppression.py (`publish_kpi_rows`):
+* publication (`publish=True`), by the one rule of dashboard/publish/suppression.py (`publish_catalogue_rows`):
   activity (training, the action plan, the audits' samples) in full; case data (notifications, rapid reviews,
   LCSPRs, audited cases' grades) only for the partnership as a whole, never split by nature, outcome, grade or
   locality, with counts from 1 to `settings.suppression_threshold` shown as "c" in tables and "a small number
@@ -69,7 +69,7 @@ from dashboard.publish.suppression import (
     SAMPLE_DATA_NOTICE,
     marked_file_name,
     publication_footnote,
-    publish_kpi_rows,
+    publish_catalogue_rows,
 )
 
 __all__ = [
@@ -142,12 +142,7 @@ def build_report(
     card = own[own["period"] == period.label].reset_index(drop=True)
     if publish:
         catalogue = load_catalogue()
-        rule = publish_kpi_rows(
-            table,
-            {k.id: k.publication for k in catalogue},
-            {k.id: k.unit for k in catalogue},
-            settings.suppression_threshold,
-        )
+        rule = publish_catalogue_rows(table, catalogue, settings.suppression_threshold)
         ctx.any_secondary |= rule.any_secondary
         ctx.left_out.extend(rule.withheld)
         ctx.published = ctx.own_rows(rule.table).reset_index(drop=True)

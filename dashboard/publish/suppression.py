@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 import pandas as pd
 
 from dashboard.core.text import is_missing
-from dashboard.kpis.catalogue import ACTIVITY, CASE
+from dashboard.kpis.catalogue import ACTIVITY, CASE, Kpi
 
 PROTECTIVE_MARKING = "OFFICIAL-SENSITIVE"
 """The marking on everything internal (pages, an internal report or pack, CSV downloads of case records):
@@ -551,6 +551,20 @@ def _hide_rates_of_hidden_counts(frame: pd.DataFrame, is_case: Any, units: dict[
             frame.at[i, "value"] = SUPPRESSED
             if unit != "percent":  # a sum or median behind a hidden mean is hidden with it
                 frame.at[i, "numerator"] = SUPPRESSED
+
+
+def publish_catalogue_rows(
+    rows: pd.DataFrame,
+    catalogue: Iterable[Kpi],
+    threshold: int,
+    quarters_of: dict[str, list[str]] | None = None,
+) -> PublishedKpis:
+    """publish_kpi_rows with each KPI's publication kind and unit read from the catalogue (what every output
+    calls)."""
+    kpis = list(catalogue)
+    return publish_kpi_rows(
+        rows, {k.id: k.publication for k in kpis}, {k.id: k.unit for k in kpis}, threshold, quarters_of
+    )
 
 
 _Equation = tuple[tuple[tuple[int, str], ...], tuple[int, str]]  # components, total
