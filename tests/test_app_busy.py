@@ -284,3 +284,23 @@ def test_while_another_program_holds_the_file_a_page_keeps_the_version_it_read(
     finally:
         held.release()
     assert connections.current_version(path) != first
+
+
+def test_a_page_run_opens_the_file_once_and_a_warm_one_not_at_all(
+    app: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = open_app(app)
+    opened: list[bool] = []
+    real_connect = connections.duckdb.connect
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        opened.append(bool(kwargs.get("read_only")))
+        return real_connect(*args, **kwargs)
+
+    monkeypatch.setattr(connections.duckdb, "connect", counting)
+    at.switch_page("app_pages/training.py").run()  # not yet cached: several queries, one connection
+    assert not at.exception, at.exception
+    assert opened == [True]
+    opened.clear()
+    at.run()
+    assert opened == []

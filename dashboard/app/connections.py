@@ -1,7 +1,8 @@
 """How the app uses the database file: it never holds it.
 
-A page run reads through short read-only connections, each opened for one use and closed at once, so that
-`pmf load`, `pmf kpis`, a backup or a second app process can use the file while the dashboard is open. An
+A page run reads through one read-only connection, opened at its first read and closed when the run ends
+(a warm run, all cached, opens nothing), so that `pmf load`, `pmf kpis`, a backup or a second app process
+can use the file while the dashboard is open; a read outside a page run opens its own and closes it. An
 upload, undo or target change writes through a read-write connection opened for that change and closed at
 once. DuckDB lets one process write or many read, and, within a process, refuses a read-only and a
 read-write connection to one file at the same time: a readers-writer lock keeps this process's own readers
@@ -169,25 +170,69 @@ def _acquire(acquire: Callable[[float], bool], wait: _Wait) -> None:
         raise DatabaseBusy(BUSY_MESSAGE)
 
 
+class _RunReader:
+    """The one read-only connection of a page run (`one_reader_per_run`), opened at its first read."""
+
+    def __init__(self) -> None:
+        self.path: str | None = None
+        self.con: duckdb.DuckDBPyConnection | None = None
+
+    def close(self) -> None:
+        if self.con is not None:
+            self.con.close()
+            self.con, self.path = None, None
+            _LOCK.release_read()
+
+
+@contextmanager
+def one_reader_per_run() -> Iterator[None]:
+    """The reads of this block (a page run, in this thread) share one read-only connection, opened at the
+    first read and closed when the block ends, or before a change made in it: a cold page run opens the
+    file once rather than once per query, and a warm one (everything cached) not at all."""
+    previous: _RunReader | None = getattr(_local, "run", None)
+    _local.run = _RunReader()
+    try:
+        yield
+    finally:
+        _local.run.close()
+        _local.run = previous
+
+
+def _reader(path: str, wait: float | None) -> duckdb.DuckDBPyConnection:
+    """A new read-only connection, with this process's read lock taken (release it after closing)."""
+    waiting = _wait_for(wait, READ_WAIT, None)
+    _acquire(_LOCK.acquire_read, waiting)
+    try:
+        return _open(path, True, waiting)
+    except BaseException:
+        _LOCK.release_read()
+        raise
+
+
 @contextmanager
 def reading(path: str, wait: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-only connection for one use, closed after it. DatabaseBusy when another program holds the
-    file for longer than `wait` seconds (READ_WAIT unless given, or longer inside `patient`)."""
+    """A read-only connection: the page run's (`one_reader_per_run`), else one for this use, closed after
+    it. DatabaseBusy when another program holds the file for longer than `wait` seconds (READ_WAIT unless
+    given, or longer inside `patient`)."""
+    run: _RunReader | None = getattr(_local, "run", None)
+    if run is not None:
+        if run.con is not None and run.path != path:
+            run.close()
+        if run.con is None:
+            run.con, run.path = _reader(path, wait), path
+        yield run.con
+        return
     held: tuple[str, duckdb.DuckDBPyConnection] | None = getattr(_local, "reader", None)
     if held is not None and held[0] == path:
         yield held[1]
         return
-    waiting = _wait_for(wait, READ_WAIT, None)
-    _acquire(_LOCK.acquire_read, waiting)
+    con = _reader(path, wait)
+    _local.reader = (path, con)
     try:
-        con = _open(path, True, waiting)
-        _local.reader = (path, con)
-        try:
-            yield con
-        finally:
-            _local.reader = held
-            con.close()
+        yield con
     finally:
+        _local.reader = held
+        con.close()
         _LOCK.release_read()
 
 
@@ -200,6 +245,9 @@ def writing(
     a moment), then raises DatabaseBusy."""
     if getattr(_local, "reader", None) is not None:
         raise RuntimeError("a change cannot be made inside a read: close the reader first")
+    run: _RunReader | None = getattr(_local, "run", None)
+    if run is not None:
+        run.close()  # this process may not read and write one file at once: the run reads again after
     waiting = _wait_for(wait, WRITE_WAIT, on_wait)
     _acquire(_LOCK.acquire_write, waiting)
     try:

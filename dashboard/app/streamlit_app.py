@@ -34,7 +34,7 @@ import duckdb
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
-from dashboard.app import cache, components, filters
+from dashboard.app import cache, components, connections, filters
 from dashboard.app.connections import DatabaseBusy, DatabaseUnreadable, unreadable_message
 from dashboard.core.auth import (
     Access,
@@ -332,31 +332,42 @@ def refuse(refused: Refused) -> NoReturn:
 st.set_page_config(page_title="PMF dashboard", page_icon=":material/monitoring:", layout="wide")
 official_marking()
 
-try:
-    cfg, auth = gate()
-    # The data version, read once for this run: the filters, the banner and the page key their results on
-    # it. The file is opened only if it changed since the last run (by this app or another program).
-    data_key = read_database()
-except Refused as refused:
-    st.session_state.access = None
-    refuse(refused)
-except DatabaseBusy:
-    st.navigation(navigation_pages(None), position="hidden")
-    components.busy_then_retry()
 
-access = who_is_here(cfg, auth)
-st.session_state.access = access
-current = st.navigation(
-    navigation_pages(access), position="sidebar" if access is not None and access.role else "hidden"
-)
-if access is None:
-    sign_in_screen(cfg)
-    st.stop()
-if access.role is None:
-    refused_screen(access)
-    st.stop()
+def serve() -> None:
+    """This run: the gate, the data version, who is here, navigation, then the page."""
+    try:
+        cfg, auth = gate()
+        # The data version, read once for this run: the filters, the banner and the page key their results
+        # on it. The file is opened only if it changed since the last run (by this app or another program).
+        data_key = read_database()
+    except Refused as refused:
+        st.session_state.access = None
+        refuse(refused)
+    except DatabaseBusy:
+        st.navigation(navigation_pages(None), position="hidden")
+        components.busy_then_retry()
 
-try:
+    access = who_is_here(cfg, auth)
+    st.session_state.access = access
+    current = st.navigation(
+        navigation_pages(access), position="sidebar" if access is not None and access.role else "hidden"
+    )
+    if access is None:
+        sign_in_screen(cfg)
+        st.stop()
+    if access.role is None:
+        refused_screen(access)
+        st.stop()
+    try:
+        show_page(access, current, data_key)
+    except DatabaseBusy:
+        components.busy_then_retry()
+    except UNREADABLE as exc:
+        database_unreadable(exc)
+
+
+def show_page(access: Access, current: Any, data_key: tuple[str, str]) -> None:
+    """The sidebar filters, the banners, and the page, if this person may use it."""
     st.session_state.filters = filters.sidebar_filters()
     user_panel(access)
     if access.local_mode:
@@ -369,7 +380,8 @@ try:
         st.error(page_refusal(needs))
         st.stop()
     current.run()
-except DatabaseBusy:
-    components.busy_then_retry()
-except UNREADABLE as exc:
-    database_unreadable(exc)
+
+
+# One read-only connection for the whole run, opened at its first read and closed at its end (connections.py).
+with connections.one_reader_per_run():
+    serve()
