@@ -20,7 +20,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from pmf_cli import PROJECT_DIR, Run, run_pmf
+from pmf_cli import PROJECT_DIR, Run, query, run_pmf, snapshot
 
 import dashboard.core.db
 from dashboard.core.db import DatabaseError, connect, connect_read_only, migrate
@@ -177,6 +177,15 @@ def test_a_load_waits_for_a_short_hold_then_goes_through(cli_db: Path) -> None:
 # --- backup ------------------------------------------------------------------------------------------------
 
 
+CATALOGUE = [
+    "SELECT table_name, column_count, estimated_size FROM duckdb_tables() ORDER BY ALL",
+    "SELECT table_name, column_name, data_type FROM information_schema.columns ORDER BY ALL",  # and views'
+    "SELECT function_name, macro_definition FROM duckdb_functions() "
+    "WHERE function_type LIKE '%macro' AND NOT internal ORDER BY ALL",
+    "SELECT table_name, constraint_type, constraint_text FROM duckdb_constraints() ORDER BY ALL",
+]
+
+
 def test_backup_while_another_process_reads_gives_the_same_figures(cli_db: Path, expected: str) -> None:
     copy = cli_db.parent / "backup" / "copy.duckdb"
     copy.parent.mkdir()
@@ -187,6 +196,15 @@ def test_backup_while_another_process_reads_gives_the_same_figures(cli_db: Path,
     restored = kpis_json(copy)
     assert restored.returncode == 0 and restored.stdout == expected, restored
     assert run_pmf("uploads", db=copy).stdout == run_pmf("uploads", db=cli_db).stdout
+    assert snapshot(copy) == snapshot(cli_db)
+    for catalogue in CATALOGUE:  # tables, views, macros (the calendar's), constraints: all of the schema
+        assert query(copy, catalogue) == query(cli_db, catalogue), catalogue
+    views = [row[0] for row in query(cli_db, "SELECT view_name FROM duckdb_views() WHERE NOT internal")]
+    assert views
+    for view in views:  # the same rows (its SQL is stored re-written, e.g. an EXCLUDE list reordered)
+        assert query(copy, f"SELECT * FROM {view} ORDER BY ALL") == query(
+            cli_db, f"SELECT * FROM {view} ORDER BY ALL"
+        )
     again = run_pmf("backup", "-o", copy, db=cli_db)  # replaces an older copy whole
     assert again.returncode == 0 and kpis_json(copy).stdout == expected, again
 
