@@ -98,14 +98,14 @@ def _fill_calendar(con: duckdb.DuckDBPyConnection) -> None:
 
 def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open (creating if need be) the database at `path` with its schema up to date: for writers. Waits up
-    to BUSY_WAIT seconds while another process holds the file. `read_only=True` is `connect_read_only`."""
-    if read_only:
-        return connect_read_only(path)
+    to BUSY_WAIT seconds while another process holds the file. With `read_only`, the file as it is, its
+    schema neither brought up to date nor checked (`connect_read_only` checks it)."""
     target = str(path)
     if target != ":memory:":
         Path(target).parent.mkdir(parents=True, exist_ok=True)
-    con = _open(target, read_only=False)
-    migrate(con)
+    con = _open(target, read_only=read_only)
+    if not read_only:
+        migrate(con)
     return con
 
 
