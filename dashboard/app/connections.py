@@ -31,6 +31,7 @@ from dashboard.core.db import data_version, migrate, schema_files
 
 READ_WAIT = 1.5  # seconds a page run waits for another program's write before saying so
 WRITE_WAIT = 120.0  # seconds an upload, undo or target change waits its turn
+RUN_HOLD = 1.0  # seconds a page run keeps its reader before letting go of it after a read
 _POLL = 0.05
 
 BUSY_MESSAGE = "The database is being updated by another program; this page will try again in a few seconds."
@@ -176,6 +177,7 @@ class _RunReader:
     def __init__(self) -> None:
         self.path: str | None = None
         self.con: duckdb.DuckDBPyConnection | None = None
+        self.opened = 0.0
 
     def close(self) -> None:
         if self.con is not None:
@@ -187,8 +189,10 @@ class _RunReader:
 @contextmanager
 def one_reader_per_run() -> Iterator[None]:
     """The reads of this block (a page run, in this thread) share one read-only connection, opened at the
-    first read and closed when the block ends, or before a change made in it: a cold page run opens the
-    file once rather than once per query, and a warm one (everything cached) not at all."""
+    first read and closed when the block ends, before a change made in it, or after a read once it has been
+    open RUN_HOLD seconds: a cold page run opens the file about once a second rather than once per query
+    (each open reads the catalogue: about 25 ms), a warm one (everything cached) not at all, and another
+    program's write never waits long for a page run."""
     previous: _RunReader | None = getattr(_local, "run", None)
     _local.run = _RunReader()
     try:
@@ -219,8 +223,12 @@ def reading(path: str, wait: float | None = None) -> Iterator[duckdb.DuckDBPyCon
         if run.con is not None and run.path != path:
             run.close()
         if run.con is None:
-            run.con, run.path = _reader(path, wait), path
-        yield run.con
+            run.con, run.path, run.opened = _reader(path, wait), path, time.monotonic()
+        try:
+            yield run.con
+        finally:
+            if time.monotonic() - run.opened > RUN_HOLD:
+                run.close()  # a long cold run lets go between reads, so a writer elsewhere waits little
         return
     held: tuple[str, duckdb.DuckDBPyConnection] | None = getattr(_local, "reader", None)
     if held is not None and held[0] == path:
