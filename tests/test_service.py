@@ -251,7 +251,8 @@ def _listening(port: int) -> bool:
         return s.connect_ex(("127.0.0.1", port)) == 0
 
 
-def test_sigterm_stops_pmf_serve_and_its_server(cli_db: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "Ctrl+C"])
+def test_a_signal_stops_pmf_serve_and_its_server(cli_db: Path, tmp_path: Path, stop: signal.Signals) -> None:
     """Before: `pmf serve` ran Streamlit as a child; SIGTERM stopped `pmf` and left the server listening."""
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("PMF_LOCAL_MODE", "PMF_CONFIG")}
@@ -279,7 +280,7 @@ def test_sigterm_stops_pmf_serve_and_its_server(cli_db: Path, tmp_path: Path) ->
             ).read_text()
             time.sleep(0.3)
         assert b"streamlit" in Path(f"/proc/{process.pid}/cmdline").read_bytes()  # the server is that pid
-        process.send_signal(signal.SIGTERM)
+        process.send_signal(stop)
         process.wait(timeout=30)
         deadline = time.monotonic() + 10
         while _listening(port) and time.monotonic() < deadline:
