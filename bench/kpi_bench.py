@@ -48,6 +48,13 @@ def baseline_module() -> ModuleType | None:
     spec = importlib.util.spec_from_file_location("kpis_baseline", path)
     if spec is None or spec.loader is None:
         return None
+    # The baseline imports the flat layout's module names: point them at where those modules live now.
+    for flat, moved in (
+        ("dashboard.config", "dashboard.core.config"),
+        ("dashboard.db", "dashboard.core.db"),
+        ("dashboard.periods", "dashboard.core.periods"),
+    ):
+        sys.modules.setdefault(flat, importlib.import_module(moved))
     module = importlib.util.module_from_spec(spec)
     sys.modules["kpis_baseline"] = module
     spec.loader.exec_module(module)
@@ -68,8 +75,10 @@ def _calls(kpis: Any, old: Any, con: Any, period: Any, quarters: Any, settings: 
                 return old._pmf_run_kpi(cursor, kpi)
 
             old.run_kpi = run_kpi
-        card["baseline"] = lambda: old.kpis_for(con, period, settings)
-        trend["baseline"] = lambda: old.compute_kpis(con, quarters, settings)
+        # Today's KPI files only (each KPI's drill-down, <ID>.records.sql, now sits beside it).
+        files = [old.parse_kpi_file(path) for path in kpis.kpi_files()]
+        card["baseline"] = lambda: old.kpis_for(con, period, settings, catalogue=files)
+        trend["baseline"] = lambda: old.compute_kpis(con, quarters, settings, catalogue=files)
     return card, trend
 
 
