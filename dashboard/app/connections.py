@@ -27,7 +27,7 @@ from pathlib import Path
 
 import duckdb
 
-from dashboard.core.db import data_version, migrate, schema_files
+from dashboard.core.db import data_version, migrate, schema_is_current
 
 READ_WAIT = 1.5  # seconds a page run waits for another program's write before saying so
 WRITE_WAIT = 120.0  # seconds an upload, undo or target change waits its turn
@@ -291,14 +291,6 @@ def _stamp(path: str) -> Stamp:
     return tuple(found)
 
 
-def _schema_is_current(con: duckdb.DuckDBPyConnection) -> bool:
-    try:
-        done = {row[0] for row in con.execute("SELECT version FROM schema_versions").fetchall()}
-    except duckdb.CatalogException:
-        return False
-    return {version for version, _, _ in schema_files()} <= done
-
-
 def current_version(path: str, fresh: bool = False) -> str:
     """The data version of the file at `path`, read again only when the file changed (or `fresh`).
 
@@ -325,7 +317,7 @@ def current_version(path: str, fresh: bool = False) -> str:
 
 def _read_version(path: str) -> str:
     with reading(path) as con:
-        if path in _checked_schema or _schema_is_current(con):
+        if path in _checked_schema or schema_is_current(con):
             _checked_schema.add(path)
             return data_version(con)
     with writing(path, wait=READ_WAIT) as con:  # migrate() brings the schema up to date
