@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pmf_cli import Run, run_all, run_pmf
+from helpers.pmf_cli import Run, run_all, run_pmf
 
 from dashboard.core.config import settings
 from dashboard.core.db import connect
@@ -55,7 +55,7 @@ def app(sample_db: Path) -> Iterator[object]:
     from streamlit.testing.v1 import AppTest
 
     st.cache_data.clear()
-    st.cache_resource.clear()  # the cached connection points at another test's database otherwise
+    st.cache_resource.clear()  # cached results belong to another test's database otherwise
     at = AppTest.from_file(str(ENTRY), default_timeout=60)
     yield at
     st.cache_resource.clear()  # close this test's connection before its file is removed

@@ -18,9 +18,9 @@ from typing import Any
 import pytest
 
 from dashboard.app import changes, components, connections
-from tests.apptest_helpers import metric, open_app
-from tests.pmf_cli import PROJECT_DIR, run_pmf
-from tests.workbooks import SESSION, table, xlsx
+from tests.helpers.apptest import metric, open_app
+from tests.helpers.pmf_cli import PROJECT_DIR, run_pmf
+from tests.helpers.workbooks import SESSION, table, xlsx
 
 HOLD = (
     "import sys, duckdb\n"

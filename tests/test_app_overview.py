@@ -6,7 +6,7 @@ from pathlib import Path
 
 import duckdb
 
-from tests.apptest_helpers import all_text, frame, metric, open_app
+from tests.helpers.apptest import all_text, frame, metric, open_app
 
 
 def _count(db: Path, sql: str, params: dict[str, object]) -> int:

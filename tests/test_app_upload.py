@@ -11,7 +11,7 @@ import duckdb
 from openpyxl import Workbook
 
 from dashboard.ingest.workflow import as_text
-from tests.apptest_helpers import all_text, frame, metric, open_app
+from tests.helpers.apptest import all_text, frame, metric, open_app
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADERS = [

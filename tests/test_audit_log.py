@@ -12,14 +12,14 @@ from typing import Any
 
 import duckdb
 import pytest
-from pmf_cli import run_pmf, write_book
+from helpers.pmf_cli import run_pmf, write_book
 
 from dashboard.core.control_chars import show_control_chars
 from dashboard.core.db import connect
 from dashboard.kpis.audit_log import audit_log
 from dashboard.kpis.catalogue import load_catalogue
 from dashboard.kpis.targets import set_target
-from tests.apptest_helpers import open_app
+from tests.helpers.apptest import open_app
 
 ESC = "\x1b"
 CLEAR_SCREEN = f"{ESC}[2J{ESC}[H"

@@ -31,8 +31,8 @@ from dashboard.ingest.load import load_file, undo_latest
 from dashboard.kpis.audit_log import COLUMNS, audit_log
 from dashboard.kpis.catalogue import load_catalogue
 from dashboard.kpis.targets import set_target
-from tests.apptest_helpers import all_text, open_app
 from tests.e2e.oidc_provider import write_roles_config
+from tests.helpers.apptest import all_text, open_app
 from tests.test_app_upload import GOOD, XLSX
 from tests.test_cli import sample_rows
 

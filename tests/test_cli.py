@@ -19,8 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from openpyxl import load_workbook
-from pmf_cli import (
+from helpers.pmf_cli import (
     SAMPLE_DIR,
     Run,
     categories,
@@ -31,6 +30,7 @@ from pmf_cli import (
     snapshot,
     write_book,
 )
+from openpyxl import load_workbook
 
 from dashboard.core.db import connect
 from dashboard.ingest.contract import DATASETS, DATASETS_BY_NAME

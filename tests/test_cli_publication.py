@@ -7,8 +7,8 @@ import json
 from pathlib import Path
 
 import duckdb
-from pmf_cli import run_pmf
-from workbooks import ATTENDANCE, SESSION, csv_bytes, table
+from helpers.pmf_cli import run_pmf
+from helpers.workbooks import ATTENDANCE, SESSION, csv_bytes, table
 
 CASE_KPIS = {"AU02", "AU03", "CR01", "CR02", "CR03", "CR04", "CR05", "CR06"}
 

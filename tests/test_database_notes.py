@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+from helpers.workbooks import SESSION, SETTINGS, check_sheet, new_database, table
 from test_migrations import old_database
-from workbooks import SESSION, SETTINGS, check_sheet, new_database, table
 
 from dashboard.core.db import connect, is_sample_database
 from dashboard.ingest.load import load_sample_into, load_upload, undo_latest

@@ -16,7 +16,7 @@ import pytest
 from dashboard import docs_gen
 from dashboard.ingest.contract import DATASETS
 from dashboard.kpis.catalogue import load_catalogue
-from tests.apptest_helpers import all_text, open_app
+from tests.helpers.apptest import all_text, open_app
 
 PROJECT = Path(__file__).resolve().parents[1]
 REGENERATE = "run `.venv/bin/python -m dashboard.docs_gen` and commit docs/"

@@ -1,6 +1,6 @@
 """Drill-down, queries/kpi/*.records.sql through dashboard.kpis.drilldown: the records behind each KPI.
 
-The records must agree with the KPI they explain: on the small fixtures of tests/kpi_fixtures.py and on the
+The records must agree with the KPI they explain: on the small fixtures of tests/helpers/kpi_fixtures.py and on the
 sample data, for 2023-24 Q3 and the year 2023-24, for all localities together and for each locality.
 """
 
@@ -14,7 +14,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 import pytest
-from kpi_fixtures import load_actions, load_audits, load_reviews, load_training
+from helpers.kpi_fixtures import load_actions, load_audits, load_reviews, load_training
 
 from dashboard.core.config import QUERIES_DIR, settings
 from dashboard.core.db import connect, read_sql
@@ -93,7 +93,7 @@ def _rows(df: pd.DataFrame) -> Counter[tuple[Any, ...]]:
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Databases: the fixtures of tests/kpi_fixtures.py and the sample data, each with its KPI table.
+# Databases: the fixtures of tests/helpers/kpi_fixtures.py and the sample data, each with its KPI table.
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from workbooks import SESSION, check, csv_bytes, new_database, table
+from helpers.workbooks import SESSION, check, csv_bytes, new_database, table
 
 import dashboard.ingest.validate
 from dashboard.ingest.load import UploadRejected, load_upload

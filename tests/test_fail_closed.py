@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 
 from dashboard.core.auth import host_allowed
-from tests.apptest_helpers import open_app
 from tests.e2e.oidc_provider import write_roles_config
+from tests.helpers.apptest import open_app
 from tests.test_auth import FAKE_AUTH
 
 MARKING = ":red-background[**OFFICIAL-SENSITIVE**]"

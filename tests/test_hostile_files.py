@@ -35,9 +35,7 @@ from xml.sax.saxutils import escape
 
 import duckdb
 import pytest
-from hypothesis import HealthCheck, event, given, settings
-from hypothesis import strategies as st
-from workbooks import (
+from helpers.workbooks import (
     AUDIT,
     SESSION,
     SETTINGS,
@@ -50,6 +48,8 @@ from workbooks import (
     with_cached_value,
     xlsx,
 )
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
 
 from dashboard.ingest.contract import DATASETS, DATASETS_BY_NAME
 from dashboard.ingest.file_limits import MAX_FILE_BYTES, MAX_ROWS
@@ -856,7 +856,7 @@ def is_clear(problem: Problem, file_name: str) -> bool:
 
 PROBE = (
     "import pickle, sys\n"
-    "from tests.workbooks import SETTINGS\n"
+    "from tests.helpers.workbooks import SETTINGS\n"
     "from dashboard.ingest.validate import validate_upload\n"
     "for name, file_name, data in pickle.load(sys.stdin.buffer):\n"
     "    validate_upload(data, file_name, SETTINGS)\n"

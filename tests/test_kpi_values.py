@@ -1,4 +1,4 @@
-"""Each KPI's value on small fixtures (tests/kpi_fixtures.py), worked out by hand.
+"""Each KPI's value on small fixtures (tests/helpers/kpi_fixtures.py), worked out by hand.
 
 Every expected number below was worked out by hand from the fixture rows (the working is in the comments);
 none is recomputed in Python. Periods: 2023-24 Q3 is 1 October (a Sunday) to 31 December 2023 (a Sunday).
@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from kpi_fixtures import (
+from helpers.kpi_fixtures import (
     ALL,
     Q1,
     Q3,

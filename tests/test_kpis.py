@@ -1,7 +1,7 @@
 """The KPI catalogue, queries/kpi/*.sql as a whole: headers, result shape, periods and localities adding up.
 
 The hand-computed value of each KPI on small fixtures is in tests/test_kpi_values.py; the fixture rows and
-helpers in tests/kpi_fixtures.py.
+helpers in tests/helpers/kpi_fixtures.py.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from datetime import date
 
 import pandas as pd
 import pytest
-from kpi_fixtures import (
+from helpers.kpi_fixtures import (
     ADDITIVE,
     ALL,
     BREAKDOWN,

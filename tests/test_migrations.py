@@ -6,7 +6,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
-from workbooks import REVIEW, check_sheet, table
+from helpers.workbooks import REVIEW, check_sheet, table
 
 from dashboard.core.db import SCHEMA_DIR, connect
 from dashboard.ingest.load import load_upload, undo_latest

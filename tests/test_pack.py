@@ -15,10 +15,10 @@ from typing import Any
 
 import duckdb
 import pytest
+from helpers.workbooks import AUDIT, SESSION, SETTINGS, csv_bytes, new_database, table
 from openpyxl import load_workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.worksheet.worksheet import Worksheet
-from workbooks import AUDIT, SESSION, SETTINGS, csv_bytes, new_database, table
 
 from dashboard.charts import RAG_COLOURS
 from dashboard.core.db import connect

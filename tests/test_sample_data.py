@@ -27,8 +27,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from helpers.pmf_cli import PROJECT_DIR, SAMPLE_DIR, categories, headline, kpi_rows
 from openpyxl import load_workbook
-from pmf_cli import PROJECT_DIR, SAMPLE_DIR, categories, headline, kpi_rows
 
 from dashboard.core.config import settings
 from dashboard.core.periods import Period, add_working_days, period_of, working_days_between

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from pmf_cli import PROJECT_DIR, Run, query, run_pmf, snapshot
+from helpers.pmf_cli import PROJECT_DIR, Run, query, run_pmf, snapshot
 
 import dashboard.core.db
 from dashboard.core.db import DatabaseError, connect, connect_read_only, migrate

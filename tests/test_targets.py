@@ -15,8 +15,8 @@ import pytest
 from dashboard.core.db import connect
 from dashboard.kpis.catalogue import Kpi, load_catalogue, with_target_overrides
 from dashboard.kpis.targets import set_target, target_history
-from tests.apptest_helpers import all_text, frame
 from tests.e2e.oidc_provider import write_roles_config
+from tests.helpers.apptest import all_text, frame
 from tests.test_auth import FAKE_AUTH, TEST_ROLES, _sign_in
 
 SAVERS = 8

@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.workbooks import SETTINGS, data_state, new_database
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter, range_boundaries
-from workbooks import SETTINGS, data_state, new_database
 
 from dashboard.core.config import DEFAULT_CONFIG_PATH, Settings, settings_from_toml
 from dashboard.ingest.contract import DATASETS, DATASETS_BY_NAME, Dataset, normalise_header

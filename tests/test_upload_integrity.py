@@ -10,7 +10,7 @@ from typing import Any
 
 import duckdb
 import pytest
-from workbooks import (
+from helpers.workbooks import (
     ACTION,
     ATTENDANCE,
     AUDIT,

@@ -18,7 +18,7 @@ import pytest
 
 from dashboard.app.connections import BUSY_MESSAGE
 from tests.e2e.conftest import PROJECT, streamlit_server
-from tests.workbooks import SESSION, table, xlsx
+from tests.helpers.workbooks import SESSION, table, xlsx
 
 pytestmark = pytest.mark.browser
 

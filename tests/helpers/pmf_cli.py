@@ -16,7 +16,7 @@ from openpyxl import Workbook
 
 from dashboard.ingest.contract import DATASET_NAMES
 
-PROJECT_DIR = Path(__file__).resolve().parents[1]
+PROJECT_DIR = Path(__file__).resolve().parents[2]
 SAMPLE_DIR = PROJECT_DIR / "data" / "sample"
 
 
