@@ -15,15 +15,23 @@ in, so this module reads no settings, no database and nothing of Streamlit.
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
-from fractions import Fraction
 from typing import Any, TypeVar
 
 import pandas as pd
 
 from dashboard.core.text import is_missing
 from dashboard.kpis.catalogue import ACTIVITY, CASE, Kpi
+from dashboard.publish.suppression_equations import (
+    Line,
+    TableSuppression,
+    check_totals,
+    label_position,
+    recoverable,
+    table_lines,
+    whole_counts,
+)
 
 PROTECTIVE_MARKING = "OFFICIAL-SENSITIVE"
 """The marking on everything internal (pages, an internal report or pack, CSV downloads of case records):
@@ -150,113 +158,6 @@ def suppress_rate(
     return 100.0 * num / denom
 
 
-@dataclass(frozen=True)
-class _Line:
-    """One row or column of the table with a total: the sum of `components` is the cell `total`."""
-
-    components: tuple[_Pos, ...]
-    total: _Pos
-
-    @property
-    def members(self) -> tuple[_Pos, ...]:
-        return (*self.components, self.total)
-
-
-def _whole_counts(table: pd.DataFrame) -> list[list[int]]:
-    values: list[list[int]] = []
-    for i, row_label in enumerate(table.index):
-        row: list[int] = []
-        for j, column in enumerate(table.columns):
-            value = table.iat[i, j]
-            where = f"row {row_label!r}, column {column!r}"
-            if is_missing(value):
-                raise ValueError(f"the table has no value at {where}; counts must all be present")
-            if isinstance(value, bool):
-                raise ValueError(f"the value at {where} is a bool, not a count")
-            try:
-                number = float(value)
-            except (TypeError, ValueError) as exc:
-                raise ValueError(f"the value at {where} ({value!r}) is not a count") from exc
-            if not math.isfinite(number) or number < 0 or not number.is_integer():
-                raise ValueError(f"the value at {where} ({value!r}) is not a whole count of 0 or more")
-            row.append(int(number))
-        values.append(row)
-    return values
-
-
-def _lines(n_rows: int, n_cols: int, total_i: int | None, total_j: int | None) -> list[_Line]:
-    """The lines that have a total, rows (top to bottom) before columns (left to right)."""
-    lines: list[_Line] = []
-    if total_j is not None:
-        for i in range(n_rows):
-            parts = tuple((i, j) for j in range(n_cols) if j != total_j)
-            lines.append(_Line(parts, (i, total_j)))
-    if total_i is not None:
-        for j in range(n_cols):
-            parts = tuple((i, j) for i in range(n_rows) if i != total_i)
-            lines.append(_Line(parts, (total_i, j)))
-    return lines
-
-
-def _exposed(line: _Line, values: list[list[int]], hidden: set[_Pos]) -> bool:
-    """Whether the line on its own gives a hidden cell away.
-
-    It does when exactly one of its cells (components and total) is hidden: that cell is the difference.
-    It also does when its total is shown and the hidden components add up to exactly as many as there are
-    of them: zeros are shown, so every hidden count is at least 1 and all of these must be 1.
-    """
-    hidden_here = [pos for pos in line.members if pos in hidden]
-    if len(hidden_here) == 1:
-        return True
-    if len(hidden_here) >= 2 and line.total not in hidden:
-        ti, tj = line.total
-        remainder = values[ti][tj] - sum(values[i][j] for i, j in line.components if (i, j) not in hidden)
-        return remainder == len(hidden_here)
-    return False
-
-
-def _recoverable(lines: Sequence[_Line], hidden: set[_Pos]) -> list[_Pos]:
-    """The hidden cells that the total equations determine exactly, found by exact Gaussian elimination.
-
-    Each line gives sum(hidden components) - (hidden total) = a number the reader can work out. A hidden cell
-    is determined when, in the reduced row echelon form of that system, its variable is a pivot whose row
-    has no free variable in it.
-    """
-    unknowns = sorted(hidden)
-    column_of = {pos: k for k, pos in enumerate(unknowns)}
-    n = len(unknowns)
-    rows: list[list[Fraction]] = []
-    for line in lines:
-        coefficients = [Fraction(0)] * n
-        for pos in line.components:
-            if pos in hidden:
-                coefficients[column_of[pos]] += 1
-        if line.total in hidden:
-            coefficients[column_of[line.total]] -= 1
-        if any(coefficients):
-            rows.append(coefficients)
-    pivots: list[int] = []
-    r = 0
-    for c in range(n):
-        if r == len(rows):
-            break
-        found = next((k for k in range(r, len(rows)) if rows[k][c] != 0), None)
-        if found is None:
-            continue
-        rows[r], rows[found] = rows[found], rows[r]
-        lead = rows[r][c]
-        rows[r] = [v / lead for v in rows[r]]
-        for k in range(len(rows)):
-            if k != r and rows[k][c] != 0:
-                factor = rows[k][c]
-                rows[k] = [a - factor * b for a, b in zip(rows[k], rows[r], strict=True)]
-        pivots.append(c)
-        r += 1
-    pivot_set = set(pivots)
-    free = [c for c in range(n) if c not in pivot_set]
-    return [unknowns[c] for k, c in enumerate(pivots) if all(rows[k][f] == 0 for f in free)]
-
-
 def suppress_counts(
     table: pd.DataFrame,
     threshold: int,
@@ -307,15 +208,15 @@ def suppress_counts(
     _check_threshold(threshold)
     if not table.index.is_unique or not table.columns.is_unique:
         raise ValueError("the table's row labels and column labels must each be unique")
-    total_i = _label_position(table.index, total_row, "row")
-    total_j = _label_position(table.columns, total_column, "column")
-    values = _whole_counts(table)
+    total_i = label_position(table.index, total_row, "row")
+    total_j = label_position(table.columns, total_column, "column")
+    values = whole_counts(table)
     n_rows, n_cols = table.shape
-    lines = _lines(n_rows, n_cols, total_i, total_j)
-    _check_totals(table, lines, values)
+    lines = table_lines(n_rows, n_cols, total_i, total_j)
+    check_totals(table, lines, values)
     primary = {(i, j) for i in range(n_rows) for j in range(n_cols) if _is_small(values[i][j], threshold)}
     hidden = set(primary)
-    secondary = _TableSuppression(values, lines, hidden, total_i, total_j).run()
+    secondary = TableSuppression(values, lines, hidden, total_i, total_j).run()
 
     published = table.astype(object)
     for i, j in hidden:
@@ -330,109 +231,6 @@ def suppress_counts(
         secondary=named(secondary),
         footnote=publication_footnote(threshold, any_secondary=bool(secondary)),
     )
-
-
-def _check_totals(table: pd.DataFrame, lines: Sequence[_Line], values: list[list[int]]) -> None:
-    for line in lines:
-        ti, tj = line.total
-        if sum(values[i][j] for i, j in line.components) != values[ti][tj]:
-            raise ValueError(
-                f"the total at row {table.index[ti]!r}, column {table.columns[tj]!r} ({values[ti][tj]}) is not "
-                "the sum of the other cells of its line"
-            )
-
-
-class _TableSuppression:
-    """Secondary suppression of one table (suppress_counts' rules 2 and 3), hiding cells in `hidden`."""
-
-    def __init__(
-        self,
-        values: list[list[int]],
-        lines: list[_Line],
-        hidden: set[_Pos],
-        total_i: int | None,
-        total_j: int | None,
-    ) -> None:
-        self.values, self.lines, self.hidden = values, lines, hidden
-        self.total_i, self.total_j = total_i, total_j
-        self.lines_of: dict[_Pos, list[_Line]] = {}
-        for line in lines:
-            for pos in line.members:
-                self.lines_of.setdefault(pos, []).append(line)
-
-    def value(self, pos: _Pos) -> int:
-        return self.values[pos[0]][pos[1]]
-
-    def totalness(self, pos: _Pos) -> int:
-        return (pos[0] == self.total_i) + (pos[1] == self.total_j)
-
-    def knock_on(self, pos: _Pos, current: _Line) -> int:
-        crossing = [line for line in self.lines_of.get(pos, []) if line is not current]
-        counts = [sum(1 for member in line.members if member in self.hidden) for line in crossing]
-        if any(count == 1 for count in counts):
-            return 0
-        if any(count == 0 for count in counts):
-            return 2
-        return 1
-
-    def candidates(self, cells: Iterable[_Pos]) -> list[_Pos]:
-        shown = [pos for pos in cells if pos not in self.hidden and self.value(pos) > 0]
-        return sorted(shown, key=lambda pos: (self.totalness(pos), self.value(pos), pos))
-
-    def hide_in_exposed_lines(self, secondary: set[_Pos]) -> bool:
-        """Rule 2: one more cell hidden in each exposed line; whether anything changed."""
-        changed = False
-        for line in self.lines:
-            if not _exposed(line, self.values, self.hidden):
-                continue
-            choices = self.candidates(line.members)
-            if not choices:  # pragma: no cover - impossible for a table whose totals add up
-                raise AssertionError("an exposed line has no cell left to hide")
-            best = min(
-                choices,
-                key=lambda pos: (self.totalness(pos), self.value(pos), self.knock_on(pos, line), pos),
-            )
-            self.hidden.add(best)
-            secondary.add(best)
-            changed = True
-        return changed
-
-    def run(self) -> set[_Pos]:
-        """Rules 2 and 3 until nothing is exposed and nothing can be solved for; the cells hidden."""
-        secondary: set[_Pos] = set()
-        n_rows, n_cols = len(self.values), len(self.values[0]) if self.values else 0
-        while True:
-            if self.hide_in_exposed_lines(secondary):
-                continue
-            determined = _recoverable(self.lines, self.hidden)
-            if not determined:
-                return secondary
-            target = determined[0]
-            everywhere = self.candidates((i, j) for i in range(n_rows) for j in range(n_cols))
-            chosen = next(
-                (pos for pos in everywhere if target not in _recoverable(self.lines, self.hidden | {pos})),
-                None,
-            )
-            if chosen is None:
-                nearby = self.candidates(
-                    pos for line in self.lines_of.get(target, []) for pos in line.members
-                )
-                chosen = nearby[0] if nearby else everywhere[0]
-            self.hidden.add(chosen)
-            secondary.add(chosen)
-
-
-def _label_position(labels: pd.Index, label: Hashable | None, kind: str) -> int | None:
-    if label is None:
-        return None
-    if label not in labels:
-        raise ValueError(f"the total {kind} {label!r} is not in the table")
-    return int(labels.get_loc(label))
-
-
-# --- the publication rule for KPI figures -----------------------------------------------------------------
-
-# CASE and ACTIVITY, the publication kinds a KPI file declares, are defined with the catalogue.
 
 
 _ADDITIVE_FIELDS = {"count": ("value",), "percent": ("numerator", "denominator")}
@@ -597,7 +395,7 @@ def _secure(
     """Secondary suppression across the tables of one output: returns the cells hidden beyond `hidden`."""
     hidden = set(hidden)
     secondary: set[tuple[int, str]] = set()
-    lines = [_Line(components, total) for components, total in equations]
+    lines = [Line(components, total) for components, total in equations]
 
     def same_count(cell: tuple[int, str]) -> list[tuple[int, str]]:
         period = frame.at[cell[0], "period"]
@@ -634,14 +432,14 @@ def _secure(
                     changed = True
         if changed:
             continue
-        determined = _recoverable(lines, hidden)
+        determined = recoverable(lines, hidden)
         if not determined:
             return secondary
         target = determined[0]
         candidates = sorted(
             (c for c in counts if c not in hidden and counts[c] > 0), key=lambda c: (counts[c], c)
         )
-        chosen = next((c for c in candidates if target not in _recoverable(lines, hidden | {c})), None)
+        chosen = next((c for c in candidates if target not in recoverable(lines, hidden | {c})), None)
         if chosen is None:
             return secondary  # pragma: no cover - every non-zero cell hidden: nothing can be worked out
         hide(chosen)
