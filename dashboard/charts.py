@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard.core.periods import in_time_order
 from dashboard.kpis.catalogue import Kpi
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
@@ -52,13 +53,14 @@ def kpi_trend(
     `trend` holds headline rows of one KPI: period, locality (None = all), value.
     """
     fig = go.Figure()
-    periods = list(dict.fromkeys(trend["period"]))
+    periods = in_time_order(trend["period"])
     if kpi.has_target and kpi.target is not None and kpi.unit == "percent":
         _rag_bands(fig, kpi, tolerance)
     for name in [None, *localities]:
         rows = trend[trend["locality"].isna()] if name is None else trend[trend["locality"] == name]
         if rows.empty:
             continue
+        rows = rows.set_index("period").reindex(periods).reset_index()  # every quarter: empty ones are gaps
         label = ALL_LOCALITIES if name is None else name
         fig.add_trace(
             go.Scatter(

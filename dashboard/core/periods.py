@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -101,6 +102,21 @@ def parse_period(text: str) -> Period:
     if end % 100 != (start + 1) % 100 or (len(end_text) == 4 and end != start + 1):
         raise PeriodError(f"{text!r} is not a financial year: it runs from 1 April to 31 March, e.g. 2023-24")
     return Period(start, int(quarter) if quarter else None)
+
+
+def in_time_order(labels: Iterable[str]) -> list[str]:
+    """Period labels ("2023-24 Q3", "2023-24") once each, oldest first: quarters are a time axis. A year
+    comes before its own quarters; a label that is not a period keeps its place after the periods."""
+    unique = list(dict.fromkeys(labels))
+
+    def key(label: str) -> tuple[int, int, int]:
+        try:
+            period = parse_period(label)
+        except PeriodError:
+            return (1, 0, 0)
+        return (0, period.start_year, period.quarter or 0)
+
+    return sorted(unique, key=key)
 
 
 def financial_year_of(day: date) -> int:

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from dashboard.core.periods import in_time_order
 from dashboard.core.text import (
     change_text,
     format_value,
@@ -115,7 +116,7 @@ def kpi_history(
 ) -> pd.DataFrame:
     """Numerator, denominator and value of one KPI by quarter, one block of columns per locality."""
     heads = trend[(trend["kpi"] == kpi) & trend["category"].isna()]
-    periods = list(dict.fromkeys(heads["period"]))
+    periods = in_time_order(heads["period"])
     table = pd.DataFrame({"Quarter": periods})
     for locality in localities:
         rows = heads[heads["locality"].isna()] if locality is None else heads[heads["locality"] == locality]
@@ -138,12 +139,15 @@ def kpi_history(
             rag_label(rows.at[p, "rag"] if p in rows.index and isinstance(rows.at[p, "rag"], str) else None)
             for p in periods
         ]
-    return table.iloc[::-1].reset_index(drop=True)
+    return table
 
 
 def headline_trend(trend: pd.DataFrame, kpi: str) -> pd.DataFrame:
-    """Headline rows of one KPI, every locality, in quarter order: the data of its trend chart."""
-    return trend[(trend["kpi"] == kpi) & trend["category"].isna()][["period", "locality", "value"]]
+    """Headline rows of one KPI, every locality, oldest quarter first: the data of its trend chart. Every
+    quarter is there, with an empty value where there is none (a gap in the line, never a reordering)."""
+    rows = trend[(trend["kpi"] == kpi) & trend["category"].isna()][["period", "locality", "value"]]
+    order = {label: i for i, label in enumerate(in_time_order(rows["period"]))}
+    return rows.iloc[rows["period"].map(order).argsort(kind="stable")].reset_index(drop=True)
 
 
 def period_figures(
