@@ -1,7 +1,9 @@
-"""The audit trail: who uploaded, replaced, undid or changed a target, and when, newest first.
+"""The audit trail: who uploaded, replaced, edited or removed a row in the dashboard, undid, changed a target,
+signed off or reopened a quarter, and when, newest first.
 
-Nothing new is recorded for it: uploads, undos and target changes are already kept in the uploads,
-upload_datasets and kpi_target_changes tables; queries/audit/audit_log.sql reads them together. Its text
+Nothing new is recorded for it: uploads (an edit or removal in the dashboard is an upload of one row, with
+mode 'edit' or 'remove'), undos, target changes and sign-offs are already kept in the uploads,
+upload_datasets, kpi_target_changes and kpi_snapshots tables; queries/audit/audit_log.sql reads them together. Its text
 (file names, user names, reasons) is returned with control characters written out (ESC as \\x1b), so
 `pmf audit-log`, its CSV and the Audit log page print what was typed without obeying it.
 """
@@ -17,13 +19,14 @@ from dashboard.ingest.contract import DATASET_NAMES
 from dashboard.kpis.catalogue import Kpi, load_catalogue
 
 #: The columns of audit_log(): when, who (an email when signed in, else the OS login name), what kind of
-#: change ('upload', 'replace', 'undo' or 'target change') and a plain-English description.
+#: change (one of ACTIONS) and a plain-English description.
 COLUMNS = ("at", "user", "action", "detail")
-ACTIONS = ("upload", "replace", "undo", "target change")
+ACTIONS = ("upload", "replace", "edit", "remove", "undo", "target change", "sign off", "reopen")
 
 
 def audit_log(con: duckdb.DuckDBPyConnection, catalogue: list[Kpi] | None = None) -> pd.DataFrame:
-    """Every upload, replace, undo and target change, newest first, with columns COLUMNS.
+    """Every upload, replace, edit, removal, undo, target change, sign-off and reopen, newest first, with
+    columns COLUMNS.
 
     `catalogue` (default: the KPI files) gives each KPI's target before its first change in the app.
     """
