@@ -15,7 +15,9 @@ import math
 import re
 import unicodedata
 from datetime import date, datetime, time, timedelta
+from urllib.parse import urlsplit
 
+from dashboard.core.periods import PeriodError, parse_period
 from dashboard.ingest.contract import normalise_choice
 
 MAX_TEXT_CHARS = 1_000  # one cell's text, once trimmed
@@ -166,11 +168,67 @@ def parse_text(value: object) -> str:
     return str(value).strip()
 
 
-def text_too_long(value: object) -> str | None:
-    """The reason to refuse a text cell longer than MAX_TEXT_CHARS (counted once cleaned), if it is."""
-    if isinstance(value, str) and len(value) > MAX_TEXT_CHARS and len(clean_text(value)) > MAX_TEXT_CHARS:
-        return f"is longer than {MAX_TEXT_CHARS:,} characters ({len(clean_text(value)):,}): shorten it"
+def text_too_long(value: object, limit: int = MAX_TEXT_CHARS) -> str | None:
+    """The reason to refuse a text cell longer than `limit` (counted once cleaned), if it is."""
+    if isinstance(value, str) and len(value) > limit and len(clean_text(value)) > limit:
+        return f"is longer than {limit:,} characters ({len(clean_text(value)):,}): shorten it"
     return None
+
+
+# A quarter as people write it: 2023-24 Q3, Q3 2023-24, 2023/24 Q3, Q3 2023/24, 2023-2024 Q3 (any case).
+_YEAR = r"\d{4}\s*[-/]\s*\d{2}(?:\d{2})?"
+_YEAR_THEN_QUARTER = re.compile(rf"^({_YEAR})\s*,?\s*q(\d+)$", re.IGNORECASE)
+_QUARTER_THEN_YEAR = re.compile(rf"^q(\d+)\s*,?\s*({_YEAR})$", re.IGNORECASE)
+_JUST_A_YEAR = re.compile(rf"^{_YEAR}$")
+QUARTER_REASON = "is not a quarter: write it as 2023-24 Q3 (the financial year, then Q1 to Q4)"
+
+
+def parse_quarter(value: object) -> str:
+    """A quarter as its canonical label, `2023-24 Q3` (dashboard.core.periods.Period.label)."""
+    text = " ".join(fold(parse_text(value)).split()) if isinstance(value, str) else ""
+    match = _YEAR_THEN_QUARTER.match(text)
+    year, number = (match[1], match[2]) if match else (None, None)
+    if match is None and (match := _QUARTER_THEN_YEAR.match(text)):
+        year, number = match[2], match[1]
+    if year is None or number is None:
+        if _JUST_A_YEAR.match(text):
+            raise CellError("is a financial year, not a quarter: add the quarter, e.g. 2023-24 Q3")
+        raise CellError(QUARTER_REASON)
+    if number not in ("1", "2", "3", "4"):
+        raise CellError(
+            f"is not a quarter: there is no Q{number}, a financial year has Q1 to Q4 (2023-24 Q3)"
+        )
+    try:
+        period = parse_period(year)
+    except PeriodError:
+        raise CellError(
+            "is not a quarter: its financial year runs from 1 April to 31 March, so it is written with two "
+            "years in a row, e.g. 2023-24 Q3"
+        ) from None
+    return f"{period.label} Q{number}"
+
+
+LINK_REASON = (
+    "is not an https:// address: give the whole address, starting https:// (e.g. https://example.org/page)"
+)
+
+
+def parse_link(value: object) -> str:
+    """A link to show: an https:// address and nothing else (never javascript:, data:, http:)."""
+    text = parse_text(value) if isinstance(value, str) else ""
+    if any(c.isspace() for c in text):
+        raise CellError(LINK_REASON.replace(": give", " (it has a space): give", 1))
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        raise CellError(LINK_REASON) from None
+    if parts.scheme.lower() != "https" or not parts.hostname or not text.lower().startswith("https://"):
+        raise CellError(LINK_REASON)
+    if not text.isprintable() or any(c in text for c in "<>\"'`\\"):
+        raise CellError(
+            LINK_REASON.replace(": give", " (it has a character an address cannot hold): give", 1)
+        )
+    return text
 
 
 def parse_date(value: object) -> date:

@@ -1,5 +1,5 @@
 """One column of a sheet, from raw cells to its typed Series: each cell parsed by the column's kind (text,
-date, whole, number, choice, yes/no), checked against the contract (required, range, plausible date), and
+date, whole, number, choice, yes/no, quarter, https link), checked against the contract (required, range, plausible date), and
 every problem added to the upload report with its sheet, Excel row and column.
 
 Speed matters here (the upload bench: every cell of a 200,000-row sheet passes through): each distinct raw
@@ -24,7 +24,9 @@ from dashboard.ingest.cells import (
     is_blank,
     parse_choice,
     parse_date,
+    parse_link,
     parse_number,
+    parse_quarter,
     parse_text,
     parse_whole,
     parse_yes_no,
@@ -46,6 +48,8 @@ _PARSERS: dict[str, Callable[[Any], Any]] = {
     "whole": parse_whole,
     "number": parse_number,
     "yesno": parse_yes_no,
+    "quarter": parse_quarter,
+    "link": parse_link,
 }
 REQUIRED_BUT_BLANK = "is required but blank"
 
@@ -102,20 +106,21 @@ def _judge_for(column: Column, settings: Settings, is_key: bool) -> _Judge:
     earliest, latest = settings.earliest_date, settings.latest_date
     implausible = f"is not a plausible date (expected {uk_date(earliest)} to {uk_date(latest)})"
     is_date = column.kind == "date"
-    blank = _blank_outcome(column)
+    blank = _blank_outcome(column, settings)
+    limit = column.max_chars or MAX_TEXT_CHARS
 
     def judge(value: Any) -> _Outcome:
         if (
             plain_text
             and value.__class__ is str
-            and 0 < len(value) <= MAX_TEXT_CHARS
+            and 0 < len(value) <= limit
             and value == clean_text(value)
             and (not is_key or (value.isascii() and "  " not in value))
         ):
             # Text as it should be (what the steps below make of it, only sooner). A copy, as they make
             # one: the value kept must not pin the memory of the raw sheet, freed once it is read.
             return value.encode("utf-8", "surrogatepass").decode("utf-8", "surrogatepass"), ()
-        too_long = text_too_long(value)
+        too_long = text_too_long(value, limit)
         if too_long:
             return None, ((show(value), too_long),)
         if is_blank(value):
@@ -131,12 +136,13 @@ def _judge_for(column: Column, settings: Settings, is_key: bool) -> _Judge:
     return judge
 
 
-def _blank_outcome(column: Column) -> _Outcome:
+def _blank_outcome(column: Column, settings: Settings) -> _Outcome:
     """A blank cell: no for a yes/no column, else the column's default, else missing (an error if required)."""
     if column.kind == "yesno":
         return False, ()  # blank = no
-    if column.default is not None:
-        return column.default, ()
+    default = column.blank_value(settings)
+    if default is not None:
+        return default, ()
     return None, ((("", REQUIRED_BUT_BLANK),) if column.required else ())
 
 

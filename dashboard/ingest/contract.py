@@ -11,10 +11,18 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from dashboard.core.config import Settings
+from dashboard.core.config import ALL_LOCALITIES_WORDS, Settings
+from dashboard.core.kpi_names import kpi_names
 
-Kind = Literal["text", "date", "whole", "number", "choice", "yesno"]
-ChoiceSource = Literal["localities", "localities_and_area", "agencies"]
+Kind = Literal["text", "date", "whole", "number", "choice", "yesno", "quarter", "link"]
+# Where a choice column's values come from when not fixed: the configuration, or the KPI catalogue (ids, also
+# matched by title). "localities_area_or_all" adds ALL_LOCALITIES, for a row about every locality together.
+ChoiceSource = Literal["localities", "localities_and_area", "localities_area_or_all", "agencies", "kpis"]
+DefaultSource = Literal["area_wide"]
+
+ALL_LOCALITIES = "All localities"
+"""kpi_commentary's locality for the KPI figures of every locality together (the KPI tables' NULL locality)."""
+NARRATIVE_MAX_CHARS = 2_000  # the free text of the quarterly cycle (an update, a commentary, an action)
 
 
 @dataclass(frozen=True)
@@ -31,6 +39,8 @@ class Column:
     minimum: float | None = None
     maximum: float | None = None
     default: str | None = None  # used when the cell is blank
+    default_from: DefaultSource | None = None  # or the configuration's value used then: the area-wide name
+    max_chars: int | None = None  # the longest text allowed (else cells.MAX_TEXT_CHARS)
     # Other headers accepted for this column (an older name, the words a form uses).
     aliases: tuple[str, ...] = ()
 
@@ -38,13 +48,19 @@ class Column:
         """Every accepted spelling (normalised) -> the canonical value."""
         if self.choice_source == "agencies":
             return {normalise_choice(k): v for k, v in settings.agency_synonyms.items()}
+        if self.choice_source == "kpis":
+            names = kpi_names()
+            mapping = {normalise_choice(title): kpi for kpi, title in names.items()}
+            mapping.update({normalise_choice(kpi): kpi for kpi in names})
+            return mapping
         if self.choice_source is not None:
             allowed = set(
-                settings.all_localities
-                if self.choice_source == "localities_and_area"
-                else settings.localities
+                settings.localities if self.choice_source == "localities" else settings.all_localities
             )
-            return {normalise_choice(k): v for k, v in settings.locality_synonyms.items() if v in allowed}
+            mapping = {normalise_choice(k): v for k, v in settings.locality_synonyms.items() if v in allowed}
+            if self.choice_source == "localities_area_or_all":
+                mapping.update({normalise_choice(word): ALL_LOCALITIES for word in ALL_LOCALITIES_WORDS})
+            return mapping
         mapping = {normalise_choice(c): c for c in self.choices}
         mapping.update({normalise_choice(k): v for k, v in self.synonyms.items()})
         return mapping
@@ -53,11 +69,21 @@ class Column:
         """The canonical values, in order, for messages and drop-down lists."""
         if self.choice_source == "agencies":
             return list(settings.agencies)
+        if self.choice_source == "kpis":
+            return list(kpi_names())
+        if self.choice_source == "localities_area_or_all":
+            return [*settings.all_localities, ALL_LOCALITIES]
         if self.choice_source == "localities_and_area":
             return list(settings.all_localities)
         if self.choice_source == "localities":
             return list(settings.localities)
         return list(self.choices)
+
+    def blank_value(self, settings: Settings) -> str | None:
+        """What a blank cell stands for: the default, or the configured value it names; None when nothing."""
+        if self.default_from == "area_wide":
+            return settings.area_wide
+        return self.default
 
 
 @dataclass(frozen=True)
@@ -107,7 +133,7 @@ _LOCALITY_HELP = "Locality the row belongs to"
 _AGENCY: ChoiceSource = "agencies"
 
 
-DATASETS: tuple[Dataset, ...] = (
+_RECORD_DATASETS: tuple[Dataset, ...] = (
     Dataset(
         name="training_sessions",
         title="Training sessions",
@@ -318,6 +344,104 @@ DATASETS: tuple[Dataset, ...] = (
         ),
     ),
 )
+
+# The quarterly cycle's narrative, after the records (dashboard.ingest.edits writes them from the app too).
+DATASETS: tuple[Dataset, ...] = (
+    *_RECORD_DATASETS,
+    Dataset(
+        name="partnership_updates",
+        title="Partnership updates",
+        key=("update_id",),
+        description=(
+            "The quarter's narrative, one row per update: the progress of a work stream or priority, a "
+            "procedure reviewed, an event, a communication, the training programme."
+        ),
+        columns=(
+            Column("update_id", "text", True, "Unique reference of the update, e.g. 2023-24-Q3-01"),
+            Column("quarter", "quarter", True, "The quarter it reports on, written 2023-24 Q3"),
+            Column(
+                "section",
+                "choice",
+                True,
+                "Where it goes in the quarterly report",
+                choices=("Work stream", "Procedure", "Event", "Communication", "Training programme", "Other"),
+                synonyms={
+                    "Workstream": "Work stream",
+                    "Priority": "Work stream",
+                    "Procedures": "Procedure",
+                    "Guidance": "Procedure",
+                    "Key event": "Event",
+                    "Conference": "Event",
+                    "Learning event": "Event",
+                    "E-bulletin": "Communication",
+                    "Newsletter": "Communication",
+                    "Campaign": "Communication",
+                },
+            ),
+            Column(
+                "title",
+                "text",
+                True,
+                "e.g. Engagement of Children and Young People; Child in Need; Neglect Active Learning Event",
+            ),
+            Column("priority", "text", help="The partnership priority it serves, e.g. Neglect"),
+            Column(
+                "update",
+                "text",
+                True,
+                "Plain text, shown as written (never HTML or markdown)",
+                max_chars=NARRATIVE_MAX_CHARS,
+            ),
+            Column(
+                "status",
+                "choice",
+                help="Progress of a work stream or priority",
+                choices=("On track", "At risk", "Off track", "Complete"),
+            ),
+            Column("event_date", "date", help="For an event; an event on two dates is two rows"),
+            Column("link", "link", help="An https:// address only, shown as a link"),
+            Column(
+                "locality",
+                "choice",
+                help="Locality it belongs to; blank means the whole area",
+                choice_source="localities_and_area",
+                default_from="area_wide",
+            ),
+        ),
+    ),
+    Dataset(
+        name="kpi_commentary",
+        title="KPI commentary",
+        key=("kpi", "quarter", "locality"),
+        description="The PMF group's commentary on a KPI for a quarter: one row per KPI, quarter and locality.",
+        columns=(
+            Column(
+                "kpi", "choice", True, "A KPI id of the catalogue (CR02), or its title", choice_source="kpis"
+            ),
+            Column("quarter", "quarter", True, "The quarter it comments on, written 2023-24 Q3"),
+            Column(
+                "locality",
+                "choice",
+                help=f"Locality of the figure; blank means {ALL_LOCALITIES.lower()} together",
+                choice_source="localities_area_or_all",
+                default=ALL_LOCALITIES,
+            ),
+            Column(
+                "commentary",
+                "text",
+                True,
+                "What is behind the figure; plain text, shown as written",
+                max_chars=NARRATIVE_MAX_CHARS,
+            ),
+            Column("action", "text", help="What is being done about it", max_chars=NARRATIVE_MAX_CHARS),
+            Column("owner", "text", help="A role or team (e.g. Business manager), never a child"),
+            Column("review_date", "date", help="When it is looked at again"),
+        ),
+    ),
+)
+
+NARRATIVE_DATASETS = ("partnership_updates", "kpi_commentary")
+"""The quarterly cycle's datasets: written in the dashboard as well as uploaded (dashboard.ingest.edits)."""
 
 DATASETS_BY_NAME: dict[str, Dataset] = {d.name: d for d in DATASETS}
 DATASET_NAMES: tuple[str, ...] = tuple(DATASETS_BY_NAME)

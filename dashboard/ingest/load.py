@@ -110,6 +110,11 @@ class UndoResult:
     restored: dict[str, int]
 
 
+def dataset_sql(name: str, dataset: Dataset) -> str:
+    """queries/load/<name>.sql for one dataset: its table, undo table and key filled in from the contract."""
+    return _template(name, dataset)
+
+
 def _template(name: str, dataset: Dataset) -> str:
     table = quote_identifier(dataset.name)
     key_match = " AND ".join(f"i.{quote_identifier(k)} = t.{quote_identifier(k)}" for k in dataset.key)
@@ -159,15 +164,17 @@ def load_upload(
     uploaded_by: str,
     replace: str | None = None,
     dry_run: bool = False,
+    mode: str = "upsert",
 ) -> LoadResult:
     """Store a validated upload in one transaction, all or nothing.
 
     Rows whose key is stored replace the stored row, new keys are added, identical rows are left alone.
     With `replace`, that dataset's stored rows that are not in the file are removed (and replacing
     training_sessions removes the attendance of the sessions it removes). An upload that changes nothing is
-    not recorded. Raises UploadRejected (storing nothing) if the report has errors.
+    not recorded. Raises UploadRejected (storing nothing) if the report has errors. `mode` is what the upload
+    log records (with `replace`, always 'replace'): 'upsert', or 'edit' for a row written in the dashboard.
     """
-    return load_uploads(con, [report], uploaded_by, replace=replace, dry_run=dry_run)
+    return load_uploads(con, [report], uploaded_by, replace=replace, dry_run=dry_run, mode=mode)
 
 
 def load_uploads(
@@ -176,6 +183,7 @@ def load_uploads(
     uploaded_by: str,
     replace: str | None = None,
     dry_run: bool = False,
+    mode: str = "upsert",
 ) -> LoadResult:
     """Store several validated files as ONE upload (`pmf load a.csv b.csv`): all of them or nothing.
 
@@ -207,7 +215,7 @@ def load_uploads(
                 "Upload the rows it should hold."
             )
     with WRITE_LOCK:
-        return _load_uploads(con, reports, uploaded_by, replace, dry_run)
+        return _load_uploads(con, reports, uploaded_by, replace, dry_run, mode)
 
 
 def _stored(con: duckdb.DuckDBPyConnection, reports: list[UploadReport]) -> Stored:
@@ -229,6 +237,7 @@ def _load_uploads(
     uploaded_by: str,
     replace: str | None,
     dry_run: bool,
+    mode: str,
 ) -> LoadResult:
     stored = _stored(con, reports)
     for report in reports:
@@ -245,7 +254,7 @@ def _load_uploads(
     result = LoadResult(file_name, None, dry_run, report=reports[0])
     con.execute("BEGIN TRANSACTION")
     try:
-        upload_id = int(con.execute(read_sql("uploads/next_id.sql")).fetchall()[0][0])
+        upload_id = next_upload_id(con)
         # Parents before children: sessions before their attendance.
         for name in DATASET_NAMES:
             if name in frames:
@@ -256,38 +265,65 @@ def _load_uploads(
         if dry_run or not result.changed:
             con.execute("ROLLBACK")
             return result
-        run_script(
+        record_upload(
             con,
-            read_sql("uploads/record_upload.sql"),
-            {
-                "upload_id": upload_id,
-                "uploaded_at": datetime.now(),
-                "uploaded_by": uploaded_by,
-                "file_name": file_name,
-                "file_hash": file_hash,
-                "mode": "replace" if replace else "upsert",
-                "replaced_dataset": replace,
-            },
+            upload_id,
+            uploaded_by,
+            file_name,
+            file_hash,
+            "replace" if replace else mode,
+            replace,
+            result.changes,
         )
-        for change in result.changes:
-            run_script(
-                con,
-                read_sql("uploads/record_dataset.sql"),
-                {
-                    "upload_id": upload_id,
-                    "dataset": change.dataset,
-                    "added": change.added,
-                    "replaced": change.replaced,
-                    "removed": change.removed,
-                    "unchanged": change.unchanged,
-                },
-            )
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
     result.upload_id = upload_id
     return result
+
+
+def record_upload(
+    con: duckdb.DuckDBPyConnection,
+    upload_id: int,
+    uploaded_by: str,
+    file_name: str,
+    file_hash: str,
+    mode: str,
+    replaced_dataset: str | None,
+    changes: Sequence[DatasetChange],
+) -> None:
+    """The upload log's rows for one upload (inside the caller's transaction): who, when, what per dataset."""
+    run_script(
+        con,
+        read_sql("uploads/record_upload.sql"),
+        {
+            "upload_id": upload_id,
+            "uploaded_at": datetime.now(),
+            "uploaded_by": uploaded_by,
+            "file_name": file_name,
+            "file_hash": file_hash,
+            "mode": mode,
+            "replaced_dataset": replaced_dataset,
+        },
+    )
+    for change in changes:
+        run_script(
+            con,
+            read_sql("uploads/record_dataset.sql"),
+            {
+                "upload_id": upload_id,
+                "dataset": change.dataset,
+                "added": change.added,
+                "replaced": change.replaced,
+                "removed": change.removed,
+                "unchanged": change.unchanged,
+            },
+        )
+
+
+def next_upload_id(con: duckdb.DuckDBPyConnection) -> int:
+    return int(con.execute(read_sql("uploads/next_id.sql")).fetchall()[0][0])
 
 
 def _remove_orphan_attendance(con: duckdb.DuckDBPyConnection, upload_id: int, result: LoadResult) -> None:

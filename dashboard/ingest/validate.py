@@ -145,6 +145,24 @@ def _validate(
     report.errors.sort(key=lambda p: (p.sheet, p.row or 0))
 
 
+def validate_sheet(sheet: RawSheet, dataset: str, settings: Settings, file_name: str) -> UploadReport:
+    """Check one sheet of cells already in memory (a form's row: dashboard.ingest.edits) as a sheet of that
+    dataset in an upload is checked, with the same messages. Never raises for what the cells hold."""
+    report = UploadReport(file_name=display_name(file_name), file_hash=file_hash(repr(sheet.rows).encode()))
+    try:
+        frame = _read_sheet(sheet, DATASETS_BY_NAME[dataset], settings, report)
+        if frame is not None:
+            check_rows(DATASETS_BY_NAME[dataset], frame, report)
+            report.located = {dataset: frame} if report.ok else {}
+    except Exception as exc:  # a bug, not the user's: as validate_upload says it
+        _log.exception("checking a row of %s failed", dataset)
+        report.located = {}
+        report.errors.append(
+            Problem(report.file_name, None, None, "", f"{UNEXPECTED_PROBLEM} ({type(exc).__name__})")
+        )
+    return report
+
+
 def _stopped(report: UploadReport) -> bool:
     """So many errors were found that checking stops (STOP_AFTER)."""
     return report.error_count >= STOP_AFTER

@@ -7,7 +7,6 @@ denominator and value. Adding a KPI is adding a file.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -16,11 +15,12 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from dashboard.core.config import QUERIES_DIR, Settings
+from dashboard.core.config import Settings
 from dashboard.core.db import read_sql
+from dashboard.core.kpi_names import KPI_DIR, kpi_files, read_header
+from dashboard.core.kpi_names import RECORDS_SUFFIX as RECORDS_SUFFIX  # for the drill-downs
 from dashboard.core.periods import Period, TwelveMonths
 
-KPI_DIR = QUERIES_DIR / "kpi"
 HEADER_KEYS = (
     "id",
     "title",
@@ -60,7 +60,6 @@ ACTIVITY = "activity"
 PUBLICATION_KINDS = (CASE, ACTIVITY)
 
 AREAS = {"TR": "Training", "AU": "Audits", "CR": "Case reviews", "AP": "Action plan"}
-_HEADER_LINE = re.compile(r"^--\s*([a-z_]+)\s*:\s*(.*?)\s*$")
 
 
 class CatalogueError(ValueError):
@@ -108,14 +107,7 @@ class Kpi:
 
 def parse_kpi_file(path: Path) -> Kpi:
     text = path.read_text(encoding="utf-8")
-    header: dict[str, str] = {}
-    for line in text.splitlines():
-        match = _HEADER_LINE.match(line)
-        if not match:
-            if line.strip() and not line.startswith("--"):
-                break
-            continue
-        header[match[1]] = match[2]
+    header = read_header(text)
     missing = [k for k in HEADER_KEYS if k not in header]
     if missing:
         raise CatalogueError(f"{path.name}: header lacks " + ", ".join(missing))
@@ -148,15 +140,6 @@ def parse_kpi_file(path: Path) -> Kpi:
         path=path,
         publication=publication,
     )
-
-
-RECORDS_SUFFIX = ".records.sql"
-"""queries/kpi/<ID>.records.sql: the KPI's drill-down, beside it (dashboard.kpis.drilldown); not a KPI."""
-
-
-def kpi_files(directory: Path = KPI_DIR) -> list[Path]:
-    """The KPI files of the directory, <ID>.sql, leaving out the drill-downs beside them."""
-    return sorted(p for p in directory.glob("*.sql") if not p.name.endswith(RECORDS_SUFFIX))
 
 
 def load_catalogue(directory: Path = KPI_DIR) -> list[Kpi]:
