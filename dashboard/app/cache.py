@@ -33,13 +33,13 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.app import connections
-from dashboard.areas import actions, audits, reviews, training
+from dashboard.areas import actions, audits, reviews, training, updates
 from dashboard.core.config import settings
 from dashboard.core.db import data_quarters, database_exists, is_sample_database
 from dashboard.core.periods import parse_period
 from dashboard.ingest.template_workbooks import template_bytes
 from dashboard.kpis import catalogue as kpis
-from dashboard.kpis import drilldown
+from dashboard.kpis import commentary, drilldown, signoff
 from dashboard.publish import pack, pdf, report
 
 # The connection and the data version -------------------------------------------------------------------
@@ -98,7 +98,7 @@ def clear_results() -> None:
     """Drop every cached query and KPI result, and read the data version again (after an upload, undo or
     target change: changes.refresh_after_change calls it, with views.clear for what the pages made)."""
     st.cache_data.clear()
-    for cached in (_period_kpis, _trend_kpis, records):
+    for cached in (_period_kpis, _trend_kpis, records, signed_off_scorecard):
         cached.clear()
     read_data_version(fresh=True)
 
@@ -245,21 +245,90 @@ def action_plan(
         return actions.action_plan(cur, as_at, locality, due_soon_days)
 
 
+# The quarterly cycle: commentary, partnership updates, sign-off -----------------------------------------
+# A sign-off or a reopening changes the data version (core.db.data_version counts the snapshots), so these
+# are refreshed like every other result; the scorecards with signed-off values are keyed on the snapshot too.
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def kpi_commentary(path: str, version: str, quarter: str, locality: str | None) -> pd.DataFrame:
+    """The commentary of every KPI for a quarter and locality (None: all localities)."""
+    with cursor() as cur:
+        return commentary.commentary_for(cur, quarter, locality)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def kpi_commentary_history(path: str, version: str, kpi_id: str, locality: str | None) -> pd.DataFrame:
+    """A KPI's commentary for every quarter, newest first, with the earlier wordings edits replaced."""
+    with cursor() as cur:
+        return commentary.commentary_history(cur, kpi_id, locality)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def partnership_updates(path: str, version: str, quarter: str, locality: str | None) -> pd.DataFrame:
+    """The quarter's partnership updates for a locality (its own and the Teeswide ones), in section order."""
+    with cursor() as cur:
+        return updates.updates_for(cur, quarter, locality)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def current_signoff(path: str, version: str, period: str) -> signoff.SignOff | None:
+    """The sign-off in force for a quarter (None: not signed off)."""
+    with cursor() as cur:
+        return signoff.current_signoff(cur, period)
+
+
+def signoff_key(state: signoff.SignOff | None) -> str:
+    """What the results that show sign-off are keyed on besides the data version ("" when not signed off)."""
+    return "" if state is None else str(state.snapshot_id)
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def signed_off_scorecard(
+    path: str, version: str, period: str, locality: str | None, signed: str
+) -> pd.DataFrame:
+    """The scorecard with its signed-off values and whether each moved since (signoff.with_signoff)."""
+    card = scorecard(path, version, period, locality)
+    if not signed:
+        return card.assign(
+            signed_off_value=pd.array([None] * len(card), dtype="Float64"),
+            signed_off_at=pd.Series([None] * len(card), dtype=object),
+            revised=False,
+        )
+    with cursor() as cur:
+        return signoff.with_signoff(cur, card, period)
+
+
 # Reports and downloads -----------------------------------------------------------------------------------
 
 
 @st.cache_data(show_spinner="Writing the report…", max_entries=16)
-def report_html(path: str, version: str, period: str, locality: str | None, publish: bool) -> str:
+def report_html(
+    path: str, version: str, period: str, locality: str | None, publish: bool, kind: str = "quarterly"
+) -> str:
     with cursor() as cur:
-        return report.build_report(cur, parse_period(period), settings(), locality, publish)
+        return report.build_report(cur, parse_period(period), settings(), locality, publish, kind=kind)
 
 
 @st.cache_data(show_spinner="Printing the PDF…", max_entries=8)
-def report_pdf_bytes(path: str, version: str, period: str, locality: str | None, publish: bool) -> bytes:
+def report_pdf_bytes(
+    path: str, version: str, period: str, locality: str | None, publish: bool, kind: str = "quarterly"
+) -> bytes:
     """The same report printed to PDF by headless Chromium (a few seconds; made when first asked for)."""
-    html = report_html(path, version, period, locality, publish)
+    html = report_html(path, version, period, locality, publish, kind)
     with tempfile.TemporaryDirectory(prefix="pmf-pdf-") as work:
         return pdf.report_pdf(html, Path(work) / "report.pdf").read_bytes()
+
+
+@st.cache_data(show_spinner="Writing the Word document…", max_entries=8)
+def report_docx_bytes(
+    path: str, version: str, period: str, locality: str | None, publish: bool, kind: str = "quarterly"
+) -> bytes:
+    """The report as a Word document (.docx), for the business manager to edit before sending it."""
+    from dashboard.publish.report_docx import report_docx  # python-docx: loaded when a document is asked for
+
+    with cursor() as cur:
+        return report_docx(cur, parse_period(period), settings(), locality, publish, kind=kind)
 
 
 @st.cache_data(show_spinner="Writing the KPI pack…", max_entries=8)

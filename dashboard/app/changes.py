@@ -1,4 +1,6 @@
-"""Changes made from the app: check and load an upload, undo the latest, change a KPI target.
+"""Changes made from the app: check and load an upload, undo the latest, change a KPI target, save or remove
+a row of commentary or partnership updates (an upload of one row: recorded, undoable alike), sign a quarter
+off and reopen it.
 
 Each runs the core on a read-write connection opened for that change and closed at once (so the app never
 holds the database), waiting its turn with a message while another program writes, and then refreshes every
@@ -8,7 +10,7 @@ cached result and view (refresh_after_change), so the pages only ask for a chang
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -17,9 +19,12 @@ import streamlit as st
 from dashboard.app import cache, connections, views
 from dashboard.app.filters import Filters
 from dashboard.core.config import settings
+from dashboard.core.periods import Period
 from dashboard.core.text import format_value
-from dashboard.ingest.load import undo_latest
+from dashboard.ingest import edits
+from dashboard.ingest.load import LoadResult, undo_latest
 from dashboard.ingest.workflow import CheckedUpload, apply_upload, as_text, check_upload, kpi_changes
+from dashboard.kpis import signoff
 from dashboard.kpis.catalogue import Kpi
 from dashboard.kpis.targets import set_target
 
@@ -108,3 +113,40 @@ def change_target(kpi: Kpi, target: float, tolerance: str, user: str, reason: st
         with cache.writer() as cur:
             set_target(cur, kpi, target, tolerance, user, reason)
         refresh_after_change()
+
+
+def save_row(dataset: str, values: Mapping[str, object], user: str) -> LoadResult:
+    """Add or replace one row of `dataset` as written in a form, checked by exactly the upload rules
+    (UploadRejected, whose report lists the errors, when they refuse it; nothing is then stored)."""
+    with _in_turn("your change will be saved"):
+        with cache.writer() as cur:
+            result = edits.save_row(cur, settings(), dataset, values, user)
+        refresh_after_change()
+    return result
+
+
+def remove_row(dataset: str, key: Mapping[str, object], user: str) -> LoadResult:
+    """Remove one row of `dataset` by its key (recorded, and undone by the Upload page's undo)."""
+    with _in_turn("the row will be removed"):
+        with cache.writer() as cur:
+            result = edits.remove_row(cur, dataset, key, user)
+        refresh_after_change()
+    return result
+
+
+def sign_off(period: Period, user: str) -> signoff.SignOff:
+    """Freeze every KPI of the quarter (SignOffError when it is refused: a year, or already signed off)."""
+    with _in_turn("the quarter will be signed off"):
+        with cache.writer() as cur:
+            done = signoff.sign_off(cur, period, settings(), user)
+        refresh_after_change()
+    return done
+
+
+def reopen(period: Period, user: str) -> signoff.SignOff:
+    """Lift a quarter's sign-off (SignOffError when it is not signed off)."""
+    with _in_turn("the quarter will be reopened"):
+        with cache.writer() as cur:
+            done = signoff.reopen(cur, period, user)
+        refresh_after_change()
+    return done

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from datetime import date, datetime
 from typing import NoReturn
+from urllib.parse import quote
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -14,7 +16,8 @@ from dashboard.app.connections import BUSY_MESSAGE
 from dashboard.app.filters import Filters
 from dashboard.charts import RAG_COLOURS, locality_colours
 from dashboard.core.config import settings
-from dashboard.core.text import uk_date
+from dashboard.core.text import is_missing, uk_date
+from dashboard.ingest.workflow import as_text
 
 NO_DATA = "No data for this period."
 RETRY_SECONDS = 3.0  # how long a page that found the database busy waits before it runs again
@@ -91,3 +94,36 @@ def csv_download(frame: pd.DataFrame, name: str, key: str) -> None:
         key=key,
         icon=":material/download:",
     )
+
+
+def short_date(day: date | datetime | pd.Timestamp | None) -> str:
+    """13 Nov 2023 ("" when there is none)."""
+    if day is None or is_missing(day):
+        return ""
+    return f"{day.day} {day.strftime('%b %Y')}"
+
+
+def plain_text(text: object) -> str:
+    """Text a person wrote (commentary, an update) for st.markdown, shown exactly as written: every line
+    escaped (no Markdown, no HTML), line breaks kept."""
+    lines = [as_text(line).replace("&", "&amp;") for line in str(text).splitlines()]
+    # A line of "=" under another would make it a heading: escaped like the rest.
+    return "  \n".join("\\" + line if line.startswith("=") else line for line in lines)
+
+
+URL_SAFE = "/:?#&=%-_.~+,;@!$"  # kept in a link's address; anything else (spaces, brackets) percent-encoded
+
+
+def link_markdown(address: object) -> str:
+    """An https:// address as a link showing the address itself; anything else as plain text (the upload
+    rules accept https:// only, and the page never trusts that alone)."""
+    text = str(address).strip()
+    if not text.lower().startswith("https://"):
+        return as_text(text)
+    return f"[{as_text(text)}]({quote(text, safe=URL_SAFE)})"
+
+
+def problem_lines(report: object) -> list[str]:
+    """The errors of a rejected form (an UploadReport) as "column: reason", shown as written."""
+    errors = getattr(report, "errors", [])
+    return [as_text(f"{p.column}: {p.reason}" if p.column else p.reason) for p in errors]

@@ -78,6 +78,7 @@ PAGE_SPECS = (
     PageSpec("Areas", "audits.py", "Audits", ":material/fact_check:", "audits"),
     PageSpec("Areas", "case_reviews.py", "Case reviews", ":material/timeline:", "reviews"),
     PageSpec("Areas", "action_plan.py", "Action plan", ":material/checklist:", "actions"),
+    PageSpec("Areas", "updates.py", "Partnership updates", ":material/campaign:", "updates"),
     PageSpec("Areas", "reports.py", "Reports", ":material/description:", "reports"),
     PageSpec("Analysts", "upload.py", "Upload", ":material/upload_file:", "upload", Action.UPLOAD),
     PageSpec("Analysts", "catalogue.py", "KPI catalogue", ":material/menu_book:", "catalogue"),

@@ -28,8 +28,10 @@ from dashboard.areas.audits import grades_figure
 from dashboard.areas.training import attendance_by_agency_figure, sessions_by_mode_figure, summary_table
 from dashboard.charts import ALL_LOCALITIES, MAX_CHARTED_LOCALITIES
 from dashboard.core.config import settings
+from dashboard.core.periods import parse_period
 from dashboard.core.text import format_value, is_missing
 from dashboard.kpis.catalogue import Kpi
+from dashboard.kpis.commentary import red_without_commentary
 from dashboard.kpis.headlines import headline_sentences
 from dashboard.kpis.scorecard import (
     CASE_REVIEW_RATES,
@@ -39,6 +41,7 @@ from dashboard.kpis.scorecard import (
     scorecard_table,
 )
 from dashboard.kpis.scorecard import period_figures as scorecard_figures
+from dashboard.kpis.signoff import revision_text
 
 
 def _localities() -> tuple[str, ...]:
@@ -137,6 +140,70 @@ def scorecard(
     trend = cache.trend(path, version)
     chosen = tuple(card["kpi"].unique()) if every_twelve_months else CASE_REVIEW_RATES
     return scorecard_table(card, trend, locality, settings().min_denominator, chosen)
+
+
+#: The scorecard's marker for a KPI that carries commentary for the period and locality.
+HAS_COMMENTARY = "✎ Yes"
+
+
+def commented_kpis(path: str, version: str, period: str, locality: str | None) -> frozenset[str]:
+    """The KPIs with commentary for a quarter and locality (none for a year: commentary is per quarter)."""
+    if not parse_period(period).is_quarter:
+        return frozenset()
+    return frozenset(cache.kpi_commentary(path, version, period, locality)["kpi"])
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def cycle_scorecard(
+    path: str,
+    version: str,
+    period: str,
+    locality: str | None,
+    every_twelve_months: bool,
+    signed: str,
+) -> pd.DataFrame:
+    """The overview's scorecard with a Commentary column and, once the period is signed off, each value
+    that moved since written as a revision ("15, signed off 12 Jan 2024; now 16"), never silently."""
+    table = scorecard(path, version, period, locality, every_twelve_months).copy()
+    if table.empty:
+        return table
+    noted = commented_kpis(path, version, period, locality)
+    table.insert(
+        table.columns.get_loc("RAG") + 1,
+        "Commentary",
+        [HAS_COMMENTARY if k in noted else "" for k in table["KPI"]],
+    )
+    revised = revised_values(path, version, period, locality, signed)
+    table["Value"] = [revised.get(k, v) for k, v in zip(table["KPI"], table["Value"], strict=True)]
+    return table
+
+
+def revised_values(path: str, version: str, period: str, locality: str | None, signed: str) -> dict[str, str]:
+    """KPI -> its revision text, for the headline values that moved since the period was signed off."""
+    if not signed:
+        return {}
+    card = cache.signed_off_scorecard(path, version, period, locality, signed)
+    moved = card[card["category"].isna() & card["revised"].fillna(False).astype(bool)]
+    return {
+        str(r.kpi): revision_text(
+            format_value(r.value, r.unit), format_value(r.signed_off_value, r.unit), r.signed_off_at
+        )
+        for r in moved.itertuples(index=False)
+    }
+
+
+def red_without_commentary_sentence(path: str, version: str, period: str, locality: str | None) -> str:
+    """'3 Red KPIs have no commentary yet: CR02, TR04, AP02' ('' when none, and for a year)."""
+    if not parse_period(period).is_quarter:
+        return ""
+    missing = red_without_commentary(
+        cache.scorecard(path, version, period, locality),
+        cache.kpi_commentary(path, version, period, locality),
+    )
+    if not missing:
+        return ""
+    verb = "KPI has" if len(missing) == 1 else "KPIs have"
+    return f"{len(missing)} Red {verb} no commentary yet: {', '.join(missing)}"
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
@@ -358,6 +425,7 @@ def clear() -> None:
     """Drop every view (changes.refresh_after_change calls it, with cache.clear_results)."""
     for cached in (
         scorecard,
+        cycle_scorecard,
         headlines,
         comparison,
         kpi_trend,

@@ -1,14 +1,16 @@
-"""KPI detail: one KPI's trend with its target, its definition, its figures by quarter, and the records behind it."""
+"""KPI detail: one KPI's trend with its target, its definition, its figures by quarter, the PMF group's
+commentary (written here by analysts and admins), any revision since sign-off, and the records behind it."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.app import cache, components, views
+from dashboard.app import cache, commentary_panel, components, signoff_panel, views
 from dashboard.charts import ALL_LOCALITIES
 from dashboard.core.config import settings
 
 filters = st.session_state.filters
+access = st.session_state.access
 cfg = settings()
 path, version = cache.data_key()
 catalogue = {k.id: k for k in cache.catalogue(path, version)}
@@ -32,6 +34,12 @@ c4.markdown(f"**Area**  \n{kpi.area}")
 figures = views.period_figures(path, version, kpi.id, filters.period.label, filters.locality)
 for column, (label, text) in zip(st.columns(max(len(figures), 1)), figures, strict=False):
     column.metric(label, text)
+state = signoff_panel.status_line(filters.period)
+revised = views.revised_values(
+    path, version, filters.period.label, filters.locality, cache.signoff_key(state)
+)
+if kpi.id in revised:
+    st.warning(f"Revised since sign-off: {revised[kpi.id]}.", icon=":material/history:")
 
 chart = views.kpi_trend(path, version, kpi.id, filters.locality)
 if chart.figure is not None:
@@ -44,6 +52,8 @@ if chart.figure is not None:
         )
 else:
     st.info("No data for this KPI in any quarter held.")
+
+commentary_panel.show(kpi, filters, access)
 
 st.header("By quarter")
 history = views.history(path, version, kpi.id, filters.locality, filters.compare)

@@ -1,5 +1,6 @@
-"""Reports: the period's performance report (the numbers part of the newsletter) as one HTML file to download,
-print or email, internal or for publication, with a preview."""
+"""Reports: the quarterly report (every section of the newsletter, from the updates and the data) or the
+executive report (what needs attention first: Red and Amber KPIs, revisions since sign-off, commentary),
+as HTML, PDF and Word to download, print, edit or email, internal or for publication, with a preview."""
 
 from __future__ import annotations
 
@@ -10,12 +11,25 @@ from dashboard.core.chromium import chromium_available
 from dashboard.core.config import settings
 from dashboard.publish import pack, report
 
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
 filters = st.session_state.filters
 cfg = settings()
 path, version = cache.data_key()
 period, locality = filters.period.label, filters.locality
 
-components.page_header("Reports", filters, "the newsletter's figures, as one file to print or email")
+components.page_header("Reports", filters, "the newsletter and the executive's report, from the data")
+
+KINDS = {"quarterly": "Quarterly report (the newsletter)", "executive": "Executive report"}
+kind = st.radio(
+    "Report",
+    list(KINDS),
+    key="report_kind",
+    format_func=KINDS.__getitem__,
+    horizontal=True,
+    help="Quarterly: every section of the newsletter, in its order. Executive: what needs attention first "
+    "(Red and Amber KPIs, revisions since sign-off, the commentary), then the trends.",
+)
 
 publish = st.toggle(
     "Publication mode",
@@ -41,10 +55,10 @@ else:
         icon=":material/lock:",
     )
 
-html = cache.report_html(path, version, period, locality, publish)
-name = report.report_filename(filters.period, locality, publish, cfg.partnership_short_name)
+html = cache.report_html(path, version, period, locality, publish, kind)
+name = report.report_filename(filters.period, locality, publish, cfg.partnership_short_name, kind=kind)
 
-left, middle, right = st.columns(3)
+left, word, middle, right = st.columns(4)
 with left:
     st.download_button(
         "Download the report (HTML)",
@@ -55,6 +69,16 @@ with left:
         icon=":material/download:",
         type="primary",
         help="One file that opens offline in any browser; print it from there (A4).",
+    )
+with word:
+    st.download_button(
+        "Download as Word (.docx)",
+        lambda: cache.report_docx_bytes(path, version, period, locality, publish, kind),
+        file_name=name.removesuffix(".html") + ".docx",
+        mime=DOCX,
+        key="download_report_docx",
+        icon=":material/article:",
+        help="The same report as a Word document, to edit before sending it.",
     )
 with middle:
     st.download_button(
@@ -70,7 +94,7 @@ with right:
     if chromium_available():
         st.download_button(
             "Download as PDF",
-            lambda: cache.report_pdf_bytes(path, version, period, locality, publish),
+            lambda: cache.report_pdf_bytes(path, version, period, locality, publish, kind),
             file_name=name.removesuffix(".html") + ".pdf",
             mime="application/pdf",
             key="download_report_pdf",
