@@ -22,6 +22,7 @@ FONT = dict(family="Source Sans Pro, Arial, sans-serif", size=13, color="#1B1F24
 # Charts with more localities than this draw "All localities" and the chosen locality only (one trace per
 # locality of a national configuration, about 300, was slow to build and unreadable).
 MAX_CHARTED_LOCALITIES = 8
+LEGEND_BOTTOM = 170  # pixels under the plot: upright quarter labels, the axis title, a two-line legend
 
 
 def locality_colours(localities: Sequence[str]) -> dict[str, str]:
@@ -33,11 +34,13 @@ def locality_colours(localities: Sequence[str]) -> dict[str, str]:
 
 def _layout(fig: go.Figure, title: str, y_title: str, x_title: str = "Financial quarter") -> go.Figure:
     fig.update_layout(
-        title=dict(text=title, x=0, xanchor="left"),
+        title=dict(text=title, x=0, xanchor="left", automargin=True, yref="container", y=0.98, yanchor="top"),
         font=FONT,
         template="plotly_white",
-        margin=dict(l=60, r=20, t=60, b=60),
-        legend=dict(orientation="h", yanchor="bottom", y=-0.35, x=0),
+        margin=dict(l=60, r=20, t=60, b=LEGEND_BOTTOM),
+        # At the foot of the figure, below the axis title: never on the axis labels, which a narrow screen
+        # turns upright (the margin holds both, and a legend wrapped on two lines).
+        legend=dict(orientation="h", yanchor="bottom", y=0, x=0, xanchor="left", yref="container"),
         hovermode="x unified",
     )
     fig.update_xaxes(title_text=x_title)
@@ -169,3 +172,45 @@ def stacked_bars(
     fig.update_layout(barmode="stack")
     fig.update_xaxes(type="category")
     return _layout(fig, title, y_title, x_title)
+
+
+def trend_panel(
+    trend: pd.DataFrame, kpi: Kpi, localities: Sequence[str], colours: dict[str, str]
+) -> go.Figure:
+    """One small multiple of the overview: a KPI over the quarters (oldest first, empty quarters as gaps),
+    its target as a dashed line, "All localities" and each of `localities` in their own colours. Large type
+    and few ticks, for a projector; the page lays the panels out in columns, which a phone stacks.
+
+    `trend` holds headline rows of the KPI: period, locality (None = all), value.
+    """
+    periods = in_time_order(trend["period"])
+    fig = go.Figure()
+    for name in [None, *localities]:
+        lines = trend[trend["locality"].isna()] if name is None else trend[trend["locality"] == name]
+        if lines.empty:
+            continue
+        lines = lines.set_index("period").reindex(periods)
+        label = ALL_LOCALITIES if name is None else name
+        fig.add_trace(
+            go.Scatter(
+                x=periods,
+                y=lines["value"].astype("float64"),
+                mode="lines+markers",
+                name=label,
+                line=dict(color=colours.get(label, ALL_COLOUR), width=3 if name is None else 2),
+                hovertemplate="%{y:.1f}" if kpi.unit in ("percent", "points") else "%{y:,.0f}",
+            )
+        )
+    if kpi.has_target and kpi.target is not None:
+        fig.add_hline(
+            y=kpi.target,
+            line=dict(color=TARGET_COLOUR, dash="dash", width=2),
+            annotation_text=f"Target {kpi.target:g}{'%' if kpi.unit == 'percent' else ''}",
+            annotation_position="top left",
+        )
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=periods, nticks=5)
+    _layout(fig, f"{kpi.id} {kpi.title}", UNIT_AXIS[kpi.unit], x_title="")
+    fig.update_layout(
+        height=400, font=dict(FONT, size=15), margin=dict(l=55, r=10, t=50, b=LEGEND_BOTTOM - 50)
+    )
+    return fig

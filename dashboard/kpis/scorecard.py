@@ -181,3 +181,20 @@ def sparklines(trend: pd.DataFrame, locality: str | None) -> dict[str, list[floa
     rows = heads[heads["locality"].isna()] if locality is None else heads[heads["locality"] == locality]
     values = rows["value"].astype("float64")
     return {str(kpi): list(group.tolist()) for kpi, group in values.groupby(rows["kpi"], sort=False)}
+
+
+RAG_ORDER = {"Red": 0, "Amber": 1, "Green": 2}
+
+
+def kpis_that_matter(card: pd.DataFrame, limit: int = 6) -> list[str]:
+    """The KPIs the executive's trend charts show: the rated ones (with a target), Red first, then Amber, then
+    Green, then those with no rating this period, in catalogue order within each; at most `limit`.
+
+    `card` is one period's scorecard (kpis_for): headline rows carry kpi, target and rag."""
+    heads = card[card["category"].isna()]
+    rated = heads[heads["target"].notna()]
+    order = [
+        (RAG_ORDER.get(rag, 3) if isinstance(rag, str) else 3, position, kpi)
+        for position, (kpi, rag) in enumerate(zip(rated["kpi"], rated["rag"], strict=True))
+    ]
+    return [kpi for _, _, kpi in sorted(order)][:limit]
