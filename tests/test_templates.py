@@ -101,6 +101,22 @@ def filled_row(dataset: str, settings: Settings) -> dict[str, Any]:
             "target_date": date(2024, 6, 30),
             "status": "Not started",
         },
+        "partnership_updates": {
+            "update_id": "UPD-FILL",
+            "quarter": "Q4 2023/24",
+            "section": "Key event",
+            "title": "Neglect conference",
+            "update": "The conference was held for 120 practitioners.",
+            "event_date": date(2024, 3, 28),
+            "link": "https://example.org/neglect",
+        },
+        "kpi_commentary": {
+            "kpi": "Rapid reviews on time",
+            "quarter": "2023-24 Q4",
+            "locality": last_locality,
+            "commentary": "One review was late.",
+            "owner": "Business manager",
+        },
     }
     return rows[dataset]
 
@@ -194,6 +210,22 @@ def test_a_drop_down_for_every_choice_column_with_the_configured_values(
         assert dropdowns(book, "actions")["F"] == ["Middlesbrough", "Redcar and Cleveland", "South Tees"]
         assert dropdowns(book, "training_attendance")["B"][1] == "Cleveland Police"
         assert "Hartlepool" not in [v for values in dropdowns(book, "actions").values() for v in values]
+        assert dropdowns(book, "kpi_commentary")["C"] == [
+            "Middlesbrough",
+            "Redcar and Cleveland",
+            "South Tees",
+            "All localities",
+        ]
+    commentary_kpis = dropdowns(book, "kpi_commentary")["A"]
+    assert "CR02" in commentary_kpis and len(commentary_kpis) == len(set(commentary_kpis)) >= 19
+    assert dropdowns(book, "partnership_updates")["C"] == [
+        "Work stream",
+        "Procedure",
+        "Event",
+        "Communication",
+        "Training programme",
+        "Other",
+    ]
 
 
 def test_the_blank_template_loads_with_nothing_stored(
@@ -235,6 +267,14 @@ def test_a_filled_in_template_loads_one_row_per_dataset(
         ]
         assert con.execute("SELECT notification_date, locality FROM reviews").fetchall() == [
             (date(2024, 1, 10), settings.localities[-1])
+        ]
+        assert con.execute(
+            "SELECT quarter, section, event_date, link, locality FROM partnership_updates"
+        ).fetchall() == [
+            ("2023-24 Q4", "Event", date(2024, 3, 28), "https://example.org/neglect", settings.area_wide)
+        ]
+        assert con.execute("SELECT kpi, quarter, locality, commentary FROM kpi_commentary").fetchall() == [
+            ("CR02", "2023-24 Q4", settings.localities[-1], "One review was late.")
         ]
         # Nothing from the Notes sheet's example rows.
         assert con.execute("SELECT count(*) FROM reviews WHERE review_id = 'XYZ'").fetchall() == [(0,)]

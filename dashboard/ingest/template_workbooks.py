@@ -21,7 +21,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from dashboard.core.config import Settings
-from dashboard.ingest.contract import DATASETS, DATASETS_BY_NAME, Column, Dataset
+from dashboard.ingest.contract import ALL_LOCALITIES, DATASETS, DATASETS_BY_NAME, Column, Dataset
 
 TEMPLATE_ROWS = 2000  # rows that carry the drop-down lists and date formats
 DATE_FORMAT = "DD/MM/YYYY"
@@ -35,14 +35,24 @@ _KIND_TEXT = {
     "number": "number",
     "choice": "choice from the list",
     "yesno": "Yes or No",
+    "quarter": "quarter, written 2023-24 Q3",
+    "link": "https:// address",
 }
 YES_NO = ("Yes", "No")
 
 
 def _rule(column: Column, settings: Settings) -> str:
     parts = []
-    if column.kind == "choice":
+    if column.kind == "choice" and column.choice_source == "kpis":
+        parts.append("a KPI id (" + ", ".join(column.allowed_values(settings)) + ") or its title")
+    elif column.kind == "choice":
         parts.append("one of: " + ", ".join(column.allowed_values(settings)))
+    if column.kind == "quarter":
+        parts.append("also accepted: Q3 2023-24, 2023/24 Q3, Q3 2023/24, 2023-2024 Q3")
+    if column.kind == "link":
+        parts.append("a whole https:// address, e.g. https://example.org/page; no other kind of link")
+    if column.max_chars:
+        parts.append(f"plain text, at most {column.max_chars:,} characters")
     if column.kind == "yesno":
         parts.append("Yes or No (also Y or N); blank means No")
     if column.aliases:
@@ -51,8 +61,8 @@ def _rule(column: Column, settings: Settings) -> str:
         parts.append(f"between {column.minimum:g} and {column.maximum:g}")
     elif column.minimum is not None:
         parts.append(f"{column.minimum:g} or more")
-    if column.default:
-        parts.append(f"blank means {column.default}")
+    if column.blank_value(settings):
+        parts.append(f"blank means {column.blank_value(settings)}")
     return "; ".join(parts)
 
 
@@ -229,6 +239,27 @@ def example_rows(settings: Settings) -> dict[str, dict[str, Any]]:
             "target_date": date(2024, 9, 30),
             "status": "Complete",
             "completed_date": date(2024, 9, 12),
+        },
+        "partnership_updates": {
+            "update_id": "2023-24-Q3-07",
+            "quarter": "2023-24 Q3",
+            "section": "Event",
+            "title": "Neglect Active Learning Event",
+            "priority": "Neglect",
+            "update": "A half-day event for practitioners on recognising and responding to neglect.",
+            "status": "Complete",
+            "event_date": date(2024, 2, 6),
+            "link": "https://example.org/events/neglect",
+            "locality": settings.area_wide,
+        },
+        "kpi_commentary": {
+            "kpi": "CR02",
+            "quarter": "2023-24 Q3",
+            "locality": ALL_LOCALITIES,
+            "commentary": "One rapid review was late: the partners' information arrived after the deadline.",
+            "action": "Agree a timetable for information with each agency at the notification",
+            "owner": "Business manager",
+            "review_date": date(2024, 4, 30),
         },
     }
 
