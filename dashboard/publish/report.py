@@ -32,11 +32,13 @@ text that came from an upload (titles, references, names, agencies) is escaped o
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 from plotly.offline import get_plotlyjs
@@ -61,6 +63,14 @@ from dashboard.publish.report_cases import (
     case_reviews_section,
     lcspr_section,
 )
+from dashboard.publish.report_commentary import load_review
+from dashboard.publish.report_cycle import (
+    later_sections,
+    period_updates,
+    training_programme_blocks,
+    work_stream_sections,
+)
+from dashboard.publish.report_executive import executive_sections
 from dashboard.publish.report_model import ReportContext, Section, paragraphs
 from dashboard.publish.report_scorecard import scorecard_section
 from dashboard.publish.report_words import join_words, small_number
@@ -74,11 +84,15 @@ from dashboard.publish.suppression import (
 
 __all__ = [
     "DEFAULT_CHROMIUM",
+    "EXECUTIVE_SECTION_IDS",
     "PARTNERSHIP_ONLY",
+    "REPORT_KINDS",
     "SECTION_IDS",
     "ChromiumNotFoundError",
+    "ReportDocument",
     "ReportError",
     "build_report",
+    "report_document",
     "report_filename",
     "report_pdf",
 ]
@@ -87,7 +101,27 @@ ASSETS_DIR = Path(__file__).resolve().parent / "report_assets"
 CSS_PATH = ASSETS_DIR / "report.css"
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 
-SECTION_IDS = ("case-reviews", "lcspr", "audits", "training", "action-plan", "scorecard", "notes")
+REPORT_KINDS = ("quarterly", "executive")
+PRIORITY_SECTIONS = "priority-"  # one section per priority: "priority-neglect"
+# The quarterly report's sections in the newsletter's order (a section with no updates is left out, see
+# report_cycle.py), then the action plan, the KPIs and the notes.
+SECTION_IDS = (
+    "case-reviews",
+    "lcspr",
+    "audits",
+    "work-streams",
+    PRIORITY_SECTIONS,
+    "training",
+    "conferences",
+    "procedures",
+    "key-events",
+    "communications",
+    "other",
+    "action-plan",
+    "scorecard",
+    "notes",
+)
+EXECUTIVE_SECTION_IDS = ("attention", "revisions", "trends", "updates-summary", "scorecard", "notes")
 
 
 @cache
@@ -116,27 +150,60 @@ def _normalise_locality(settings: Settings, locality: str | None) -> str | None:
 
 
 def report_filename(
-    period: Period, locality: str | None = None, publish: bool = False, prefix: str = ""
+    period: Period,
+    locality: str | None = None,
+    publish: bool = False,
+    prefix: str = "",
+    kind: str = "quarterly",
+    suffix: str = ".html",
 ) -> str:
-    """'hsscp-report-2023-24-q3-hartlepool-OFFICIAL-SENSITIVE.html' (or '...-published.html')."""
-    parts = [prefix or "pmf", "report", period.label.replace(" ", "-")]
+    """'hsscp-report-2023-24-q3-hartlepool-OFFICIAL-SENSITIVE.html' (or '...-published.html'); the executive
+    report 'hsscp-executive-report-2023-24-q3-OFFICIAL-SENSITIVE.docx'. `suffix`: '.html', '.pdf' or '.docx'."""
+    parts = [
+        prefix or "pmf",
+        *(["executive"] if kind == "executive" else []),
+        "report",
+        period.label.replace(" ", "-"),
+    ]
     if locality:
         parts.append(locality)
     slug = re.sub(r"[^a-z0-9-]+", "-", "-".join(parts).lower()).strip("-")
-    return marked_file_name(slug, ".html", publish)
+    return marked_file_name(slug, suffix, publish)
 
 
-def build_report(
+@dataclass
+class ReportDocument:
+    """A report as data: its header's facts and its sections, which the HTML page (build_report) and the
+    Word document (report_docx.py) both write out."""
+
+    ctx: ReportContext
+    title: str  # the page's title: 'HSSCP performance report 2023-24 Q3'
+    heading: str  # 'Performance report: 2023-24 Q3'
+    partnership: str
+    meta: str  # '1 October 2023 to 31 December 2023 · All localities · made on 3 December 2026'
+    sample_notice: str
+    sections: list[Section]
+
+    @property
+    def publish(self) -> bool:
+        return self.ctx.publish
+
+
+def report_document(
     con: duckdb.DuckDBPyConnection,
     period: Period,
     settings: Settings,
     locality: str | None = None,
     publish: bool = False,
-) -> str:
-    """The report of one period (a quarter or a financial year) for one locality (None = all), as one
-    self-contained HTML document. `publish=True` makes the publication version (small numbers suppressed,
-    no case references or names). Raises ReportError for a locality that is not configured."""
-    ctx = ReportContext(con, period, settings, _normalise_locality(settings, locality), publish)
+    kind: str = "quarterly",
+) -> ReportDocument:
+    """The report of one period (a quarter or a financial year) for one locality (None = all), as data.
+    `kind` is 'quarterly' (the newsletter's sections) or 'executive' (what needs attention first).
+    `publish=True` makes the publication version (small numbers suppressed, no case references or names).
+    Raises ReportError for a locality that is not configured or an unknown kind."""
+    if kind not in REPORT_KINDS:
+        raise ReportError(f"{kind!r} is not a kind of report: choose one of {', '.join(REPORT_KINDS)}")
+    ctx = ReportContext(con, period, settings, _normalise_locality(settings, locality), publish, kind=kind)
     table = compute_kpis(con, scorecard_periods(period), settings)
     own = ctx.own_rows(table)
     card = own[own["period"] == period.label].reset_index(drop=True)
@@ -146,23 +213,52 @@ def build_report(
         ctx.any_secondary |= rule.any_secondary
         ctx.left_out.extend(rule.withheld)
         ctx.published = ctx.own_rows(rule.table).reset_index(drop=True)
+    load_review(ctx, table)
+    updates = period_updates(ctx)
+    if kind == "executive":
+        sections = executive_sections(ctx, card, updates)
+        sections.append(scorecard_section(ctx, table))
+    else:
+        sections = _quarterly_sections(ctx, table, card, updates)
+    sections.append(_notes_section(ctx))  # last: it says what the sections before it left out
+    return _document(ctx, sections)
+
+
+def build_report(
+    con: duckdb.DuckDBPyConnection,
+    period: Period,
+    settings: Settings,
+    locality: str | None = None,
+    publish: bool = False,
+    kind: str = "quarterly",
+) -> str:
+    """The report (report_document) as one self-contained HTML document."""
+    return _render(report_document(con, period, settings, locality, publish, kind))
+
+
+def _quarterly_sections(
+    ctx: ReportContext, table: pd.DataFrame, card: pd.DataFrame, updates: pd.DataFrame
+) -> list[Section]:
+    period = ctx.period
     as_at = actions.as_at_date(period.end)
-    plan = actions.action_plan(con, as_at, ctx.locality, settings.action_due_soon_days)
-    active = reviews.active_reviews(con, period.start, period.end, ctx.locality)
+    plan = actions.action_plan(ctx.con, as_at, ctx.locality, ctx.settings.action_due_soon_days)
+    active = reviews.active_reviews(ctx.con, period.start, period.end, ctx.locality)
     # A review's recommendations are counted wherever their actions are led (Teeswide ones included).
     whole_plan = (
-        plan if ctx.locality is None else actions.action_plan(con, as_at, None, settings.action_due_soon_days)
+        plan
+        if ctx.locality is None
+        else actions.action_plan(ctx.con, as_at, None, ctx.settings.action_due_soon_days)
     )
-    sections = [
+    return [
         case_reviews_section(ctx, card, active),
         lcspr_section(ctx, card, active, whole_plan),
         audits_section(ctx),
-        training_section(ctx, card),
+        *work_stream_sections(ctx, updates),
+        training_section(ctx, card, training_programme_blocks(ctx, updates)),
+        *later_sections(ctx, updates),
         action_plan_section(ctx, card, plan, as_at),
         scorecard_section(ctx, table),
     ]
-    sections.append(_notes_section(ctx))  # last: it says what the sections before it left out
-    return _render(ctx, sections)
 
 
 def _notes_section(ctx: ReportContext) -> Section:
@@ -195,27 +291,39 @@ def _notes_section(ctx: ReportContext) -> Section:
     return Section("notes", "Notes", paragraphs(notes), css="notes")
 
 
-def _render(ctx: ReportContext, sections: list[Section]) -> str:
-    """The page: the template given the sections and the header's facts."""
+def _document(ctx: ReportContext, sections: list[Section]) -> ReportDocument:
     settings, period = ctx.settings, ctx.period
     short = settings.partnership_short_name or "PMF"
-    title = f"{short} performance report {period.label}" + (f": {ctx.locality}" if ctx.locality else "")
+    what = "executive report" if ctx.kind == "executive" else "performance report"
+    title = f"{short} {what} {period.label}" + (f": {ctx.locality}" if ctx.locality else "")
+    meta = f"{uk_date(period.start)} to {uk_date(period.end)} · {ctx.place} · made on {uk_date(date.today())}"
+    return ReportDocument(
+        ctx=ctx,
+        title=title,
+        heading=f"{what[:1].upper()}{what[1:]}: {period.label}",
+        partnership=settings.partnership_name or "Safeguarding children partnership",
+        meta=meta,
+        sample_notice=SAMPLE_DATA_NOTICE if is_sample_database(ctx.con) else "",
+        sections=sections,
+    )
+
+
+def _render(document: ReportDocument) -> str:
+    """The page: the template given the sections and the header's facts."""
+    ctx = document.ctx
     css = CSS_PATH.read_text(encoding="utf-8")
     template = report_templates().get_template("report.html.j2")
     return template.render(
-        title=title,
+        title=document.title,
+        heading=document.heading,
         # The package's own stylesheet and Plotly's library, written into the page as they are.
         css=Markup(css),  # noqa: S704
         plotly_js=Markup(get_plotlyjs()) if ctx.charts.count else "",  # noqa: S704
         chart_count=ctx.charts.count,
         publish=ctx.publish,
         marking=PROTECTIVE_MARKING,
-        partnership=settings.partnership_name or "Safeguarding children partnership",
-        period_label=period.label,
-        period_start=uk_date(period.start),
-        period_end=uk_date(period.end),
-        place=ctx.place,
-        made_on=uk_date(date.today()),
-        sample_notice=SAMPLE_DATA_NOTICE if is_sample_database(ctx.con) else "",
-        sections=sections,
+        partnership=document.partnership,
+        meta=document.meta,
+        sample_notice=document.sample_notice,
+        sections=document.sections,
     )

@@ -5,7 +5,7 @@ template (report_model.py). Activity is about the workforce and the partnership,
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 import pandas as pd
@@ -37,18 +37,21 @@ from dashboard.publish.report_words import (
 )
 
 
-def training_section(ctx: ReportContext, card: pd.DataFrame) -> Section:
-    """Training is activity about the workforce: published in full."""
+def training_section(ctx: ReportContext, card: pd.DataFrame, programme: Sequence[Block] = ()) -> Section:
+    """Training is activity about the workforce: published in full. `programme`: the training programme's
+    text from the quarter's updates (report_cycle.py), before the figures."""
     period, span, threshold = ctx.period, ctx.span, None
     localities = ctx.settings.all_localities
     colours = locality_colours(localities)
     by_mode = training.sessions_by_mode(ctx.con, period, ctx.locality, ctx.locality is None, localities)
     summary = training.training_summary(ctx.con, period, ctx.locality)
     if not summary.has_sessions:
-        return Section("training", "Training", paragraph(f"In {span} no training sessions were held."))
+        return Section(
+            "training", "Training", [*programme, *paragraph(f"In {span} no training sessions were held.")]
+        )
     whole = by_mode[by_mode["locality"] == (ctx.locality or ALL_LOCALITIES)]
     modes = {str(m): int(n) for m, n in zip(whole["delivery_mode"], whole["sessions"], strict=True)}
-    body: list[Block] = [*paragraph(training_sentence(modes, span, threshold))]
+    body: list[Block] = [*programme, *paragraph(training_sentence(modes, span, threshold))]
     if summary.cancelled:
         noun = "further session" if summary.delivered else "session"
         subject, many = count_phrase(summary.cancelled, noun, threshold=threshold)

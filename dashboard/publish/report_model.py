@@ -11,9 +11,10 @@ rows.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any, ClassVar
 
 import duckdb
@@ -25,6 +26,7 @@ from dashboard.charts import ALL_LOCALITIES, RAG_COLOURS
 from dashboard.core.config import Settings
 from dashboard.core.periods import Period
 from dashboard.core.text import as_count, as_date, format_count, is_missing, rag_label, uk_date
+from dashboard.kpis.signoff import SignOff
 from dashboard.publish.report_words import span_of
 
 # A4 is 210 mm wide; with 15 mm margins 180 mm are left: 680 CSS pixels (96 per inch).
@@ -85,6 +87,7 @@ class Table:
 class Figure:
     chart: Markup  # Plotly's div and script, made by Plotly from the figure's data
     caption: str
+    values: Table | None = None  # the chart's values as a table, for a document that cannot draw it (Word)
     kind: ClassVar[str] = "figure"
 
 
@@ -116,7 +119,53 @@ class TitledList:
     kind: ClassVar[str] = "list"
 
 
-Block = Paragraph | Table | Figure | CaseList | TitledBlock | TitledList
+@dataclass(frozen=True)
+class UpdateItem:
+    """One partnership update (or one KPI's commentary) as a list item: an optional bold lead, its text, and
+    a link (an https:// address, checked by `https_link`; anything else is shown as no link)."""
+
+    text: str
+    lead: str = ""
+    link: str | None = None
+    link_text: str = ""  # the words the link is on (default: the address itself)
+    note: str = ""  # a status or a flag, shown after the lead in a badge ("On track", "No commentary yet")
+    flag: bool = False  # the note asks for attention (shown in red, and in words)
+
+    @property
+    def href(self) -> str | None:
+        return https_link(self.link)
+
+
+@dataclass(frozen=True)
+class UpdateList:
+    """A list of updates under an optional heading: the newsletter's "1. Engagement of Children and Young
+    People (On track)" and its bullets; the procedures reviewed; the e-bulletins."""
+
+    title: str
+    items: list[UpdateItem]
+    number: int | None = None  # the newsletter numbers the work streams and each priority's strands
+    note: str = ""  # the heading's status ("On track")
+    bullets: bool = True  # False: a paragraph each (the training programme's text)
+    kind: ClassVar[str] = "updates"
+
+    @property
+    def heading(self) -> str:
+        return f"{self.number}. {self.title}" if self.number is not None and self.title else self.title
+
+
+Block = Paragraph | Table | Figure | CaseList | TitledBlock | TitledList | UpdateList
+
+
+def https_link(address: object) -> str | None:
+    """The address when it is a plain https:// address (no spaces, quotes or angle brackets); else None: a
+    `javascript:` or `http:` link, or anything odd, is never made a link (the contract refuses them on upload;
+    this is the second line)."""
+    if not isinstance(address, str):
+        return None
+    text = address.strip()
+    if not re.fullmatch(r"https://[^\s\"'<>`\\]+", text, flags=re.IGNORECASE):
+        return None
+    return text
 
 
 @dataclass(frozen=True)
@@ -208,7 +257,9 @@ class Charts:
 
     count: int = 0
 
-    def figure(self, fig: go.Figure, caption: str, height: int | None = None) -> Figure:
+    def figure(
+        self, fig: go.Figure, caption: str, height: int | None = None, values: Table | None = None
+    ) -> Figure:
         fig.update_layout(
             width=CHART_WIDTH,
             height=height or fig.layout.height or 380,
@@ -222,7 +273,7 @@ class Charts:
             div_id=f"chart-{self.count}",
             config={"displayModeBar": False, "responsive": False, "displaylogo": False},
         )
-        return Figure(Markup(div), caption)  # noqa: S704 - Plotly's own markup, its data JSON-encoded
+        return Figure(Markup(div), caption, values)  # noqa: S704 - Plotly's own markup, its data JSON-encoded
 
 
 # --- the context the section builders share --------------------------------------------------------------
@@ -239,6 +290,11 @@ class ReportContext:
     any_secondary: bool = False
     left_out: list[str] = field(default_factory=list)
     published: pd.DataFrame | None = None  # publishing: the KPI rows under the publication rule
+    kind: str = "quarterly"  # or "executive"
+    signoff: SignOff | None = None  # the period's sign-off, when it is signed off
+    commentary: pd.DataFrame | None = None  # the commentary the report may show (report_commentary.py)
+    revised: dict[tuple[str, str | None], tuple[Any, datetime]] = field(default_factory=dict)
+    # (kpi, category) -> (signed-off value, when) for each figure of the report's place moved since sign-off
 
     @property
     def case_split_withheld(self) -> bool:

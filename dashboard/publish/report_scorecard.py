@@ -21,6 +21,14 @@ from dashboard.core.text import (
     kpi_value_text,
 )
 from dashboard.kpis.scorecard import CASE_REVIEW_RATES
+from dashboard.publish.report_commentary import (
+    commentary_cell,
+    commentary_list,
+    missing_commentary_sentence,
+    revised_value,
+    revisions_sentence,
+    signoff_sentence,
+)
 from dashboard.publish.report_model import Block, ReportContext, Section, paragraph, rag_cell, table_of
 from dashboard.publish.suppression import SUPPRESSED
 
@@ -124,7 +132,7 @@ def _kpi_section(
             {
                 "KPI": "" if category else r["kpi"],
                 "Title": category or r["title"],
-                "Value": value,
+                "Value": revised_value(ctx, r, value),
                 "Target": ""
                 if category
                 else ("no target" if is_missing(r["target"]) else format_value(r["target"], str(r["unit"]))),
@@ -140,6 +148,8 @@ def _kpi_section(
                 if r["kpi"] in CASE_REVIEW_RATES
                 else ""
             )
+        if ctx.commentary is not None:
+            rows[-1]["Commentary"] = commentary_cell(ctx, r)
         classes.append("sub" if category else "")
     frame = pd.DataFrame(rows)
     legend = paragraph(
@@ -156,6 +166,9 @@ def _kpi_section(
         "small",
     )
     body: list[Block] = [
+        *paragraph(signoff_sentence(ctx)),
+        *paragraph(revisions_sentence(ctx)),
+        *paragraph(missing_commentary_sentence(ctx, card), "flag"),
         table_of(
             frame,
             f"Key performance indicators, {ctx.period.label}, {ctx.place}",
@@ -171,6 +184,9 @@ def _kpi_section(
         ),
         *legend,
     ]
+    comments = commentary_list(ctx, card)
+    if comments is not None:
+        body.append(comments)
     if ctx.publish:
         body += paragraph(
             "Where a value is shown as c its RAG status is not shown either. Case figures (notifications, "

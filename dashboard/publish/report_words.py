@@ -43,6 +43,11 @@ def span_of(period: Period) -> str:
     return "this quarter" if period.is_quarter else "this year"
 
 
+def short_date(day: date) -> str:
+    """'6 Feb 2024': the dates the quarterly cycle adds (event dates, review dates, sign-off)."""
+    return f"{day.day} {day:%b %Y}"
+
+
 def month_year(day: date) -> str:
     """'November 2023'."""
     return day.strftime("%B %Y")
