@@ -22,7 +22,14 @@ from typing import Any
 from dashboard.core.config import DEFAULT_CONFIG_PATH, PROJECT_DIR, Settings, load_settings
 from dashboard.core.text import format_value
 from dashboard.ingest import cells, file_limits, upload_report, validate
-from dashboard.ingest.contract import DATASETS, Column, Dataset
+from dashboard.ingest.contract import (
+    ALL_LOCALITIES,
+    DATASETS,
+    DATASETS_BY_NAME,
+    NARRATIVE_DATASETS,
+    Column,
+    Dataset,
+)
 from dashboard.kpis.catalogue import Kpi, load_catalogue
 
 DOCS_DIR = PROJECT_DIR / "docs"
@@ -85,7 +92,11 @@ def _type(column: Column) -> str:
         "number": "number",
         "choice": "choice",
         "yesno": "yes/no",
+        "quarter": "quarter",
+        "link": "https:// link",
     }[column.kind]
+    if column.max_chars is not None:
+        return f"{kind}, at most {column.max_chars:,} characters"
     if column.minimum is not None and column.maximum is not None:
         return f"{kind} from {_number(column.minimum)} to {_number(column.maximum)}"
     if column.minimum is not None:
@@ -98,10 +109,17 @@ def _type(column: Column) -> str:
 def _choices(column: Column, spellings: dict[str, dict[str, list[str]]]) -> str:
     if column.choice_source == "agencies":
         return "One of the configured agencies (see below)."
+    if column.choice_source == "kpis":
+        return (
+            "A KPI of the catalogue ([kpis.md](kpis.md)), by its id (`CR02`) or its title (`Rapid reviews on "
+            "time`, ignoring case); stored as the id."
+        )
     if column.choice_source is not None:
         places = dict(spellings["localities"])
-        if column.choice_source == "localities_and_area":
+        if column.choice_source in ("localities_and_area", "localities_area_or_all"):
             places.update(spellings["area_wide"])
+        if column.choice_source == "localities_area_or_all":
+            places[ALL_LOCALITIES] = ["All"]
         listed = "; ".join(_spellings(name, others) for name, others in places.items())
         return f"One of the configured localities: {listed}."
     if not column.choices:
@@ -120,8 +138,15 @@ def _rule(column: Column, spellings: dict[str, dict[str, list[str]]]) -> str:
         parts.append(_choices(column, spellings))
     if column.kind == "yesno":
         parts.append("`Yes`, `Y`, `No` or `N`; blank means no.")
+    if column.kind == "quarter":
+        parts.append("See [Quarters](#quarters).")
+    if column.kind == "link":
+        parts.append("A whole `https://` address; `http:`, `javascript:`, `data:` and addresses without")
+        parts.append("`https://` are refused.")
     if column.default is not None:
         parts.append(f"Blank means {column.default}.")
+    if column.default_from == "area_wide":
+        parts.append("Blank means the area-wide value (see below).")
     if column.aliases:
         parts.append("Also accepted as its header: " + ", ".join(f"`{a}`" for a in column.aliases) + ".")
     return " ".join(p for p in parts if p)
@@ -192,6 +217,22 @@ sheet explaining each column.
   "Hartlepool") is refused, naming the letter.
 """
 
+UPLOAD_QUARTERS = """\
+## Quarters
+
+The quarterly cycle's datasets (partnership_updates and kpi_commentary) name the quarter they are about. A
+quarter is written `2023-24 Q3`: the financial year (1 April to 31 March) and the quarter, Q1 (April to
+June) to Q4 (January to March). Also accepted, and stored as `2023-24 Q3`: `Q3 2023-24`, `2023/24 Q3`,
+`Q3 2023/24`, `2023-2024 Q3`, in any case. `Q5 2023-24` (there are four quarters), `2023-25 Q1` (not one
+financial year) and `2023-24` (a year, not a quarter) are errors at their row.
+
+Their free text ({narrative}) is plain text of at most {narrative_max} characters, stored exactly as
+written (each run of spaces and line breaks as one space, as in every text cell) and shown as written
+everywhere: never read as HTML or Markdown. Analysts and admins may also write, edit and remove these rows
+in the dashboard; each change is recorded in the upload log as an upload of one row ("Edited in the
+dashboard: kpi_commentary CR02, 2023-24 Q3, All localities") and `pmf undo` takes it back like any upload.
+"""
+
 UPLOAD_DATASETS = """\
 ## Datasets
 
@@ -223,6 +264,18 @@ UPLOAD_LOADING = """\
 """
 
 
+def _narrative_prose() -> str:
+    texts = [
+        f"`{c.name}`" for name in NARRATIVE_DATASETS for c in DATASETS_BY_NAME[name].columns if c.max_chars
+    ]
+    limits = {
+        c.max_chars for name in NARRATIVE_DATASETS for c in DATASETS_BY_NAME[name].columns if c.max_chars
+    }
+    return UPLOAD_QUARTERS.format(
+        narrative=", ".join(texts), narrative_max=", ".join(f"{n:,}" for n in limits)
+    )
+
+
 def _date_window(settings: Settings) -> str:
     ahead = settings.latest_years_ahead
     years = "one year" if ahead == 1 else f"{ahead} years"
@@ -252,6 +305,7 @@ def upload_format_md(settings: Settings | None = None) -> str:
             max_whole=f"{cells.MAX_WHOLE:,}",
             max_text=f"{cells.MAX_TEXT_CHARS:,}",
         ),
+        _narrative_prose(),
         UPLOAD_DATASETS,
     ]
     lines += [

@@ -415,9 +415,7 @@ DATASETS: tuple[Dataset, ...] = (
         key=("kpi", "quarter", "locality"),
         description="The PMF group's commentary on a KPI for a quarter: one row per KPI, quarter and locality.",
         columns=(
-            Column(
-                "kpi", "choice", True, "A KPI id of the catalogue (CR02), or its title", choice_source="kpis"
-            ),
+            Column("kpi", "choice", True, "The KPI commented on", choice_source="kpis"),
             Column("quarter", "quarter", True, "The quarter it comments on, written 2023-24 Q3"),
             Column(
                 "locality",
