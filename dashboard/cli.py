@@ -7,28 +7,23 @@ instead of after loading pandas, DuckDB and openpyxl.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import Any, NoReturn
 
+from dashboard.cli_common import (
+    UsageError,
+    UserError,
+    check_exists,
+    db_option,
+    db_path,
+    open_existing,
+)
+from dashboard.cli_outputs import add_output_commands, cmd_export, cmd_kpis, cmd_report
+from dashboard.cli_signoff import add_signoff_command, cmd_signoff
 from dashboard.core.config import ConfigError, Settings, settings
 from dashboard.ingest.contract import DATASET_NAMES
-
-if TYPE_CHECKING:
-    import duckdb
-    import pandas as pd
-
-    from dashboard.core.periods import Period
-
-
-class UsageError(Exception):
-    """Wrong arguments: exit 2 with one line."""
-
-
-class UserError(Exception):
-    """Something the user can fix: exit 1 with the message, no traceback."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -38,12 +33,6 @@ class _Parser(argparse.ArgumentParser):
                 "  ", " "
             )
         )
-
-
-def _db_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--db", metavar="PATH", help="the database file (default: $PMF_DB, else the configuration's)"
-    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -70,62 +59,31 @@ def build_parser() -> argparse.ArgumentParser:
         help="the dataset of a single-table file, when its headers are ambiguous",
     )
     load.add_argument("--user", help="who is uploading (default: your login name)")
-    _db_option(load)
+    db_option(load)
 
     undo = sub.add_parser("undo", help="undo the latest upload, restoring the data exactly as before it")
     undo.add_argument("--user", help="who is undoing (default: your login name)")
-    _db_option(undo)
+    db_option(undo)
 
-    audit = sub.add_parser("audit-log", help="who uploaded, replaced, undid or changed a target, and when")
+    audit = sub.add_parser(
+        "audit-log", help="who uploaded, edited, undid, changed a target or signed off, and when"
+    )
     audit.add_argument("--format", choices=("table", "csv"), default="table")
-    _db_option(audit)
+    db_option(audit)
 
     uploads = sub.add_parser("uploads", help="the upload log")
-    _db_option(uploads)
+    db_option(uploads)
 
-    kpis = sub.add_parser("kpis", help="the KPI scorecard for a period")
-    kpis.add_argument(
-        "--period", required=True, help='a quarter such as "2023-24 Q3" or a year such as 2023-24'
-    )
-    kpis.add_argument("--locality", help="a locality (default: all localities together)")
-    kpis.add_argument("--format", choices=("table", "csv", "json"), default="table")
-    kpis.add_argument(
-        "--publish",
-        action="store_true",
-        help="for publication: case figures for the partnership as a whole only, small counts as c",
-    )
-    _db_option(kpis)
-
+    add_output_commands(sub)
     template = sub.add_parser("template", help="write a blank template workbook")
     template.add_argument("dataset", choices=(*DATASET_NAMES, "all"))
     template.add_argument("-o", "--output", required=True, metavar="PATH")
-
-    export = sub.add_parser("export", help="write the KPI pack workbook for a period")
-    export.add_argument(
-        "--period", required=True, help='a quarter such as "2023-24 Q3" or a year such as 2023-24'
-    )
-    export.add_argument("--publish", action="store_true", help="suppress small numbers, for publication")
-    export.add_argument("-o", "--output", required=True, metavar="PATH", help="the .xlsx file to write")
-    _db_option(export)
-
-    report = sub.add_parser("report", help="write the quarterly report (one self-contained HTML file)")
-    report.add_argument(
-        "--period", required=True, help='a quarter such as "2023-24 Q3" or a year such as 2023-24'
-    )
-    report.add_argument("--locality", help="a locality (default: all localities together)")
-    report.add_argument(
-        "--publish", action="store_true", help="suppress small numbers and case names, for publication"
-    )
-    report.add_argument(
-        "--pdf", action="store_true", help="also print it to PDF (FILE.pdf) with headless Chromium"
-    )
-    report.add_argument("-o", "--output", required=True, metavar="PATH", help="the .html file to write")
-    _db_option(report)
+    add_signoff_command(sub)
 
     init = sub.add_parser(
         "init", help="create the database, loading the sample workbooks if it does not exist"
     )
-    _db_option(init)
+    db_option(init)
 
     serve = sub.add_parser(
         "serve", help="start the dashboard (creating the database from the sample if need be)"
@@ -140,49 +98,16 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--check", action="store_true", help="say whether the app can read its database; start nothing"
     )
-    _db_option(serve)
+    db_option(serve)
 
     backup = sub.add_parser("backup", help="write a consistent copy of the database, even while it is in use")
     backup.add_argument("-o", "--output", required=True, metavar="FILE", help="the copy to write")
-    _db_option(backup)
+    db_option(backup)
     return parser
 
 
-def _db_path(args: argparse.Namespace, cfg: Settings) -> Path:
-    return Path(args.db) if getattr(args, "db", None) else cfg.database_path
-
-
-def _check_exists(args: argparse.Namespace, cfg: Settings) -> Path:
-    """The database path, refused when there is no database there: only `pmf init` creates one, so a
-    mistyped --db or PMF_DB never becomes a new empty database (nor its folders)."""
-    path = _db_path(args, cfg)
-    if str(path) != ":memory:" and not path.exists():  # checked before importing DuckDB: a quick answer
-        raise UserError(f"there is no database at {path}: run `pmf init` to create it")
-    return path
-
-
-def _open_existing(
-    args: argparse.Namespace, cfg: Settings, read_only: bool = False
-) -> duckdb.DuckDBPyConnection:
-    """Open the database for any command but init and serve: never create one at a mistyped path. A read
-    command opens it read-only (beside the dashboard and other readers, never migrating it)."""
-    path = _check_exists(args, cfg)
-    from dashboard.core.db import connect, connect_read_only
-
-    return connect_read_only(path) if read_only else connect(path)
-
-
-def _resolve_locality(text: str | None, cfg: Settings) -> str | None:
-    from dashboard.core.config import UnknownLocalityError
-
-    try:
-        return cfg.resolve_locality(text)
-    except UnknownLocalityError as exc:
-        raise UsageError(str(exc)) from exc
-
-
 def cmd_load(args: argparse.Namespace, cfg: Settings) -> int:
-    _check_exists(args, cfg)
+    check_exists(args, cfg)
     files = _read_files(args.files)
 
     from dashboard.ingest.load import UploadRejected, current_user, load_uploads
@@ -198,7 +123,7 @@ def cmd_load(args: argparse.Namespace, cfg: Settings) -> int:
                 _print_errors(report)
         print("Nothing was stored.", file=sys.stderr)
         return 1
-    con = _open_existing(args, cfg)  # only now: a rejected file does not wait for the database
+    con = open_existing(args, cfg)  # only now: a rejected file does not wait for the database
     try:  # every file is one upload: all of them or none (a store check failing in any stores nothing)
         result = load_uploads(
             con, reports, args.user or current_user(), replace=args.replace, dry_run=args.dry_run
@@ -239,7 +164,7 @@ def _print_errors(report: Any) -> None:
 def cmd_undo(args: argparse.Namespace, cfg: Settings) -> int:
     from dashboard.ingest.load import NothingToUndo, current_user, undo_latest
 
-    con = _open_existing(args, cfg)
+    con = open_existing(args, cfg)
     try:
         result = undo_latest(con, args.user or current_user())
     except NothingToUndo as exc:
@@ -252,7 +177,7 @@ def cmd_undo(args: argparse.Namespace, cfg: Settings) -> int:
 
 
 def cmd_uploads(args: argparse.Namespace, cfg: Settings) -> int:
-    con = _open_existing(args, cfg, read_only=True)
+    con = open_existing(args, cfg, read_only=True)
     import pandas as pd
 
     from dashboard.ingest.load import upload_history
@@ -283,7 +208,7 @@ def cmd_uploads(args: argparse.Namespace, cfg: Settings) -> int:
 def cmd_audit_log(args: argparse.Namespace, cfg: Settings) -> int:
     from dashboard.kpis.audit_log import audit_log
 
-    log = audit_log(_open_existing(args, cfg, read_only=True))
+    log = audit_log(open_existing(args, cfg, read_only=True))
     if args.format == "csv":
         from dashboard.core.exports import csv_bytes
 
@@ -294,175 +219,6 @@ def cmd_audit_log(args: argparse.Namespace, cfg: Settings) -> int:
         return 0
     for row in log.itertuples(index=False):
         print(f"{row.at:%Y-%m-%d %H:%M}  {row.user}  {row.action}: {row.detail}")
-    return 0
-
-
-def kpi_records(table: pd.DataFrame) -> list[dict[str, Any]]:
-    """The JSON shape of `pmf kpis`: one object per row, percentages as percentages."""
-    import pandas as pd
-
-    from dashboard.core.text import plain_number
-    from dashboard.kpis.catalogue import OUTPUT_COLUMNS
-
-    records = []
-    for row in table[OUTPUT_COLUMNS].itertuples(index=False):
-        item = dict(zip(OUTPUT_COLUMNS, row, strict=True))
-        for key in ("numerator", "denominator", "value", "target"):
-            item[key] = item[key] if isinstance(item[key], str) else plain_number(item[key])  # "c": hidden
-        for key in ("locality", "category", "rag"):
-            item[key] = None if item[key] is None or pd.isna(item[key]) else item[key]
-        records.append(item)
-    return records
-
-
-def cmd_kpis(args: argparse.Namespace, cfg: Settings) -> int:
-    period = _period(args.period)
-    locality = _resolve_locality(args.locality, cfg)
-    con = _open_existing(args, cfg, read_only=True)
-    import pandas as pd
-
-    from dashboard.core.text import plain_number
-    from dashboard.kpis.catalogue import OUTPUT_COLUMNS, kpis_for
-
-    table = kpis_for(con, period, cfg, locality)
-    if args.publish:
-        table = _published(table, cfg)
-    if args.format == "json":
-        print(json.dumps(kpi_records(table), indent=2))
-    elif args.format == "csv":
-        # object columns keep whole numbers whole (15, not 15.0) and missing values empty
-        frame = pd.DataFrame(kpi_records(table), columns=OUTPUT_COLUMNS, dtype=object)
-        frame["year_before"] = pd.Series(
-            [v if isinstance(v, str) else plain_number(v) for v in table["previous_value"]],
-            index=frame.index,
-            dtype=object,
-        )
-        print(frame.to_csv(index=False), end="")
-    else:
-        print(
-            f"KPIs for {period.label} ({period.start:%d %b %Y} to {period.end:%d %b %Y}), {locality or 'all localities'}"
-        )
-        print(_kpi_text_table(table, period.year_before.label, cfg.min_denominator))
-        if args.publish:
-            print(
-                f"Published: case figures for the partnership as a whole only; c = a count from 1 to "
-                f"{cfg.suppression_threshold}, not shown."
-            )
-    return 0
-
-
-def _published(table: pd.DataFrame, cfg: Settings) -> pd.DataFrame:
-    """The scorecard under the publication rule (dashboard.publish.suppression.publish_kpi_rows): case KPIs for the
-    partnership as a whole only, small counts "c"; the year before left out (its own rows would need the
-    same rule across both periods: the KPI pack and the report show it)."""
-    from dashboard.kpis.catalogue import load_catalogue
-    from dashboard.publish.suppression import publish_kpi_rows
-
-    catalogue = load_catalogue()
-    shown = publish_kpi_rows(
-        table,
-        {k.id: k.publication for k in catalogue},
-        {k.id: k.unit for k in catalogue},
-        cfg.suppression_threshold,
-    ).table
-    shown["previous_value"] = None
-    return shown
-
-
-def _kpi_text_table(table: pd.DataFrame, before_label: str, min_denominator: int = 5) -> str:
-    """The KPIs as the README's transcript shows them. Columns are padded here (str.ljust): pandas'
-    to_string right-aligns text and draws no rule under the header, and tabulate is not a dependency."""
-    import pandas as pd
-
-    from dashboard.core.text import format_count, format_value, fraction_text, kpi_value_text
-
-    def count(value: Any) -> str:
-        return value if isinstance(value, str) else format_count(value)  # "c": hidden for publication
-
-    headers = ["KPI", "Title", "Value", "Num / den", "Target", "RAG", before_label]
-    lines = []
-    for row in table.itertuples(index=False):
-        is_category = row.category is not None and not pd.isna(row.category)
-        title = f"  {row.category}" if is_category else row.title
-        hidden = any(isinstance(v, str) for v in (row.value, row.numerator, row.denominator))
-        if hidden:
-            fraction = " / ".join(count(x) for x in (row.numerator, row.denominator) if x is not None)
-            value = row.value if isinstance(row.value, str) else format_value(row.value, row.unit)
-        else:
-            fraction = fraction_text(row.numerator, row.denominator, row.unit)
-            value = kpi_value_text(row.value, row.unit, row.numerator, row.denominator, min_denominator)
-        no_count = not isinstance(row.numerator, str) and pd.isna(row.numerator)
-        target = "" if is_category or pd.isna(row.target) else format_value(row.target, row.unit)
-        lines.append(
-            [
-                "" if is_category else row.kpi,
-                title,
-                value,
-                "" if is_category and no_count else fraction,
-                target,
-                row.rag if isinstance(row.rag, str) else "",
-                format_value(row.previous_value, row.unit),
-            ]
-        )
-    widths = [max(len(h), *(len(r[i]) for r in lines)) for i, h in enumerate(headers)]
-    out = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
-    out.append("  ".join("-" * w for w in widths))
-    out += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in lines]
-    return "\n".join(out)
-
-
-def _period(text: str) -> Period:
-    from dashboard.core.periods import PeriodError, parse_period
-
-    try:
-        return parse_period(text)
-    except PeriodError as exc:
-        raise UsageError(str(exc)) from exc
-
-
-def _output(text: str, suffix: str, what: str) -> Path:
-    output = Path(text)
-    if output.suffix.lower() != suffix:
-        raise UsageError(f"{text}: {what}; its name must end in {suffix}")
-    if output.is_dir():
-        raise UserError(f"{text} is a folder: give the path of the {suffix} file to write")
-    return output
-
-
-def cmd_export(args: argparse.Namespace, cfg: Settings) -> int:
-    period = _period(args.period)
-    output = _output(args.output, ".xlsx", "the KPI pack is an Excel workbook")
-    con = _open_existing(args, cfg, read_only=True)
-    from dashboard.publish.pack import write_kpi_pack
-
-    try:
-        path = write_kpi_pack(con, period, cfg, output, publish=args.publish)
-    except OSError as exc:
-        raise UserError(f"cannot write {args.output}: {exc.strerror or exc}") from exc
-    print(f"Wrote {path}" + (" (published: small numbers suppressed)" if args.publish else ""))
-    return 0
-
-
-def cmd_report(args: argparse.Namespace, cfg: Settings) -> int:
-    period = _period(args.period)
-    locality = _resolve_locality(args.locality, cfg)
-    output = _output(args.output, ".html", "the report is an HTML file")
-    con = _open_existing(args, cfg, read_only=True)
-    from dashboard.publish.report import ReportError, build_report, report_pdf
-
-    html = build_report(con, period, cfg, locality=locality, publish=args.publish)
-    try:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(html, encoding="utf-8")
-    except OSError as exc:
-        raise UserError(f"cannot write {args.output}: {exc.strerror or exc}") from exc
-    print(f"Wrote {output}" + (" (published: small numbers suppressed)" if args.publish else ""))
-    if args.pdf:
-        try:
-            pdf = report_pdf(html, output.with_suffix(".pdf"))
-        except ReportError as exc:
-            raise UserError(str(exc)) from exc
-        print(f"Wrote {pdf}")
     return 0
 
 
@@ -483,7 +239,7 @@ def cmd_template(args: argparse.Namespace, cfg: Settings) -> int:
 
 
 def cmd_init(args: argparse.Namespace, cfg: Settings) -> int:
-    path = _db_path(args, cfg)
+    path = db_path(args, cfg)
     if path.is_dir():
         raise UserError(f"{path} is a folder: give the path of the database file")
     from dashboard.service import prepare_database  # creates it, or brings an older schema up to date
@@ -501,7 +257,7 @@ def cmd_serve(args: argparse.Namespace, cfg: Settings) -> int:
     from dashboard import service
 
     if args.check:
-        print(service.check_database(_db_path(args, cfg)))
+        print(service.check_database(db_path(args, cfg)))
         return 0
     if args.local and args.address not in service.LOOPBACK_ADDRESSES and not args.address.startswith("127."):
         raise UsageError(
@@ -515,7 +271,7 @@ def cmd_serve(args: argparse.Namespace, cfg: Settings) -> int:
             f"sign-in is not configured (no {secrets[0]}): start the dashboard with `pmf serve --local` "
             "for use on this computer only, or configure sign-in (see the README, 'Deploying with sign-in')"
         )
-    path = _db_path(args, cfg)
+    path = db_path(args, cfg)
     if path.is_dir():
         raise UserError(f"{path} is a folder: give the path of the database file")
     for line in service.prepare_database(path, cfg):
@@ -531,7 +287,7 @@ def cmd_serve(args: argparse.Namespace, cfg: Settings) -> int:
 
 def cmd_backup(args: argparse.Namespace, cfg: Settings) -> int:
     """A consistent copy, read-only from the database: it runs while the dashboard and other readers do."""
-    path = _check_exists(args, cfg)
+    path = check_exists(args, cfg)
     output = Path(args.output)
     if output.is_dir():
         raise UserError(f"{args.output} is a folder: give the path of the backup file to write")
@@ -550,6 +306,7 @@ COMMANDS = {
     "uploads": cmd_uploads,
     "audit-log": cmd_audit_log,
     "kpis": cmd_kpis,
+    "signoff": cmd_signoff,
     "template": cmd_template,
     "export": cmd_export,
     "report": cmd_report,

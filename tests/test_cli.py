@@ -50,6 +50,8 @@ KEYS = [
     "direction",
     "rag",
 ]
+#: What the quarterly cycle adds to every row of `pmf kpis` (JSON, and CSV after year_before).
+CYCLE_KEYS = ["commentary", "signed_off_value", "revised"]
 
 
 def sample_rows() -> dict[str, int]:
@@ -143,7 +145,10 @@ def test_kpis_json_shape(sample_kpis):
     records = sample_kpis(Q3)
     assert {r["kpi"] for r in records} >= {"TR01", "TR02", "AU01", "CR02", "CR04", "AP01"}
     for record in records:
-        assert list(record) == KEYS, record
+        assert list(record) == KEYS + CYCLE_KEYS, record
+        assert record["commentary"] is None or isinstance(record["commentary"], str), record
+        # the sample quarter is not signed off: nothing to compare with
+        assert record["signed_off_value"] is None and record["revised"] is False, record
         assert record["unit"] in ("count", "percent", "points", "days"), record
         assert record["direction"] in ("higher", "lower", "none"), record
         assert record["rag"] in (None, "Green", "Amber", "Red"), record
@@ -172,7 +177,7 @@ def test_kpis_csv_and_table(cli_sample_db, sample_kpis, tmp_path):
     as_csv = runs["csv"]
     assert as_csv.returncode == 0 and as_csv.stderr == "", as_csv
     reader = csv.DictReader(io.StringIO(as_csv.stdout))
-    assert reader.fieldnames is not None and reader.fieldnames[: len(KEYS)] == KEYS
+    assert reader.fieldnames == [*KEYS, "year_before", *CYCLE_KEYS]
     rows = list(reader)
     assert len(rows) == len(sample_kpis(Q3))
     tr01 = [r for r in rows if r["kpi"] == "TR01"]
@@ -698,12 +703,15 @@ def test_audit_log_lists_uploads_and_undos(cli_db, tmp_path) -> None:
             )
         },
     )
-    assert run_pmf("load", str(book), "--user", "ann@example.org", db=cli_db).returncode == 0
+    loaded = run_pmf("load", str(book), "--user", "ann@example.org", db=cli_db)
+    assert loaded.returncode == 0, loaded
+    upload_id = re.search(r"Recorded as upload (\d+)", loaded.stdout)
+    assert upload_id, loaded
     assert run_pmf("undo", "--user", "bob@example.org", db=cli_db).returncode == 0
     log = run_pmf("audit-log", db=cli_db)
     assert log.returncode == 0
     lines = log.stdout.splitlines()
-    assert lines[0].endswith("bob@example.org  undo: undid upload 5 (one.xlsx)")
+    assert lines[0].endswith(f"bob@example.org  undo: undid upload {upload_id[1]} (one.xlsx)")
     assert lines[1].endswith("ann@example.org  upload: one.xlsx: training_sessions 1 added, 0 replaced")
     csv_text = run_pmf("audit-log", "--format", "csv", db=cli_db).stdout
     assert csv_text.splitlines()[0] == "at,user,action,detail"
