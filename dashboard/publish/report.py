@@ -121,6 +121,10 @@ SECTION_IDS = (
     "scorecard",
     "notes",
 )
+INTERNAL_BADGE = (
+    f"{PROTECTIVE_MARKING}. Internal: contains case references and small numbers. Not for publication."
+)
+PUBLISHED_BADGE = "For publication: case figures for the partnership as a whole, small numbers suppressed; no case references"
 EXECUTIVE_SECTION_IDS = ("attention", "revisions", "trends", "updates-summary", "scorecard", "notes")
 
 
@@ -187,6 +191,11 @@ class ReportDocument:
     @property
     def publish(self) -> bool:
         return self.ctx.publish
+
+    @property
+    def badge(self) -> str:
+        """Which version this is, under the title."""
+        return PUBLISHED_BADGE if self.publish else INTERNAL_BADGE
 
 
 def report_document(
@@ -325,5 +334,6 @@ def _render(document: ReportDocument) -> str:
         partnership=document.partnership,
         meta=document.meta,
         sample_notice=document.sample_notice,
+        badge=document.badge,
         sections=document.sections,
     )
