@@ -301,3 +301,24 @@ def test_a_viewer_reads_commentary_and_updates_but_gets_no_form(signed_in: Any, 
     assert not at.exception, at.exception
     assert "Catalyst and HartlePower are working with us." in all_text(at)
     assert not at.get("text_input") and not at.get("form")
+
+
+def test_reports_page_offers_both_kinds_as_html_pdf_and_word(app: Any, cycle_db: Path) -> None:
+    at = open_app(app)
+    at.switch_page("app_pages/reports.py").run()
+    assert not at.exception, at.exception
+    kinds = at.radio(key="report_kind")
+    assert kinds.options == ["Quarterly report (the newsletter)", "Executive report"]
+    kinds.set_value("executive").run()
+    assert not at.exception, at.exception
+    labels = {b.key: b.proto.label for b in at.get("download_button")}
+    assert labels["download_report_docx"] == "Download as Word (.docx)"
+    assert labels["download_report_html"] == "Download the report (HTML)"
+    assert "What needs attention" in _preview(at)
+    kinds.set_value("quarterly").run()
+    assert "What needs attention" not in _preview(at)
+
+
+def _preview(at: Any) -> str:
+    frames = [e for e in at.main if type(e).__name__ == "UnknownElement"]
+    return "".join(str(getattr(e.proto, "srcdoc", "")) for e in frames)

@@ -56,7 +56,13 @@ else:
     )
 
 html = cache.report_html(path, version, period, locality, publish, kind)
-name = report.report_filename(filters.period, locality, publish, cfg.partnership_short_name, kind=kind)
+
+
+def file_name(suffix: str) -> str:
+    return report.report_filename(filters.period, locality, publish, cfg.partnership_short_name, kind, suffix)
+
+
+name = file_name(".html")
 
 left, word, middle, right = st.columns(4)
 with left:
@@ -74,7 +80,7 @@ with word:
     st.download_button(
         "Download as Word (.docx)",
         lambda: cache.report_docx_bytes(path, version, period, locality, publish, kind),
-        file_name=name.removesuffix(".html") + ".docx",
+        file_name=file_name(".docx"),
         mime=DOCX,
         key="download_report_docx",
         icon=":material/article:",
@@ -95,7 +101,7 @@ with right:
         st.download_button(
             "Download as PDF",
             lambda: cache.report_pdf_bytes(path, version, period, locality, publish, kind),
-            file_name=name.removesuffix(".html") + ".pdf",
+            file_name=file_name(".pdf"),
             mime="application/pdf",
             key="download_report_pdf",
             icon=":material/picture_as_pdf:",
