@@ -936,7 +936,8 @@ def test_a_csv_of_no_known_dataset() -> None:
             None,
             "",
             "is not a known dataset: name the file after one of training_sessions, training_attendance, "
-            "audits, reviews, actions, or give it that dataset's required columns",
+            "audits, reviews, actions, partnership_updates, kpi_commentary, or give it that dataset's required "
+            "columns",
         )
     ]
 
@@ -1059,7 +1060,8 @@ def test_a_single_sheet_of_no_known_dataset_is_an_error() -> None:
             None,
             "",
             "is not a known dataset: name the sheet after one of training_sessions, training_attendance, "
-            "audits, reviews, actions, or give it that dataset's required columns",
+            "audits, reviews, actions, partnership_updates, kpi_commentary, or give it that dataset's required "
+            "columns",
         )
     ]
 

@@ -52,6 +52,9 @@ _PARSERS: dict[str, Callable[[Any], Any]] = {
     "link": parse_link,
 }
 REQUIRED_BUT_BLANK = "is required but blank"
+KPI_REASON = (
+    "is not a KPI of the catalogue: give its id ({first} to {last}, as on the scorecard) or its title"
+)
 
 
 def parse_column(
@@ -91,6 +94,15 @@ def _parser_for(column: Column, settings: Settings, is_key: bool) -> Callable[[A
     if simple is not None:
         return simple
     mapping, allowed = column.choice_map(settings), column.allowed_values(settings)
+    if column.choice_source == "kpis":
+
+        def kpi(value: Any) -> str:
+            try:
+                return parse_choice(value, mapping, allowed)
+            except CellError:
+                raise CellError(KPI_REASON.format(first=allowed[0], last=allowed[-1])) from None
+
+        return kpi
 
     def choice(value: Any) -> str:
         return parse_choice(value, mapping, allowed)
