@@ -1409,6 +1409,16 @@ edit them by hand; change the script and rerun it.
 | `audits.xlsx` | `audits` |
 | `reviews.xlsx` | `reviews` |
 | `actions.xlsx` | `actions` |
+| `quarterly.xlsx` | `partnership_updates`, `kpi_commentary` |
+
+`quarterly.xlsx`, the quarterly cycle, is written by its own script, `python data/make_quarterly_sample.py
+[OUTPUT]` (deterministic too). Its 2023-24 Q3 partnership updates carry the newsletter's narrative sections
+in the newsletter's words: the work streams, progress on the Neglect priority, the training programme, the
+conferences, the five procedures reviewed, the Neglect Active Learning Event on 6 February and 28 March 2024
+and the monthly e-bulletins (the figures come from the other workbooks). Every other quarter has a smaller,
+fictional set of updates. The PMF group's commentary covers every KPI rated Red for all localities together
+in each quarter of the sample, and a few Red figures of one locality; it speaks of process, never of a child
+or of a case.
 
 Each sheet has the canonical columns of the data contract (`dashboard/contract.py`) in the contract's
 order as its header row, dates as real Excel dates (shown DD/MM/YYYY), whole numbers as numbers, and blank
