@@ -22,6 +22,7 @@ import pandas as pd
 from dashboard.core.config import Settings
 from dashboard.core.db import data_version, read_sql
 from dashboard.core.periods import Period
+from dashboard.ingest.load import WRITE_LOCK
 from dashboard.kpis.catalogue import compute_kpis
 
 KIND = "signoff"
@@ -83,24 +84,31 @@ def sign_off(con: duckdb.DuckDBPyConnection, period: Period, settings: Settings,
     by `user` now. Refused for a year, and for a quarter already signed off (reopen it first)."""
     _refuse_year(period, "sign off")
     for attempt in range(ATTEMPTS):
-        _refuse_if_signed_off(con, period.label)
-        version = data_version(con)
-        rows = compute_kpis(con, [period], settings)[SNAPSHOT_COLUMNS]
-        con.execute("BEGIN TRANSACTION")
-        try:
-            done = _store(con, period.label, rows, user, version)
-        except (duckdb.ConstraintException, duckdb.TransactionException) as exc:
-            _roll_back(con)
-            if not _lost_a_race(exc):
-                raise
-            done = None
-        except BaseException:
-            _roll_back(con)
-            raise
+        with WRITE_LOCK:  # no upload of this process between computing the figures and storing them
+            done = _attempt(con, period, settings, user)
         if done is not None:
             return done
         time.sleep(random.uniform(0, 0.002 * (attempt + 1)))
     raise SignOffError(BUSY)
+
+
+def _attempt(con: duckdb.DuckDBPyConnection, period: Period, settings: Settings, user: str) -> SignOff | None:
+    """One try: the figures computed, then stored with the data unchanged since; None when another process
+    changed the data (or took the snapshot id) meanwhile."""
+    _refuse_if_signed_off(con, period.label)
+    version = data_version(con)
+    rows = compute_kpis(con, [period], settings)[SNAPSHOT_COLUMNS]
+    con.execute("BEGIN TRANSACTION")
+    try:
+        return _store(con, period.label, rows, user, version)
+    except (duckdb.ConstraintException, duckdb.TransactionException) as exc:
+        _roll_back(con)
+        if not _lost_a_race(exc):
+            raise
+        return None
+    except BaseException:
+        _roll_back(con)
+        raise
 
 
 def _refuse_if_signed_off(con: duckdb.DuckDBPyConnection, label: str) -> None:
@@ -153,13 +161,14 @@ def reopen(con: duckdb.DuckDBPyConnection, period: Period, user: str) -> SignOff
     """Lift the quarter's sign-off (kept for the record, marked reopened by `user` now); return it. Refused
     when the quarter is not signed off."""
     _refuse_year(period, "reopen")
-    existing = current_signoff(con, period.label)
-    if existing is None:
-        raise SignOffError(f"{period.label} is not signed off: there is nothing to reopen")
-    changed = con.execute(
-        read_sql("signoff/reopen.sql"),
-        {"snapshot_id": existing.snapshot_id, "reopened_at": datetime.now(), "reopened_by": user},
-    ).fetchall()
+    with WRITE_LOCK:
+        existing = current_signoff(con, period.label)
+        if existing is None:
+            raise SignOffError(f"{period.label} is not signed off: there is nothing to reopen")
+        changed = con.execute(
+            read_sql("signoff/reopen.sql"),
+            {"snapshot_id": existing.snapshot_id, "reopened_at": datetime.now(), "reopened_by": user},
+        ).fetchall()
     if not changed:  # reopened by someone else a moment ago
         raise SignOffError(f"{period.label} is not signed off: there is nothing to reopen")
     return existing
