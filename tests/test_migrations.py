@@ -117,3 +117,34 @@ def test_a_new_database_has_the_same_reviews_columns_as_a_migrated_one(tmp_path:
     finally:
         migrated.close()
         new.close()
+
+
+def test_a_database_before_the_quarterly_cycle_gains_its_tables_and_keeps_its_uploads(tmp_path: Path) -> None:
+    path = tmp_path / "old.duckdb"
+    old_database(path, 14)
+    con = duckdb.connect(str(path))  # as that version left it, with one upload of a review
+    try:
+        load_upload(con, check_sheet("reviews", table(REVIEW)), "tester")
+        assert con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'kpi_commentary'"
+        ).fetchall() == [(0,)]
+    finally:
+        con.close()
+
+    con = connect(path)  # migrates, as `pmf init` or any write command does
+    try:
+        assert {row[0] for row in con.execute("SELECT version FROM schema_versions").fetchall()} >= {14, 15}
+        commentary = table(
+            {"kpi": "CR02", "quarter": "Q3 2023-24", "commentary": "Late information from a partner."}
+        )
+        result = load_upload(con, check_sheet("kpi_commentary", commentary), "tester")
+        assert [(c.dataset, c.added) for c in result.changes] == [("kpi_commentary", 1)]
+        assert con.execute("SELECT kpi, quarter, locality FROM kpi_commentary").fetchall() == [
+            ("CR02", "2023-24 Q3", "All localities")
+        ]
+        undo_latest(con, "tester")
+        undo_latest(con, "tester")  # the review uploaded before the migration
+        assert con.execute("SELECT count(*) FROM reviews").fetchall() == [(0,)]
+        assert con.execute("SELECT count(*) FROM kpi_commentary").fetchall() == [(0,)]
+    finally:
+        con.close()
