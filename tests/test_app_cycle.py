@@ -27,7 +27,17 @@ HOSTILE = "<script>alert(1)</script> **bold** [a link](javascript:alert(1))"
 UPDATES = xlsx(
     {
         "partnership_updates": [
-            ["update_id", "quarter", "section", "title", "priority", "update", "status", "event_date", "link"],
+            [
+                "update_id",
+                "quarter",
+                "section",
+                "title",
+                "priority",
+                "update",
+                "status",
+                "event_date",
+                "link",
+            ],
             [
                 "U1",
                 "Q3 2023-24",
@@ -58,7 +68,15 @@ COMMENTARY = xlsx(
     {
         "kpi_commentary": [
             ["kpi", "quarter", "locality", "commentary", "action", "owner", "review_date"],
-            ["TR04", Q3, None, "Few agencies sent their returns.", "Chase the returns", "Training lead", "31/01/2024"],
+            [
+                "TR04",
+                Q3,
+                None,
+                "Few agencies sent their returns.",
+                "Chase the returns",
+                "Training lead",
+                "31/01/2024",
+            ],
         ]
     }
 )
@@ -322,3 +340,14 @@ def test_reports_page_offers_both_kinds_as_html_pdf_and_word(app: Any, cycle_db:
 def _preview(at: Any) -> str:
     frames = [e for e in at.main if type(e).__name__ == "UnknownElement"]
     return "".join(str(getattr(e.proto, "srcdoc", "")) for e in frames)
+
+
+def test_upload_page_offers_the_templates_of_the_new_datasets(app: Any, cycle_db: Path) -> None:
+    at = open_app(app)
+    at.switch_page("app_pages/upload.py").run()
+    options = at.selectbox(key="template_dataset").options
+    assert {"partnership_updates", "kpi_commentary"} <= set(options)
+    at.selectbox(key="template_dataset").set_value("kpi_commentary").run()
+    assert not at.exception, at.exception
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "Download the kpi_commentary template" in labels

@@ -43,7 +43,16 @@ UPDATES = xlsx(
                 "On track",
                 None,
             ],
-            ["U2", Q3, "Event", "Neglect Active Learning Event", "Neglect", "<b>Not bold</b>", None, "06/02/2024"],
+            [
+                "U2",
+                Q3,
+                "Event",
+                "Neglect Active Learning Event",
+                "Neglect",
+                "<b>Not bold</b>",
+                None,
+                "06/02/2024",
+            ],
         ]
     }
 )
@@ -51,7 +60,14 @@ COMMENTARY = xlsx(
     {
         "kpi_commentary": [
             ["kpi", "quarter", "commentary", "action", "owner", "review_date"],
-            ["TR04", Q3, "Few agencies sent their returns.", "Chase the returns", "Training lead", "31/01/2024"],
+            [
+                "TR04",
+                Q3,
+                "Few agencies sent their returns.",
+                "Chase the returns",
+                "Training lead",
+                "31/01/2024",
+            ],
         ]
     }
 )
@@ -100,7 +116,9 @@ def _download(page: Any, button: str) -> bytes:
     return Path(info.value.path()).read_bytes()
 
 
-def test_the_quarterly_cycle_in_a_browser(cycle_server: str, page: Any, artifacts: Path, tmp_path: Path) -> None:
+def test_the_quarterly_cycle_in_a_browser(
+    cycle_server: str, page: Any, artifacts: Path, tmp_path: Path
+) -> None:
     server = cycle_server
     files = {"updates.xlsx": UPDATES, "commentary.xlsx": COMMENTARY, "late.xlsx": LATE}
     for name, data in files.items():
