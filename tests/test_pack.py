@@ -51,6 +51,8 @@ SCORECARD_HEADERS = [
     "Denominator",
     "A year before (2022-23 Q3)",
     "Change on a year before",
+    "Revision since sign-off",
+    "Commentary",
 ]
 HYPERLINK = '=HYPERLINK("http://example.com/steal","Open the report")'
 
@@ -140,7 +142,7 @@ def test_sheets_in_order_with_titles_headers_and_frozen_panes(pack: Any) -> None
     assert [c.value for c in scorecard[HEADER_ROW]] == SCORECARD_HEADERS
     assert "01/10/2023 to 31/12/2023" in scorecard["A2"].value
     assert "internal use" in scorecard["A2"].value
-    assert scorecard.auto_filter.ref is not None and scorecard.auto_filter.ref.startswith("A4:L")
+    assert scorecard.auto_filter.ref is not None and scorecard.auto_filter.ref.startswith("A4:N")
     assert pack_title(Q3, SETTINGS) == scorecard["A1"].value
 
 
@@ -472,3 +474,53 @@ def test_published_pack_is_not_marked_but_says_it_is_sample_data(published: Any)
     for sheet in published.worksheets:
         assert "OFFICIAL-SENSITIVE" not in " ".join(texts(sheet))
         assert "Fictional sample data" in str(sheet["A2"].value), sheet.title
+
+
+def test_commentary_and_revision_beside_the_value(sample_db_template: Path, tmp_path: Path) -> None:
+    """The pack carries each KPI's commentary, and a figure moved since sign-off shows its revision; published,
+    only the commentary on activity KPIs for the partnership as a whole, and no signed-off value."""
+    from dashboard.kpis.catalogue import ACTIVITY, load_catalogue
+    from dashboard.kpis.signoff import revision_text, sign_off
+
+    path = tmp_path / "pmf.duckdb"
+    shutil.copy(sample_db_template, path)
+    con = connect(path)
+    try:
+        done = sign_off(con, Q3, SETTINGS, "alice")
+        session = con.execute(
+            "SELECT session_id FROM training_sessions WHERE status = 'Delivered' AND delivery_mode = 'Virtual' "
+            "AND session_date BETWEEN '2023-10-01' AND '2023-12-31' ORDER BY session_id LIMIT 1"
+        ).fetchall()[0][0]
+        con.execute("UPDATE training_sessions SET status = 'Cancelled' WHERE session_id = $s", {"s": session})
+        internal = load_workbook(io.BytesIO(kpi_pack_bytes(con, Q3, SETTINGS)))["Scorecard"]
+        published = load_workbook(io.BytesIO(kpi_pack_bytes(con, Q3, SETTINGS, publish=True)))["Scorecard"]
+        stored = {
+            (k, loc): c
+            for k, loc, c in con.execute(
+                "SELECT kpi, locality, commentary FROM kpi_commentary WHERE quarter = '2023-24 Q3'"
+            ).fetchall()
+        }
+    finally:
+        con.close()
+    tr01 = scorecard_row(internal, "TR01")
+    assert tr01["Value"].value == 14
+    assert tr01["Revision since sign-off"].value == revision_text("14", "15", done.signed_off_at)
+    assert (
+        scorecard_row(internal, "TR03")["Revision since sign-off"].value is not None
+    )  # attendance moved too
+    day = f"{done.signed_off_at.day} {done.signed_off_at:%b %Y}"
+    assert (
+        scorecard_row(published, "TR01")["Revision since sign-off"].value
+        == f"Revised since sign-off on {day}"
+    )
+    kinds = {k.id: k.publication for k in load_catalogue()}
+    for (kpi, locality), text in stored.items():
+        cell = scorecard_row(internal, kpi, locality)["Commentary"].value
+        assert cell.startswith(text.rstrip(".")), (kpi, locality, cell)
+        if locality == "All localities":
+            shown = scorecard_row(published, kpi)["Commentary"].value
+            assert (shown is not None) == (kinds[kpi] == ACTIVITY), kpi
+        elif kinds[kpi] == ACTIVITY:
+            assert (
+                scorecard_row(published, kpi, locality)["Commentary"].value is None
+            )  # a locality's: internal

@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import duckdb
@@ -16,9 +17,11 @@ import pandas as pd
 from dashboard.charts import ALL_LOCALITIES
 from dashboard.core.config import Settings
 from dashboard.core.periods import Period
-from dashboard.core.text import format_count, is_missing, is_small_denominator
+from dashboard.core.text import format_count, format_value, is_missing, is_small_denominator
 from dashboard.ingest.contract import DATASETS
-from dashboard.kpis.catalogue import Kpi, compute_kpis, load_catalogue, with_target_overrides
+from dashboard.kpis.catalogue import ACTIVITY, Kpi, compute_kpis, load_catalogue, with_target_overrides
+from dashboard.kpis.commentary import commentary_for
+from dashboard.kpis.signoff import current_signoff, revision_text, with_signoff
 from dashboard.publish.pack_sheets import (
     CHANGE_FORMATS,
     COUNT_FORMAT,
@@ -27,6 +30,8 @@ from dashboard.publish.pack_sheets import (
     SheetTable,
     as_stored,
 )
+from dashboard.publish.report_commentary import commentary_text
+from dashboard.publish.report_words import short_date
 from dashboard.publish.suppression import SUPPRESSED, is_published_row, publish_catalogue_rows
 
 _HEADLINE = "(headline)"
@@ -131,6 +136,8 @@ def scorecard_table(
         if is_missing(r.category) and isinstance(r.rag, str)
     }
     order = _category_order()
+    revised = _revised(con, period, now_rows)
+    comments = _comments(con, period, settings, by_id, publish)
     headers = [
         "KPI",
         "Title",
@@ -144,6 +151,8 @@ def scorecard_table(
         "Denominator",
         f"A year before ({period.year_before.label})",
         "Change on a year before",
+        "Revision since sign-off",
+        "Commentary",
     ]
     out = SheetTable(headers, rag_columns=("RAG",))
     for kpi in catalogue:
@@ -189,8 +198,59 @@ def scorecard_table(
                         (denominator, _count_format(denominator)),
                         (as_stored(year_before, kpi.unit), value_format),
                         (change, CHANGE_FORMATS[kpi.unit]),
+                        (_revision_text(revised.get(key), kpi.unit, value, publish), None),
+                        (comments.get((kpi.id, locality)) if headline else None, None),
                     ]
                 )
                 if headline and locality is None:
                     out.bold_rows.add(len(out.rows) - 1)
     return out, now.any_secondary or before.any_secondary
+
+
+def _revised(
+    con: duckdb.DuckDBPyConnection, period: Period, rows: pd.DataFrame
+) -> dict[Key, tuple[Any, datetime]]:
+    """The figures of the period moved since it was signed off: key -> (signed-off value, when)."""
+    if not period.is_quarter or current_signoff(con, period.label) is None:
+        return {}
+    marked = with_signoff(con, rows, period.label)
+    return {
+        (str(r.kpi), _label(r.locality), _label(r.category)): (r.signed_off_value, r.signed_off_at)
+        for r in marked[marked["revised"]].itertuples(index=False)
+    }
+
+
+def _revision_text(found: tuple[Any, datetime] | None, unit: str, shown: Any, publish: bool) -> str | None:
+    """'15, signed off 12 Jan 2024; now 16'; published, only that it was revised (the signed-off value might
+    be one the publication rule would hide)."""
+    if found is None:
+        return None
+    signed, signed_at = found
+    if publish:
+        return f"Revised since sign-off on {short_date(signed_at.date())}"
+    live = "no value" if shown is None else format_value(shown, unit)
+    before = "no value" if is_missing(signed) else format_value(signed, unit)
+    return revision_text(live, before, signed_at)
+
+
+def _comments(
+    con: duckdb.DuckDBPyConnection,
+    period: Period,
+    settings: Settings,
+    by_id: Mapping[str, Kpi],
+    publish: bool,
+) -> dict[tuple[str, str | None], str]:
+    """Each KPI's commentary for the quarter, by (kpi, locality); published, only the commentary on activity
+    KPIs for the partnership as a whole (as in the report: report_commentary.py)."""
+    if not period.is_quarter:
+        return {}
+    out: dict[tuple[str, str | None], str] = {}
+    for locality in (None, *settings.all_localities):
+        if publish and locality is not None:
+            continue
+        for _, row in commentary_for(con, period.label, locality).iterrows():
+            kpi = str(row["kpi"])
+            if publish and (kpi not in by_id or by_id[kpi].publication != ACTIVITY):
+                continue
+            out[(kpi, locality)] = commentary_text(row)
+    return out
