@@ -1,4 +1,9 @@
-"""The partnership's performance report for one period: one self-contained HTML file, printable on A4.
+"""The partnership's performance report for one period: one self-contained HTML file, printable on A4; also
+as PDF (pdf.py) and Word (report_docx.py), all three from one ReportDocument (`report_document`).
+
+Two kinds (REPORT_KINDS): "quarterly", the newsletter's sections in its order, the partnership updates among
+them (report_cycle.py), then the action plan, the scorecard with commentary and revisions since sign-off
+(report_commentary.py) and the notes; "executive", what needs attention first (report_executive.py).
 
 The report writes the numbers part of the partnership's quarterly newsletter
 from the data, in the newsletter's order: serious incident notifications and rapid reviews, LCSPR updates,
