@@ -136,17 +136,17 @@ def is_blank(value: Any) -> bool:
 
 
 def date_text(value: Any) -> str:
-    """13 Nov 2023; a timestamp with a time of day keeps it (12 Jan 2024 10:03); a blank is "–"."""
+    """13 Nov 2023 (3 Dec 2026: no leading zero); a timestamp with a time of day keeps it (12 Jan 2024 10:03); a blank is "–"."""
     if is_blank(value):
         return BLANK
     if isinstance(value, pd.Timestamp):
         value = value.to_pydatetime()
     if isinstance(value, datetime):
         if (value.hour, value.minute, value.second) == (0, 0, 0):
-            return f"{value:%d %b %Y}"
-        return f"{value:%d %b %Y %H:%M}"
+            return f"{value.day} {value:%b %Y}"
+        return f"{value.day} {value:%b %Y %H:%M}"
     if isinstance(value, date):
-        return f"{value:%d %b %Y}"
+        return f"{value.day} {value:%b %Y}"
     return str(value)
 
 
