@@ -1,8 +1,8 @@
-"""`make bench`: upload, KPI, page, report and memory benchmarks, from one partnership to national scale.
+"""`make bench`: upload, KPI, page, report, memory and concurrent-viewer benchmarks, 1x to national scale.
 
 Usage::
 
-    python bench/run.py [--quick] [--only upload,kpis,pages,report,memory] [--upload-rows N] [--seed S]
+    python bench/run.py [--quick] [--only upload,kpis,pages,report,memory,viewers] [--upload-rows N] [--seed S]
 
 Prints a table and writes bench-results/bench.json. Every figure is a median of several runs (>= 5 for fast
 things, >= 3 for slow ones; --quick: fewer, for trying the harness out), and every ratio compares runs made
@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import RESULTS_DIR, SCALES, SEED, ScaleData, fmt_seconds, scale_data  # noqa: E402
 
-SECTIONS = ("upload", "kpis", "report", "pages", "memory")
+SECTIONS = ("upload", "kpis", "report", "pages", "memory", "viewers")
 
 
 def log(text: str) -> None:
@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     log(f"bench: {', '.join(wanted)}{' (quick)' if quick else ''}; data cached under bench/cache/")
     data: dict[str, ScaleData] = {}
-    if {"kpis", "report", "pages", "memory"} & set(wanted):
+    if {"kpis", "report", "pages", "memory", "viewers"} & set(wanted):
         for scale in SCALES:
             data[scale] = scale_data(scale, args.seed, log=log)
 
@@ -108,6 +108,12 @@ def main(argv: list[str] | None = None) -> int:
         import memory_bench
 
         results["memory"] = _section(lambda: memory_bench.run(data["national"], log=log))
+    if "viewers" in wanted:
+        import viewers_bench
+
+        # National three rounds (one with --quick); 1x, for reference, one round (none with --quick).
+        scales = [(data["national"], slow - 1 if quick else slow)] + ([] if quick else [(data["1"], 1)])
+        results["viewers"] = _section(lambda: viewers_bench.run(scales, log=log))
 
     results["elapsed_s"] = time.perf_counter() - started
     args.output.parent.mkdir(parents=True, exist_ok=True)
@@ -242,7 +248,43 @@ def report_table(results: dict[str, Any]) -> str:
                 f"{memory['idle_rss_mib']:.0f} MiB, peak {memory['peak_rss_mib']:.0f} MiB after serving the "
                 f"overview (rendered in Chromium in {memory['overview_rendered_s']:.1f} s)"
             )
+    lines += _viewers_lines(results.get("viewers"))
     return "\n".join(lines)
+
+
+def _viewers_lines(viewers: dict[str, Any] | None) -> list[str]:
+    if viewers is None:
+        return []
+    lines = [""]
+    if "error" in viewers or "skipped" in viewers:
+        return [*lines, f"Viewers: {viewers.get('error') or viewers.get('skipped')}"]
+    lines.append(
+        f"Viewers: N headless Chromium pages open the overview at once (one server, {viewers['cpus']} cores "
+        "shared with the browsers); time until the scorecard shows"
+    )
+    lines.append(
+        f"  {'scale':<9} {'N':>3} {'pages':>5} {'p50':>8} {'p95':>8} {'pages/s':>8} {'peak RSS':>9} "
+        f"{'server CPU/page':>15} {'server CPU':>10} {'browser CPU':>11}"
+    )
+    for name, scale in viewers["scales"].items():
+        if "error" in scale:
+            lines.append(f"  {name:<9} {scale['error'][:110]}")
+            continue
+        for n, v in scale["viewers"].items():
+            lines.append(
+                f"  {name:<9} {n:>3} {v['pages']:>5} {fmt_seconds(v['p50_s']):>8} "
+                f"{fmt_seconds(v['p95_s']):>8} "
+                f"{v['pages_per_s']:>8.2f} {_mib(v['server_peak_mib']):>9} "
+                f"{fmt_seconds(v['server_cpu_per_page_s']):>15} {v['server_cpu_share']:>9.0%} "
+                f"{v['browser_cpu_share']:>10.0%}"
+            )
+        flat = scale["scaling"]["flat_from"]
+        lines.append(
+            f"  {name}: warm-up (first, cold) visit {fmt_seconds(scale['warm_up_s'])}; pages/s "
+            + (f"stops growing at N={flat}" if flat else "still growing at the largest N")
+            + "; CPU shares are of all cores over the rounds' wall time"
+        )
+    return lines
 
 
 if __name__ == "__main__":
