@@ -254,7 +254,9 @@ def _value_cell(row: Any, min_denominator: int, signoff: SignOff | None) -> str:
         return value
     signed = row.signed_off_value
     before = signed if isinstance(signed, str) else format_value(signed, row.unit)
-    return f"{value} (signed off {signoff.signed_off_at:%d %b %Y}: {before})"
+    from dashboard.kpis.signoff import day_text
+
+    return f"{value} (signed off {day_text(signoff.signed_off_at)}: {before})"
 
 
 def _kpi_text_table(

@@ -57,9 +57,14 @@ class SignOffError(ValueError):
     """A sign-off or reopen that cannot be done; str() is the message shown to the user."""
 
 
+def day_text(moment: datetime) -> str:
+    """3 Jan 2024: the day of a sign-off, as people read it (no leading zero)."""
+    return f"{moment.day} {moment:%b %Y}"
+
+
 def when(moment: datetime) -> str:
-    """12 Jan 2024 10:03: when a sign-off was taken, as people read it."""
-    return f"{moment:%d %b %Y %H:%M}"
+    """3 Jan 2024 10:03: when a sign-off was taken, as people read it."""
+    return f"{day_text(moment)} {moment:%H:%M}"
 
 
 def current_signoff(con: duckdb.DuckDBPyConnection, period_label: str) -> SignOff | None:
@@ -240,7 +245,7 @@ def with_signoff(con: duckdb.DuckDBPyConnection, table: pd.DataFrame, period_lab
 
 def revision_text(live: str, signed: str, signed_at: datetime) -> str:
     """'15, signed off 12 Jan 2024; now 16': the signed-off value, when, and the live one (both formatted)."""
-    return f"{signed}, signed off {signed_at:%d %b %Y}; now {live}"
+    return f"{signed}, signed off {day_text(signed_at)}; now {live}"
 
 
 def revisions(

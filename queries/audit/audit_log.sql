@@ -94,7 +94,7 @@ events AS (
     FROM signoffs
     UNION ALL
     SELECT reopened_at, reopened_by, 'reopen',
-           period || ' reopened: its sign-off by ' || taken_by || ' on ' || strftime(taken_at, '%d %b %Y %H:%M')
+           period || ' reopened: its sign-off by ' || taken_by || ' on ' || strftime(taken_at, '%-d %b %Y %H:%M')
                || ' is lifted (kept for the record)',
            5, snapshot_id
     FROM signoffs
