@@ -200,12 +200,10 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
 
 
 def data_version(con: duckdb.DuckDBPyConnection) -> str:
-    """Changes whenever an upload, an undo or a target change is applied: the key for cached results."""
-    row = con.execute(
-        "SELECT coalesce(max(upload_id), 0), count(undone_at), "
-        "(SELECT coalesce(max(change_id), 0) FROM kpi_target_changes) FROM uploads"
-    ).fetchall()[0]
-    return f"{row[0]}.{row[1]}.{row[2]}"
+    """Changes whenever an upload, an edit, an undo, a target change, a sign-off or a reopen is applied: the
+    key for cached results."""
+    row = con.execute(read_sql("meta/data_version.sql")).fetchall()[0]
+    return ".".join(str(part) for part in row)
 
 
 SAMPLE_DATA_NOTE = "sample_data"
