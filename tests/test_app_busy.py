@@ -252,7 +252,7 @@ def test_an_upload_waits_its_turn_and_says_so(
     threading.Timer(2.0, held.release).start()  # longer than a page waits (READ_WAIT)
     at.button(key="confirm").click().run()
     assert not at.exception, at.exception
-    assert at.success[0].value.startswith("Loaded more-training.xlsx as upload 5.")
+    assert at.success[0].value.startswith("Loaded more-training.xlsx as upload 6.")
     assert said == [changes.WAITING.format(what="your upload will be loaded")]
     assert connections.BUSY_MESSAGE not in [i.value for i in at.info]
 

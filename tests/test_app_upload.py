@@ -117,7 +117,7 @@ def test_good_workbook_previews_then_loads_and_says_what_changed(app, sample_db)
     assert len(_table_rows(sample_db, "training_sessions")) == sessions  # nothing stored before Confirm
     at.button(key="confirm").click().run()
     assert not at.exception
-    assert at.success[0].value.startswith("Loaded more-training.xlsx as upload 5.")
+    assert at.success[0].value.startswith("Loaded more-training.xlsx as upload 6.")
     changed = frame(at, "Before")
     tr01 = changed[changed["KPI"] == "TR01"].iloc[0]
     assert (tr01["Before"], tr01["After"]) == ("15", "17")
@@ -136,10 +136,10 @@ def test_undo_asks_for_confirmation_then_restores(app, sample_db) -> None:
     assert len(_table_rows(sample_db, "training_sessions")) == sessions + 2  # not before "Yes"
     at.button(key="undo_yes").click().run()
     assert not at.exception
-    assert at.success[0].value == "Undid upload 5 (more-training.xlsx)."
+    assert at.success[0].value == "Undid upload 6 (more-training.xlsx)."
     assert len(_table_rows(sample_db, "training_sessions")) == sessions
     history = frame(at, "undone_by")
-    assert history.iloc[0]["upload_id"] == 5 and history.iloc[0]["undone_at"] is not None
+    assert history.iloc[0]["upload_id"] == 6 and history.iloc[0]["undone_at"] is not None
 
 
 def test_same_file_twice_changes_nothing(app, sample_db) -> None:
@@ -213,13 +213,13 @@ def test_markdown_in_a_file_name_is_shown_as_written(app, sample_db) -> None:
     at.file_uploader(key="upload").upload(MARKDOWN_NAME, GOOD_CSV, "text/csv").run()
     at.button(key="confirm").click().run()
     assert not at.exception
-    assert at.success[0].value.startswith(f"Loaded {ESCAPED_NAME} as upload 5.")
+    assert at.success[0].value.startswith(f"Loaded {ESCAPED_NAME} as upload 6.")
     undo = at.button(key="undo")
-    assert undo.label == f"Undo upload 5 ({ESCAPED_NAME})"
+    assert undo.label == f"Undo upload 6 ({ESCAPED_NAME})"
     undo.click().run()
-    assert at.warning[-1].value.startswith(f"Undo upload 5 ({ESCAPED_NAME}, ")
+    assert at.warning[-1].value.startswith(f"Undo upload 6 ({ESCAPED_NAME}, ")
     at.button(key="undo_yes").click().run()
-    assert at.success[0].value == f"Undid upload 5 ({ESCAPED_NAME})."
+    assert at.success[0].value == f"Undid upload 6 ({ESCAPED_NAME})."
     # Nothing on the page is Markdown made from the name; the history table holds it as plain text.
     shown = [at.error, at.success, at.warning, at.markdown, at.button]
     for elements in shown:
