@@ -351,3 +351,32 @@ def test_upload_page_offers_the_templates_of_the_new_datasets(app: Any, cycle_db
     assert not at.exception, at.exception
     labels = [b.proto.label for b in at.get("download_button")]
     assert "Download the kpi_commentary template" in labels
+
+
+def test_a_sign_off_by_another_program_shows_and_the_audit_log_lists_the_cycle(
+    app: Any, cycle_db: Path
+) -> None:
+    from dashboard.core.periods import parse_period
+    from dashboard.kpis.signoff import sign_off
+
+    at = open_app(app)
+    assert f"{Q3}: not yet signed off." in all_text(at)
+    con = duckdb.connect(str(cycle_db))
+    try:
+        done = sign_off(con, parse_period(Q3), settings(), "pmf-on-the-command-line")
+    finally:
+        con.close()
+    at.run()  # the next page view, with nothing uploaded meanwhile
+    day = f"{done.signed_off_at.day} {done.signed_off_at:%b %Y}"
+    assert f"{Q3}: signed off on {day} by pmf-on-the-command-line." in all_text(at)
+
+    _kpi_page(at, "AU02")
+    at.text_area(key="commentary_text").input("One audit of three was graded good.")
+    at.button(key="FormSubmitter:commentary_form-Save commentary").click().run()
+    at.button(key="commentary_remove").click().run()
+    at.button(key="commentary_remove_yes").click().run()
+    assert not at.exception, at.exception
+    assert "No commentary on AU02 for 2023-24 Q3, All localities yet." in all_text(at)
+    at.switch_page("app_pages/audit_log.py").run()
+    log = frame(at, "What")
+    assert list(log["Action"])[:3] == ["remove", "edit", "sign off"]

@@ -1,4 +1,5 @@
-"""Audit log (admins): every upload, replace, undo and KPI target change, who made it and when, newest first."""
+"""Audit log (admins): every upload, replace, edit or removal made in the dashboard, undo, KPI target change,
+and quarter signed off or reopened, who made it and when, newest first."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ if not access.can(Action.AUDIT_LOG):  # the entry point refuses first; this page
 
 st.title("Audit log")
 st.caption(
-    "Every upload, replace, undo and KPI target change, newest first, with who made it: the signed-in email, "
+    "Every upload, replace, edit or removal made in the dashboard (commentary, partnership updates), undo, KPI "
+    "target change, and quarter signed off or reopened, newest first, with who made it: the signed-in email, "
     "or the computer's login name in local mode."
 )
 with cache.cursor() as cur:
