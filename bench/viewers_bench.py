@@ -2,9 +2,12 @@
 
 `streamlit run` in a subprocess on 127.0.0.1 (a free port, its own process group) with PMF_DB and PMF_CONFIG
 pointing at a scale's database, as in memory_bench. One warm-up visit fills the server's caches; then, for
-each N, rounds of N pages: the N pages (each in a browser context of its own, so each is a new Streamlit
-session, as N people are) are made first, then all are sent to the overview address at once and each is
-timed from `goto` until the scorecard shows with its rows (a KPI id such as "TR01" in the scorecard grid).
+each N, rounds of N pages: the N pages (each in a Chromium of its own and a new browser context, so each is
+a new Streamlit session, as N people are) are made first, then all are sent to the overview address at once
+and each is timed from `goto` until the scorecard shows with its rows (a KPI id such as "TR01" in the
+scorecard grid). One Chromium per viewer, because one Chromium serving N contexts was measured slower
+(N=5, interleaved rounds: a round's wall time 21.3 s against 15.7 s, median of 3): its one browser process
+and one GPU process partly serialise the pages (--one-browser measures it that way).
 
 Per N: p50 and p95 of every page's time over the rounds, the pages per second each round achieved
 (N / wall time from the first `goto` to the last scorecard), the server's peak resident set during those
@@ -12,7 +15,7 @@ rounds (VmHWM of the server and any children, reset before each N through /proc/
 CPU seconds the server and the browser (Chromium and Playwright's driver) used, from /proc/PID/stat. The
 browser runs on the same 2 cores as the server, so its CPU share is reported beside the figures.
 
-Usage: python bench/viewers_bench.py [--scale national] [--rounds 3] [--viewers 1,5,10] [--browsers]
+Usage: python bench/viewers_bench.py [--scale national] [--rounds 3] [--viewers 1,5,10] [--one-browser]
 """
 
 from __future__ import annotations
@@ -294,7 +297,7 @@ def run_scale(
     data: ScaleData,
     rounds: int,
     viewers: tuple[int, ...] = VIEWERS,
-    separate: bool = False,
+    separate: bool = True,
     log: Any = print,
 ) -> dict[str, Any]:
     RESULTS_DIR.mkdir(exist_ok=True)
@@ -339,11 +342,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", default="national")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--viewers", default=",".join(map(str, VIEWERS)))
-    parser.add_argument("--browsers", action="store_true", help="one Chromium per viewer, not a context each")
+    parser.add_argument("--one-browser", action="store_true", help="one Chromium, a context per viewer")
     args = parser.parse_args(argv)
     os.environ["PMF_LOCAL_MODE"] = "1"
     viewers = tuple(int(n) for n in args.viewers.split(","))
-    result = run_scale(scale_data(args.scale), args.rounds, viewers, separate=args.browsers)
+    result = run_scale(scale_data(args.scale), args.rounds, viewers, separate=not args.one_browser)
     print(json.dumps({k: v for k, v in result.items() if k != "viewers"}, indent=2, default=str))
     return 0
 
