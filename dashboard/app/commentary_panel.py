@@ -80,8 +80,8 @@ def _show_row(kpi: Kpi, filters: Filters, row: dict[str, Any] | None) -> None:
 
 
 def _fill(kpi: Kpi, filters: Filters, row: dict[str, Any] | None) -> None:
-    """Fill the form with the stored commentary when the KPI, quarter or locality changed (or after a save)."""
-    wanted = (kpi.id, filters.period.label, filters.locality)
+    """Fill the form with the stored commentary when the KPI, quarter, locality or data changed (a save)."""
+    wanted = (kpi.id, filters.period.label, filters.locality, cache.data_key()[1])
     if st.session_state.get(_FOR) == wanted:
         return
     st.session_state[_FOR] = wanted
