@@ -342,6 +342,7 @@ ALL_PAGES = [
     "Audits",
     "Case reviews",
     "Action plan",
+    "Partnership updates",
     "Reports",
     "Upload",
     "KPI catalogue",
@@ -406,13 +407,13 @@ def test_analyst_has_upload_but_not_targets_and_uploads_under_their_email(
     at.file_uploader(key="upload").upload("more-training.xlsx", GOOD, XLSX).run()
     at.button(key="confirm").click().run()
     assert not at.exception
-    assert at.success[0].value.startswith("Loaded more-training.xlsx as upload 5.")
+    assert at.success[0].value.startswith("Loaded more-training.xlsx as upload 6.")
     at.button(key="undo").click().run()
     at.button(key="undo_yes").click().run()
-    assert at.success[0].value == "Undid upload 5 (more-training.xlsx)."
+    assert at.success[0].value == "Undid upload 6 (more-training.xlsx)."
     con = duckdb.connect(str(sample_db))
     try:
-        rows = con.execute("SELECT uploaded_by, undone_by FROM uploads WHERE upload_id = 5").fetchall()
+        rows = con.execute("SELECT uploaded_by, undone_by FROM uploads WHERE upload_id = 6").fetchall()
     finally:
         con.close()
     assert rows == [("Ann@example.org", "Ann@example.org")]
@@ -497,7 +498,7 @@ def test_audit_log_lists_uploads_undos_and_target_changes_newest_first(
         ["ada@example.org", "target change", "AP03 target 30 -> none"],
         ["ada@example.org", "target change", "TR02 target 90 -> 92, tolerance default -> 10%"],
         ["ada@example.org", "target change", "TR02 target 85 -> 90 (agreed by the PMF group)"],
-        ["ann@example.org", "undo", "undid upload 5 (training.xlsx)"],
+        ["ann@example.org", "undo", "undid upload 6 (training.xlsx)"],
         ["ann@example.org", "upload", "training.xlsx: training_sessions 2 added, 0 replaced"],
     ]
     sample = log[log["user"] == "sample data"]

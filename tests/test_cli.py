@@ -33,7 +33,7 @@ from helpers.pmf_cli import (
 from openpyxl import load_workbook
 
 from dashboard.core.db import connect
-from dashboard.ingest.contract import DATASETS, DATASETS_BY_NAME
+from dashboard.ingest.contract import DATASETS, DATASETS_BY_NAME, NARRATIVE_DATASETS
 
 Q3 = "2023-24 Q3"
 KEYS = [
@@ -60,7 +60,13 @@ def sample_rows() -> dict[str, int]:
     line = re.search(r"^Rows: (.*)\.$", text, re.MULTILINE)
     assert line, "data/sample/README.md has no Rows: line"
     counts = {name: int(n) for name, n in (part.rsplit(" ", 1) for part in line[1].split(", "))}
-    assert set(counts) == {d.name for d in DATASETS}
+    assert set(counts) == {d.name for d in DATASETS if d.name not in NARRATIVE_DATASETS}
+    # quarterly.xlsx (the partnership updates and the commentary) is written by its own script: count its rows
+    book = load_workbook(SAMPLE_DIR / "quarterly.xlsx", read_only=True)
+    for name in NARRATIVE_DATASETS:
+        rows = [r for r in book[name].iter_rows(min_row=2, values_only=True) if any(v is not None for v in r)]
+        counts[name] = len(rows)
+    book.close()
     return counts
 
 
@@ -209,7 +215,7 @@ def test_load_then_uploads_then_undo(cli_db, tmp_path):
     assert load.returncode == 0 and load.stderr == "", load
     assert "good.xlsx:" in load.stdout
     assert "reviews: 1 added, 1 replaced, 0 unchanged" in load.stdout
-    assert "Recorded as upload 5" in load.stdout
+    assert "Recorded as upload 6" in load.stdout
     after = snapshot(cli_db)
     assert len(after["reviews"]) == sample_rows()["reviews"] + 1
     assert query(cli_db, "SELECT harm_type FROM reviews WHERE review_id = 'KLT'") == [("Abuse and neglect",)]
@@ -220,24 +226,24 @@ def test_load_then_uploads_then_undo(cli_db, tmp_path):
     uploads = run_pmf("uploads", db=cli_db)
     assert uploads.returncode == 0 and uploads.stderr == "", uploads
     lines = uploads.stdout.splitlines()
-    assert re.match(r"#5\s+\d{4}-\d\d-\d\d \d\d:\d\d\s+analyst\s+good\.xlsx\s+\[in force\]$", lines[0]), (
+    assert re.match(r"#6\s+\d{4}-\d\d-\d\d \d\d:\d\d\s+analyst\s+good\.xlsx\s+\[in force\]$", lines[0]), (
         uploads
     )
     assert lines[1].strip() == "reviews: 1 added, 1 replaced, 0 unchanged"
-    for upload_id, file_name in enumerate(("actions", "audits", "reviews", "training"), start=1):
+    for upload_id, file_name in enumerate(("actions", "audits", "quarterly", "reviews", "training"), start=1):
         assert re.search(
             rf"^#{upload_id}\s.*\ssample data\s+{file_name}\.xlsx\s+\[in force\]$", uploads.stdout, re.M
         ), uploads
 
     undo = run_pmf("undo", "--user", "analyst", db=cli_db)
     assert undo.returncode == 0 and undo.stderr == "", undo
-    assert undo.stdout.startswith("Undid upload 5 (good.xlsx)"), undo
+    assert undo.stdout.startswith("Undid upload 6 (good.xlsx)"), undo
     assert "reviews" in undo.stdout
     restored = snapshot(cli_db)
     assert {t: rows for t, rows in restored.items() if t != "uploads"} == {
         t: rows for t, rows in before.items() if t != "uploads"
     }
-    assert restored["uploads"] == [*before["uploads"], (5, "good.xlsx", "upsert", False)]
+    assert restored["uploads"] == [*before["uploads"], (6, "good.xlsx", "upsert", False)]
 
 
 def test_load_a_bad_file_lists_every_error_and_stores_nothing(cli_db, tmp_path):
@@ -320,13 +326,13 @@ def test_replace_a_dataset_then_undo(cli_db, tmp_path):
 
     undo = run_pmf("undo", "--user", "analyst", db=cli_db)
     assert undo.returncode == 0 and undo.stderr == "", undo
-    assert undo.stdout.startswith("Undid upload 5 (two.xlsx)"), undo
+    assert undo.stdout.startswith("Undid upload 6 (two.xlsx)"), undo
     assert snapshot(cli_db)["reviews"] == before["reviews"]
 
     uploads = run_pmf("uploads", db=cli_db)
     assert uploads.returncode == 0, uploads
     assert re.search(
-        r"^#5\s.*two\.xlsx, replace reviews\s+\[undone \d{4}-\d\d-\d\d \d\d:\d\d by analyst\]$",
+        r"^#6\s.*two\.xlsx, replace reviews\s+\[undone \d{4}-\d\d-\d\d \d\d:\d\d by analyst\]$",
         uploads.stdout,
         re.M,
     ), uploads
@@ -657,6 +663,24 @@ ONE_ROW: dict[str, dict[str, Any]] = {
         "date_agreed": date(2024, 2, 5),
         "target_date": date(2024, 6, 30),
         "status": "On track",
+    },
+    "partnership_updates": {
+        "update_id": "UPD-TEST-1",
+        "quarter": "Q4 2023/24",
+        "section": "Key event",
+        "title": "Neglect Active Learning Event",
+        "priority": "Neglect",
+        "update": "A two-day event based on a recent child safeguarding practice review.",
+        "event_date": date(2024, 3, 28),
+        "link": "https://www.example.org/neglect-event",
+    },
+    "kpi_commentary": {
+        "kpi": "TR04",
+        "quarter": "2023-24 Q4",
+        "commentary": "Did-not-attend rose in March, when two sessions clashed with school holidays.",
+        "action": "Move the spring sessions out of the holidays",
+        "owner": "Training coordinator",
+        "review_date": date(2024, 6, 30),
     },
 }
 

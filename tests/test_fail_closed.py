@@ -227,6 +227,7 @@ PAGE_FILES = [
     "audits.py",
     "case_reviews.py",
     "action_plan.py",
+    "updates.py",
     "reports.py",
     "upload.py",
     "catalogue.py",

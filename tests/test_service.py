@@ -171,7 +171,7 @@ def test_a_load_waits_for_a_short_hold_then_goes_through(cli_db: Path) -> None:
         time.sleep(1.5)  # the undo is waiting for the file meanwhile
         assert load.poll() is None
     out, err = load.communicate(timeout=60)
-    assert load.returncode == 0 and out.startswith("Undid upload 4"), (out, err)
+    assert load.returncode == 0 and out.startswith("Undid upload 5"), (out, err)
 
 
 # --- backup ------------------------------------------------------------------------------------------------
@@ -221,7 +221,7 @@ def test_serve_check_says_the_app_can_read_its_database(cli_db: Path) -> None:
     run = run_pmf("serve", "--check", db=cli_db)
     assert run.returncode == 0 and run.stderr == "", run
     assert run.stdout.startswith(f"ok: {cli_db}, schema {dashboard.core.db.schema_files()[-1][0]}, "), run
-    assert " last upload #4 (training.xlsx) at " in run.stdout and len(run.stdout.splitlines()) == 1, run
+    assert " last upload #5 (training.xlsx) at " in run.stdout and len(run.stdout.splitlines()) == 1, run
 
 
 def test_serve_check_says_why_it_cannot(tmp_path: Path) -> None:

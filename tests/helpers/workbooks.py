@@ -71,6 +71,15 @@ VALID: dict[str, dict[str, Any]] = {
     "training_sessions": SESSION,
     "training_attendance": ATTENDANCE,
     "audits": AUDIT,
+    "partnership_updates": {
+        "update_id": "U1",
+        "quarter": "2023-24 Q3",
+        "section": "Event",
+        "title": "Neglect Active Learning Event",
+        "update": "Practitioners met.",
+        "event_date": "06/02/2024",
+    },
+    "kpi_commentary": {"kpi": "CR02", "quarter": "2023-24 Q3", "commentary": "One review was late."},
     "reviews": REVIEW,
     "actions": ACTION,
 }
@@ -120,12 +129,13 @@ def with_cached_value(
 ) -> bytes:
     """The workbook with Excel's cached result `cached` written into the formula cell `cell`.
 
-    openpyxl writes formulas without a cached value (`<f>..</f><v />`), as if never calculated; Excel saves
+    openpyxl writes formulas without a cached value (`<f>..</f><v />`, or `<v></v>` when it writes with lxml,
+    which python-docx brings), as if never calculated; Excel saves
     the last result next to the formula, and that is what an upload holds. `cell_type` "str" marks a text
     result (numbers need none).
     """
     part = f"xl/worksheets/sheet{sheet_number}.xml"
-    pattern = re.compile(rf'<c r="{cell}"([^>]*)><f>(.*?)</f><v\s*/>')
+    pattern = re.compile(rf'<c r="{cell}"([^>]*)><f>(.*?)</f>(?:<v\s*/>|<v></v>)')
     kind = f' t="{cell_type}"' if cell_type else ""
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
