@@ -105,6 +105,7 @@ def cmd_kpis(args: argparse.Namespace, cfg: Settings) -> int:
     import pandas as pd
 
     from dashboard.core.exports import neutralise_formula
+    from dashboard.core.readable import date_text
     from dashboard.core.text import plain_number
     from dashboard.kpis.catalogue import OUTPUT_COLUMNS, kpis_for
     from dashboard.kpis.signoff import current_signoff
@@ -129,7 +130,8 @@ def cmd_kpis(args: argparse.Namespace, cfg: Settings) -> int:
         print(frame.to_csv(index=False), end="")
     else:
         print(
-            f"KPIs for {period.label} ({period.start:%d %b %Y} to {period.end:%d %b %Y}), {locality or 'all localities'}"
+            f"KPIs for {period.label} ({date_text(period.start)} to {date_text(period.end)}), "
+            f"{locality or 'all localities'}"
         )
         if signoff is not None:
             print(_signed_off_line(signoff))
@@ -176,6 +178,12 @@ def _with_cycle(
         shown["signed_off_value"] = pd_object([signed.get(_key(r)) for r in shown.itertuples(index=False)])
     else:
         shown = marked
+    if publish:  # one rule for every published output (dashboard.publish.suppression)
+        from dashboard.kpis.catalogue import load_catalogue
+        from dashboard.publish.suppression import commentary_is_published
+
+        kinds = {k.id: k.publication for k in load_catalogue()}
+        notes = {k: text for k, text in notes.items() if commentary_is_published(kinds.get(k), locality)}
     shown["commentary"] = pd_object([notes.get(str(k)) for k in shown["kpi"]])
     return shown
 

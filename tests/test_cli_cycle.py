@@ -148,7 +148,7 @@ def test_signoff_refuses_a_year_and_a_bad_period(cli_db: Path) -> None:
     assert query(cli_db, "SELECT count(*) FROM kpi_snapshots") == [(0,)]
 
 
-def test_published_rows_keep_their_commentary_and_hide_small_signed_off_counts(
+def test_published_rows_hide_case_and_locality_commentary_and_small_signed_off_counts(
     cli_db: Path, tmp_path: Path
 ) -> None:
     cr02_note = "Both rapid reviews were on time."
@@ -164,14 +164,15 @@ def test_published_rows_keep_their_commentary_and_hide_small_signed_off_counts(
     assert run_pmf("signoff", "--period", Q3, db=cli_db).returncode == 0
     published = kpis_json(cli_db, "--publish")
     cr02 = headline(published, "CR02")
-    assert cr02["commentary"] == cr02_note
+    assert cr02["commentary"] is None  # commentary on a case KPI is never published (it may describe a case)
     # 2 of 2 reviews: small counts are "c" in publication, the signed-off value as much as the live one
     assert (cr02["value"], cr02["signed_off_value"], cr02["revised"]) == ("c", "c", False)
 
     hartlepool = kpis_json(cli_db, "--publish", "--locality", "Hartlepool")
     assert not [r for r in hartlepool if r["kpi"] == "CR02"]  # case figures: partnership-wide only
     assert "Hartlepool's review" not in json.dumps(hartlepool)
-    assert headline(hartlepool, "TR01")["commentary"] == TR01_NOTE  # activity figures are published
+    assert headline(hartlepool, "TR01")["value"] == 6  # activity figures are published by locality...
+    assert headline(hartlepool, "TR01")["commentary"] is None  # ...but a locality's commentary is not
     in_full = kpis_json(cli_db, "--locality", "Hartlepool")
     assert headline(in_full, "CR02")["commentary"] == "Hartlepool's review was on time."
 
@@ -203,3 +204,32 @@ def test_report_kinds_as_html_and_word(cli_db: Path, tmp_path: Path) -> None:
     unknown = run_pmf("report", "--period", Q3, "--kind", "monthly", "-o", html, db=cli_db)
     assert unknown.returncode == 2 and "invalid choice: 'monthly'" in unknown.stderr, unknown
     assert not (tmp_path / "r.docx").exists() and not (tmp_path / "report.pdf").exists()
+
+
+def test_published_kpis_carry_commentary_on_activity_kpis_only(cli_db: Path) -> None:
+    """The sample's AU02 commentary says how many of the six audited cases were graded good or better: the
+    published AU02 is "c", so its commentary must not be published either (one rule for every output)."""
+    internal = run_pmf("kpis", "--period", "2023-24 Q3", db=cli_db)
+    assert internal.returncode == 0, internal
+    assert "\n  AU02: " in internal.stdout and "\n  TR04: " in internal.stdout
+    published = run_pmf("kpis", "--period", "2023-24 Q3", "--publish", db=cli_db)
+    assert published.returncode == 0, published
+    assert "\n  AU02: " not in published.stdout and "Four of the six cases" not in published.stdout
+    assert "\n  TR04: " in published.stdout  # training: the workforce, published in full
+    rows = json.loads(
+        run_pmf("kpis", "--period", "2023-24 Q3", "--publish", "--format", "json", db=cli_db).stdout
+    )
+    with_commentary = {r["kpi"] for r in rows if r["commentary"]}
+    assert "TR04" in with_commentary and not with_commentary & {"AU02", "AU03", "CR01", "CR02", "CR03"}
+    one_place = run_pmf(
+        "kpis",
+        "--period",
+        "2023-24 Q3",
+        "--locality",
+        "Hartlepool",
+        "--publish",
+        "--format",
+        "json",
+        db=cli_db,
+    )
+    assert all(r["commentary"] is None for r in json.loads(one_place.stdout))

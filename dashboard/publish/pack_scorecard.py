@@ -19,7 +19,7 @@ from dashboard.core.config import Settings
 from dashboard.core.periods import Period
 from dashboard.core.text import format_count, format_value, is_missing, is_small_denominator
 from dashboard.ingest.contract import DATASETS
-from dashboard.kpis.catalogue import ACTIVITY, Kpi, compute_kpis, load_catalogue, with_target_overrides
+from dashboard.kpis.catalogue import Kpi, compute_kpis, load_catalogue, with_target_overrides
 from dashboard.kpis.commentary import commentary_for
 from dashboard.kpis.signoff import current_signoff, revision_text, with_signoff
 from dashboard.publish.pack_sheets import (
@@ -32,7 +32,12 @@ from dashboard.publish.pack_sheets import (
 )
 from dashboard.publish.report_commentary import commentary_text
 from dashboard.publish.report_words import short_date
-from dashboard.publish.suppression import SUPPRESSED, is_published_row, publish_catalogue_rows
+from dashboard.publish.suppression import (
+    SUPPRESSED,
+    commentary_is_published,
+    is_published_row,
+    publish_catalogue_rows,
+)
 
 _HEADLINE = "(headline)"
 _ALL = "(all)"
@@ -246,11 +251,10 @@ def _comments(
         return {}
     out: dict[tuple[str, str | None], str] = {}
     for locality in (None, *settings.all_localities):
-        if publish and locality is not None:
-            continue
         for _, row in commentary_for(con, period.label, locality).iterrows():
             kpi = str(row["kpi"])
-            if publish and (kpi not in by_id or by_id[kpi].publication != ACTIVITY):
+            kind = by_id[kpi].publication if kpi in by_id else None
+            if publish and not commentary_is_published(kind, locality):
                 continue
             out[(kpi, locality)] = commentary_text(row)
     return out

@@ -17,11 +17,12 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard.core.text import as_date, format_value, is_missing, plural
-from dashboard.kpis.catalogue import ACTIVITY, load_catalogue
+from dashboard.kpis.catalogue import load_catalogue
 from dashboard.kpis.commentary import commentary_for, red_without_commentary
 from dashboard.kpis.signoff import current_signoff, revision_text, with_signoff
 from dashboard.publish.report_model import ReportContext, UpdateItem, UpdateList
 from dashboard.publish.report_words import short_date
+from dashboard.publish.suppression import commentary_is_published
 
 NO_COMMENTARY = "No commentary yet"
 NOT_SIGNED_OFF = "Not yet signed off: figures may change."
@@ -42,7 +43,7 @@ def load_review(ctx: ReportContext, table: pd.DataFrame) -> None:
     comments = commentary_for(ctx.con, label, ctx.locality)
     if ctx.publish:
         kinds = {k.id: k.publication for k in load_catalogue()}
-        keep = [ctx.locality is None and kinds.get(str(k)) == ACTIVITY for k in comments["kpi"]]
+        keep = [commentary_is_published(kinds.get(str(k)), ctx.locality) for k in comments["kpi"]]
         if not all(keep):
             ctx.left_out.append("the PMF group's commentary on case figures and on each locality")
         comments = comments[keep]

@@ -443,3 +443,11 @@ def _secure(
         if chosen is None:
             return secondary  # pragma: no cover - every non-zero cell hidden: nothing can be worked out
         hide(chosen)
+
+
+def commentary_is_published(publication: str | None, locality: str | None) -> bool:
+    """Whether the PMF group's commentary on a KPI goes into a published output: only on an activity KPI (the
+    workforce: training, the action plan, the audits' samples), for the partnership as a whole. Never on a
+    case KPI (it may describe a case), never a locality's: the report, the pack and `pmf kpis --publish`
+    all follow this one rule."""
+    return locality is None and publication == ACTIVITY
