@@ -55,7 +55,7 @@ def test_case_reviews_page_q3_shows_the_newsletters_reviews_on_time(app: Any) ->
     assert table.loc["RV", rr_days] == "24 · ✔ On time"
     assert table.loc["RV", "Learning event"] == "25 January 2024"
     assert table.loc["RV", "Recall event"] == "26 February 2024"
-    assert table.loc["RV", "Published"] == ""  # the sample invents no publication for RV
+    assert table.loc["RV", "Published"] == "–"  # the sample invents no publication for RV
     assert table.loc["KLT", "Notified"] == "16 October 2023"
     assert table.loc["KLT", "Rapid review completed"] == "3 November 2023"
     assert table.loc["KLT", rr_days] == "14 · ✔ On time"

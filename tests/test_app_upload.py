@@ -72,7 +72,7 @@ def test_bad_workbook_shows_every_error_and_stores_nothing(app, sample_db) -> No
     at.file_uploader(key="upload").upload("bad.xlsx", BAD, XLSX).run()
     assert not at.exception
     assert at.error[0].value.startswith("bad.xlsx was not loaded: 4 error(s). Nothing was stored.")
-    errors = frame(at, "reason")
+    errors = frame(at, "Reason")
     assert list(errors.itertuples(index=False, name=None)) == [
         (
             "training_sessions",
@@ -138,8 +138,9 @@ def test_undo_asks_for_confirmation_then_restores(app, sample_db) -> None:
     assert not at.exception
     assert at.success[0].value == "Undid upload 6 (more-training.xlsx)."
     assert len(_table_rows(sample_db, "training_sessions")) == sessions
-    history = frame(at, "undone_by")
-    assert history.iloc[0]["upload_id"] == 6 and history.iloc[0]["undone_at"] is not None
+    history = frame(at, "Undone by")
+    assert history.iloc[0]["Upload"] == 6 and history.iloc[0]["Undone"] != "–"
+    assert history.iloc[1]["Undone"] == "–"  # the sample's uploads are in force: a dash, never None
 
 
 def test_same_file_twice_changes_nothing(app, sample_db) -> None:
@@ -166,8 +167,8 @@ AMBIGUOUS_CSV = (
 def test_an_ambiguous_csv_asks_for_its_dataset_then_loads_as_chosen(app, sample_db) -> None:
     at = _upload_page(app)
     at.file_uploader(key="upload").upload("mixed.csv", AMBIGUOUS_CSV, "text/csv").run()
-    errors = frame(at, "reason")
-    assert errors.iloc[0]["reason"].startswith("could be training_sessions or training_attendance")
+    errors = frame(at, "Reason")
+    assert errors.iloc[0]["Reason"].startswith("could be training_sessions or training_attendance")
     at.selectbox(key="upload_dataset").set_value("training_attendance").run()
     assert not at.exception
     preview = frame(at, "Rows added")
@@ -182,8 +183,8 @@ def test_replace_mode_without_that_sheet_says_so_and_stores_nothing(app, sample_
     at.selectbox(key="upload_mode").set_value("reviews").run()
     at.file_uploader(key="upload").upload("more-training.xlsx", GOOD, XLSX).run()
     assert not at.exception
-    errors = frame(at, "reason")
-    assert errors.iloc[0]["reason"] == "cannot replace reviews: more-training.xlsx has no reviews sheet"
+    errors = frame(at, "Reason")
+    assert errors.iloc[0]["Reason"] == "cannot replace reviews: more-training.xlsx has no reviews sheet"
     assert not [b for b in at.button if b.key == "confirm"]
     assert _table_rows(sample_db, "reviews") == before
 
@@ -227,7 +228,7 @@ def test_markdown_in_a_file_name_is_shown_as_written(app, sample_db) -> None:
             text = str(getattr(element, "label", None) or element.value)
             if "example.invalid" in text:
                 assert ESCAPED_NAME in text and MARKDOWN_NAME not in text, text
-    assert frame(at, "file_name").iloc[0]["file_name"] == MARKDOWN_NAME
+    assert frame(at, "File").iloc[0]["File"] == MARKDOWN_NAME
 
 
 def test_as_text_escapes_every_markdown_character_and_nothing_is_lost() -> None:

@@ -10,7 +10,7 @@ cached result and view (refresh_after_change), so the pages only ask for a chang
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -22,8 +22,10 @@ from dashboard.core.config import settings
 from dashboard.core.periods import Period
 from dashboard.core.text import format_value
 from dashboard.ingest import edits
-from dashboard.ingest.load import LoadResult, undo_latest
-from dashboard.ingest.workflow import CheckedUpload, apply_upload, as_text, check_upload, kpi_changes
+from dashboard.ingest.load import LoadResult, UploadRejected, load_upload, undo_latest
+from dashboard.ingest.upload_report import Problem, UploadReport
+from dashboard.ingest.validate import validate_upload
+from dashboard.ingest.workflow import CheckedUpload, apply_upload, as_text, kpi_changes
 from dashboard.kpis import signoff
 from dashboard.kpis.catalogue import Kpi
 from dashboard.kpis.targets import set_target
@@ -58,30 +60,77 @@ def refresh_after_change() -> None:
     views.clear()
 
 
-def checked_upload(data: bytes, file_name: str, replace: str | None, dataset: str | None) -> CheckedUpload:
+Progress = Callable[[str, float], None]  # (the stage's label, the share of the work done before it)
+
+
+def _quiet(label: str, fraction: float) -> None:
+    """No progress shown."""
+
+
+def rows_in(report: UploadReport) -> int:
+    return sum(len(rows) for rows in report.located.values())
+
+
+def checked_upload(
+    data: bytes,
+    file_name: str,
+    replace: str | None,
+    dataset: str | None,
+    progress: Progress | None = None,
+) -> CheckedUpload:
     """The file validated and its change previewed (stores nothing). Checked once per file, mode and data
-    version: reruns (Confirm, other widgets) do not read it again."""
+    version: reruns (Confirm, other widgets) do not read it again. `progress` hears each stage: reading and
+    checking the file, then comparing its rows with what is stored (workflow.check_upload's two steps)."""
     key = (hashlib.sha256(data).hexdigest(), file_name, replace, dataset, cache.data_key()[1])
     held = st.session_state.get("upload_check")
     if held is not None and held[0] == key:
         checked: CheckedUpload = held[1]
         return checked
-    # The preview is a load rolled back: it needs the write connection.
-    with _in_turn("the file will be checked"), cache.writer() as cur:
-        checked = check_upload(cur, data, file_name, settings(), replace=replace, dataset=dataset)
+    stage = progress or _quiet
+    stage(f"Reading and checking {as_text(file_name)}", 0.0)
+    report = validate_upload(data, file_name, settings(), dataset)
+    if not report.ok:
+        checked = CheckedUpload(report, None)
+    else:
+        stage(f"Comparing {rows_in(report):,} rows with what is stored", 0.6)
+        # The preview is a load rolled back: it needs the write connection.
+        with _in_turn("the file will be checked"), cache.writer() as cur:
+            checked = _previewed(cur, report, replace)
     st.session_state.upload_check = (key, checked)
     return checked
 
 
+def _previewed(cur: Any, report: UploadReport, replace: str | None) -> CheckedUpload:
+    """The second step of workflow.check_upload (the change computed by a load rolled back) for a report
+    already validated, so that the page can name the two stages as they run."""
+    try:
+        preview = load_upload(cur, report, "preview", replace=replace, dry_run=True)
+    except UploadRejected as exc:
+        return CheckedUpload(exc.report, None)
+    except ValueError as exc:  # replace mode asked of a dataset the file lacks, or with an empty sheet
+        report.errors.append(Problem(report.file_name, None, None, "", str(exc)))
+        return CheckedUpload(report, None)
+    return CheckedUpload(report, preview)
+
+
 def confirm_upload(
-    checked: CheckedUpload, file_name: str, user: str, replace: str | None, filters: Filters
+    checked: CheckedUpload,
+    file_name: str,
+    user: str,
+    replace: str | None,
+    filters: Filters,
+    progress: Progress | None = None,
 ) -> dict[str, Any]:
-    """Load a checked upload; the message to show after it, with the KPIs it changed for the filters."""
+    """Load a checked upload; the message to show after it, with the KPIs it changed for the filters.
+    `progress` hears each stage: storing the rows, then computing the KPIs."""
     period = filters.period.label
+    stage = progress or _quiet
     with _in_turn("your upload will be loaded"):
         before = cache.scorecard(*cache.data_key(), period, filters.locality)
+        stage(f"Storing {rows_in(checked.report):,} rows", 0.1)
         with cache.writer() as cur:
             result = apply_upload(cur, checked, user, replace=replace)
+        stage("Computing the KPIs", 0.7)
         refresh_after_change()
         after = cache.scorecard(*cache.data_key(), period, filters.locality)
     changes = kpi_changes(before, after)

@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard.app import cache, changes, components
+from dashboard.app import cache, changes, components, tables
 from dashboard.app.connections import DatabaseBusy
 from dashboard.app.filters import Filters
 from dashboard.core.auth import Access, Action
@@ -204,4 +204,4 @@ def _history(kpi: Kpi, filters: Filters) -> None:
         st.write("No commentary has been written on this KPI yet.")
         return
     st.caption("Every quarter, newest first, with the earlier wordings that later edits replaced.")
-    st.dataframe(history_table(history), hide_index=True, key="commentary_history")
+    tables.show(history_table(history), "commentary_history")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
-from typing import NoReturn
+from pathlib import Path
+from typing import Any, NoReturn
 from urllib.parse import quote
 
 import pandas as pd
@@ -16,6 +18,7 @@ from dashboard.app.connections import BUSY_MESSAGE
 from dashboard.app.filters import Filters
 from dashboard.charts import RAG_COLOURS, locality_colours
 from dashboard.core.config import settings
+from dashboard.core.readable import csv_frame
 from dashboard.core.text import is_missing, uk_date
 from dashboard.ingest.workflow import as_text
 
@@ -80,15 +83,17 @@ def styled(frame: pd.DataFrame, rag_columns: list[str]) -> object:
     return styled_map(frame, _rag_style, rag_columns)
 
 
-def csv_download(frame: pd.DataFrame, name: str, key: str) -> None:
-    """A CSV download whose bytes are made only when the button is clicked, not on every rerun. Everything
-    the pages show is internal, so the file's name carries the marking: 'x-OFFICIAL-SENSITIVE.csv'."""
+def csv_download(frame: pd.DataFrame, name: str, key: str, words: Mapping[str, str] | None = None) -> None:
+    """A CSV download whose bytes are made only when the button is clicked, not on every rerun. A person
+    opens it in Excel, so its headers are words and its dates dates, as on the page (csv_frame; `words`
+    overrides headers), its numbers numbers. Everything the pages show is internal, so the file's name
+    carries the marking: 'x-OFFICIAL-SENSITIVE.csv'."""
     from dashboard.core.exports import csv_bytes
     from dashboard.publish.suppression import marked_file_name
 
     st.download_button(
         "Download CSV",
-        lambda: csv_bytes(frame),
+        lambda: csv_bytes(csv_frame(frame, words)),
         file_name=marked_file_name(name.removesuffix(".csv"), ".csv"),
         mime="text/csv",
         key=key,
@@ -127,3 +132,46 @@ def problem_lines(report: object) -> list[str]:
     """The errors of a rejected form (an UploadReport) as "column: reason", shown as written."""
     errors = getattr(report, "errors", [])
     return [as_text(f"{p.column}: {p.reason}" if p.column else p.reason) for p in errors]
+
+
+DOCS = Path(__file__).resolve().parents[2] / "docs"  # the project's guides: upload-format.md, kpis.md
+
+
+def project_doc(name: str) -> str | None:
+    """A guide of the project's docs/ folder as Markdown, without its generator's comment and with its
+    headings two levels down, to sit inside a page (None when the
+    project's docs/ folder is not beside the package, as in an installed copy)."""
+    try:
+        text = (DOCS / name).read_text(encoding="utf-8")
+    except OSError:
+        return None
+    text = re.sub(r"\A<!--.*?-->\s*", "", text, flags=re.S)
+    return re.sub(r"^(#{1,4}) ", r"##\1 ", text, flags=re.M)  # its headings under the page's
+
+
+class Stages:
+    """Progress by stage for long work: `stages(label, fraction)` shows an st.status box titled `title` (made
+    at the first stage, so work that turns out quick or cached shows nothing) naming each stage as it starts,
+    with a progress bar; `done(label)` closes it. Passed as a `progress: Callable[[str, float], None]`."""
+
+    def __init__(self, title: str) -> None:
+        self.title = title
+        self.box: Any = None
+        self.bar: Any = None
+
+    def __call__(self, label: str, fraction: float) -> None:
+        if self.box is None:
+            self.box = st.status(self.title, expanded=True)
+            self.bar = self.box.progress(0.0)
+        self.box.update(label=f"{self.title}: {label}")
+        self.box.write(label)
+        self.bar.progress(min(max(fraction, 0.0), 1.0))
+
+    def done(self, label: str) -> None:
+        if self.box is not None:
+            self.bar.progress(1.0)
+            self.box.update(label=label, state="complete", expanded=False)
+
+    def failed(self, label: str) -> None:
+        if self.box is not None:
+            self.box.update(label=label, state="error", expanded=False)

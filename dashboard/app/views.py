@@ -38,6 +38,7 @@ from dashboard.kpis.scorecard import (
     comparison_table,
     headline_trend,
     kpi_history,
+    kpis_that_matter,
     scorecard_table,
 )
 from dashboard.kpis.scorecard import period_figures as scorecard_figures
@@ -204,6 +205,29 @@ def red_without_commentary_sentence(path: str, version: str, period: str, locali
         return ""
     verb = "KPI has" if len(missing) == 1 else "KPIs have"
     return f"{len(missing)} Red {verb} no commentary yet: {', '.join(missing)}"
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def overview_trends(
+    path: str, version: str, period: str, locality: str | None, compare: bool
+) -> tuple[go.Figure, ...]:
+    """The overview's small multiples: a trend panel for each of the KPIs that matter this period (Red first,
+    then Amber, then Green; kpis_that_matter), each with its target line. Compare on: every locality's line
+    beside All localities (Hartlepool beside Stockton-on-Tees); off: All localities and the chosen locality."""
+    card = cache.scorecard(path, version, period, locality)
+    catalogue = {k.id: k for k in cache.catalogue(path, version)}
+    trend = cache.trend(path, version)
+    chosen: tuple[str, ...] = (locality,) if locality else ()
+    shown = charted_localities(locality) if compare else chosen
+    colours = charts.locality_colours(_localities())
+    figures = []
+    for kpi_id in kpis_that_matter(card):
+        series = headline_trend(trend, kpi_id)
+        series = series[series["locality"].isna() | series["locality"].isin(shown)]
+        if kpi_id not in catalogue or not series["value"].notna().any():
+            continue
+        figures.append(charts.trend_panel(series, catalogue[kpi_id], list(shown), colours))
+    return tuple(figures)
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
@@ -426,6 +450,7 @@ def clear() -> None:
     for cached in (
         scorecard,
         cycle_scorecard,
+        overview_trends,
         headlines,
         comparison,
         kpi_trend,

@@ -199,3 +199,27 @@ def number_text(value: Any) -> str:
     if number.is_integer():
         return f"{int(number):,}"
     return f"{number:,.1f}"
+
+
+def csv_frame(frame: pd.DataFrame, words: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """`frame` for a CSV a person opens in Excel: headers in words, dates as "25 Sep 2023", yes/no for
+    true/false, blanks empty; numbers stay numbers (so that Excel sums and sorts them)."""
+    out: dict[str, pd.Series] = {}
+    for name in frame.columns:
+        header = (words or {}).get(str(name)) or header_words(str(name))
+        series = frame[name]
+        if pd.api.types.is_bool_dtype(series):
+            out[header] = series.map(lambda v: "" if is_blank(v) else ("Yes" if v else "No")).astype(object)
+        elif pd.api.types.is_numeric_dtype(series):
+            out[header] = series
+        else:
+            out[header] = pd.Series([_csv_cell(v) for v in series], index=frame.index, dtype=object)
+    return pd.DataFrame(out, index=frame.index)
+
+
+def _csv_cell(value: object) -> object:
+    if is_blank(value):
+        return ""
+    if isinstance(value, (date, datetime, pd.Timestamp)):
+        return date_text(value)
+    return value

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.app import cache, components, views
+from dashboard.app import cache, components, tables, views
 from dashboard.areas import actions
 from dashboard.core.config import settings
 from dashboard.core.text import uk_date
@@ -49,10 +49,10 @@ else:
 
 st.subheader("Actions")
 table = view.table
-st.dataframe(
-    components.styled(table, ["RAG"]),
-    hide_index=True,
-    key="actions_table",
+tables.show(
+    table,
+    "actions_table",
+    rag_columns=["RAG"],
     column_config={
         "RAG": st.column_config.TextColumn("RAG", pinned=True),
         "Action": st.column_config.TextColumn("Action", width="large"),

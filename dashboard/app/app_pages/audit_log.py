@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.app import cache, components
+from dashboard.app import cache, components, tables
 from dashboard.core.auth import Action, page_refusal
 from dashboard.kpis.audit_log import audit_log
+
+LOG_WORDS = {"at": "When", "user": "Who", "action": "Action", "detail": "What"}
 
 access = st.session_state.access
 if not access.can(Action.AUDIT_LOG):  # the entry point refuses first; this page does not rely on it alone
@@ -25,10 +27,5 @@ with cache.cursor() as cur:
 if log.empty:
     st.write("Nothing has been uploaded or changed yet.")
 else:
-    st.dataframe(
-        log.rename(columns={"at": "When", "user": "Who", "action": "Action", "detail": "What"}),
-        hide_index=True,
-        key="audit_log",
-        column_config={"When": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm:ss")},
-    )
-    components.csv_download(log, "audit-log.csv", "download_audit_log")
+    tables.show(log, "audit_log", words=LOG_WORDS)
+    components.csv_download(log, "audit-log.csv", "download_audit_log", LOG_WORDS)

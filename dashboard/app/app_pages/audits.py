@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.app import cache, components, views
+from dashboard.app import cache, components, tables, views
 from dashboard.areas.audits import GRADES, audit_choices
 from dashboard.core.config import settings
 
@@ -39,7 +39,7 @@ else:
             },
             "Audit": None,  # the ID is in the CSV; people read the title and date
             "Title": st.column_config.TextColumn("Title", width="medium"),
-            "Date": st.column_config.DateColumn("Date", format="DD/MM/YYYY", help="Date of the audit"),
+            "Date": st.column_config.DateColumn("Date", format="D MMM YYYY", help="Date of the audit"),
             "Cases": st.column_config.NumberColumn("Cases", help="Cases audited (AU01)"),
             "Good or better (%)": st.column_config.NumberColumn(
                 "Good or better (%)", format="%.1f", help="Outstanding or Good / graded cases (AU02)"
@@ -48,7 +48,7 @@ else:
                 "Actions completed", help="As currently recorded on the audit rows (AU04)"
             ),
             "Exec report": st.column_config.DateColumn(
-                "Exec report", format="DD/MM/YYYY", help="Date reported to the Exec group"
+                "Exec report", format="D MMM YYYY", help="Date reported to the Exec group"
             ),
         },
     )
@@ -69,5 +69,5 @@ else:
     choices = audit_choices(audits)
     chosen = st.selectbox("Audit", list(choices), format_func=choices.__getitem__, key="audit")
     cases = cache.audit_cases(path, version, period, locality, chosen)
-    st.dataframe(cases, hide_index=True, key="audit_cases")
+    tables.show(cases, "audit_cases")
     components.csv_download(cases, f"audit-{chosen}-cases.csv", "download_audit_cases")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.app import cache, components, views
+from dashboard.app import cache, components, tables, views
 from dashboard.areas import reviews
 from dashboard.core.text import plural
 
@@ -26,9 +26,7 @@ if late.empty:
     st.success(f"No step was late in {period.label}: every deadline that fell due was met.", icon="✔")
 else:
     st.warning(f"**{plural(len(late), 'late step')} in {period.label}**", icon="✖")
-    st.dataframe(
-        components.styled_map(late, reviews.timeliness_style, ["Status"]), hide_index=True, key="late_steps"
-    )
+    tables.show(late, "late_steps", rag_columns=["Status"], style=reviews.timeliness_style)
 
 for sentence in view.not_judged:
     st.info(sentence, icon="ℹ")
@@ -46,10 +44,11 @@ components.chart(view.timeline, key="review_timeline")
 
 st.subheader("Reviews")
 table = view.table
-st.dataframe(
-    components.styled_map(table, reviews.timeliness_style, list(reviews.TIMELINESS_COLUMNS)),
-    hide_index=True,
-    key="reviews_table",
+tables.show(
+    table,
+    "reviews_table",
+    rag_columns=list(reviews.TIMELINESS_COLUMNS),
+    style=reviews.timeliness_style,
     column_config={"Review": st.column_config.TextColumn("Review", pinned=True)},
 )
 st.caption(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.app import cache, changes, components, views
+from dashboard.app import cache, changes, components, tables, views
 from dashboard.app.connections import DatabaseBusy
 from dashboard.core.auth import Action, role_needed
 from dashboard.core.text import format_value
@@ -23,11 +23,16 @@ st.caption(
     "what an upload must hold: docs/upload-format.md."
 )
 
+with st.expander("The KPI definitions as a document (docs/kpis.md)", icon=":material/menu_book:"):
+    st.caption("Generated from the catalogue, so it always says what the dashboard computes.")
+    if definitions := components.project_doc("kpis.md"):
+        st.markdown(definitions)
+
 if message := st.session_state.pop("target_message", None):
     st.success(message)
 
 overview = views.catalogue_table(*cache.data_key())
-st.dataframe(overview, hide_index=True, key="catalogue")
+tables.show(overview, "catalogue", whole=True)
 components.csv_download(overview, "kpi-catalogue.csv", "download_catalogue")
 
 for kpi in catalogue:
@@ -87,12 +92,7 @@ with cache.cursor() as cur:
 if history.empty:
     st.write("No target has been changed yet: every KPI uses its file's default.")
 else:
-    st.dataframe(
-        history,
-        hide_index=True,
-        key="target_history",
-        column_config={"When": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm")},
-    )
+    tables.show(history, "target_history")
     components.csv_download(history, "target-history.csv", "download_target_history")
     if not who_and_why:
         st.caption("Who made each change and why is in the audit log, which admins read.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.app import cache, commentary_panel, components, signoff_panel, views
+from dashboard.app import cache, commentary_panel, components, signoff_panel, tables, views
 from dashboard.charts import ALL_LOCALITIES
 from dashboard.core.config import settings
 
@@ -57,11 +57,7 @@ commentary_panel.show(kpi, filters, access)
 
 st.header("By quarter")
 history = views.history(path, version, kpi.id, filters.locality, filters.compare)
-st.dataframe(
-    components.styled(history, [c for c in history.columns if c.endswith("RAG")]),
-    hide_index=True,
-    key="history",
-)
+tables.show(history, "history", rag_columns=[c for c in history.columns if c.endswith("RAG")])
 components.csv_download(history, f"{kpi.id}-by-quarter.csv", "download_history")
 
 st.header(f"Records behind {kpi.id}, {filters.period.label}, {filters.locality_label}")
@@ -70,7 +66,7 @@ if records.empty:
     st.info(components.NO_DATA)
 else:
     st.caption(
-        f"{len(records)} record(s) from {kpi.records.replace('_', ' ')}; counts_as says how each one counts."
+        f"{len(records)} record(s) from {kpi.records.replace('_', ' ')}; Counts as says how each one counts."
     )
-    st.dataframe(records, hide_index=True, key="records")
+    tables.show(records, "records")
     components.csv_download(records, f"{kpi.id}-{filters.period.label}-records.csv", "download_records")

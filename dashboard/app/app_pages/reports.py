@@ -10,6 +10,7 @@ from dashboard.app import cache, components
 from dashboard.core.chromium import chromium_available
 from dashboard.core.config import settings
 from dashboard.publish import pack, report
+from dashboard.publish.pdf import ReportError
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -87,28 +88,59 @@ with word:
         help="The same report as a Word document, to edit before sending it.",
     )
 with middle:
-    st.download_button(
-        "Download the KPI pack (Excel)",
-        lambda: cache.kpi_pack(path, version, period, publish),
-        file_name=pack.pack_file_name(filters.period, cfg, publish),
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key="download_kpi_pack",
+    pack_key = ("pack", version, period, publish)
+    if st.session_state.get("prepared_pack", (None,))[0] != pack_key and st.button(
+        "Make the KPI pack (Excel)",
+        key="make_kpi_pack",
         icon=":material/table_view:",
         help="A scorecard sheet, a sheet per area and the definitions, formatted for Excel.",
-    )
+    ):
+        stages = components.Stages("Making the KPI pack")
+        stages("Computing the KPIs and writing the scorecard, area and definition sheets", 0.1)
+        st.session_state.prepared_pack = (pack_key, cache.kpi_pack(path, version, period, publish))
+        stages.done("The KPI pack is ready")
+    if st.session_state.get("prepared_pack", (None,))[0] == pack_key:
+        st.download_button(
+            "Download the KPI pack (Excel)",
+            st.session_state.prepared_pack[1],
+            file_name=pack.pack_file_name(filters.period, cfg, publish),
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            key="download_kpi_pack",
+            icon=":material/download:",
+            help="A scorecard sheet, a sheet per area and the definitions, formatted for Excel.",
+        )
 with right:
-    if chromium_available():
+    pdf_key = ("pdf", version, period, locality, publish, kind)
+    if not chromium_available():
+        st.caption("PDF: open the HTML report in a browser and print it (Chromium is not installed here).")
+    elif st.session_state.get("prepared_pdf", (None,))[0] != pdf_key and st.button(
+        "Make the PDF",
+        key="make_report_pdf",
+        icon=":material/picture_as_pdf:",
+        help="The same report printed to A4 by headless Chromium (a few seconds).",
+    ):
+        stages = components.Stages("Making the PDF")
+        stages("Writing the report", 0.0)
+        cache.report_html(path, version, period, locality, publish, kind)
+        stages("Printing it to A4 with Chromium", 0.3)
+        try:
+            made = cache.report_pdf_bytes(path, version, period, locality, publish, kind)
+        except ReportError as exc:
+            stages.failed("The PDF could not be made")
+            st.error(f"{exc} Open the HTML report in a browser and print it instead.")
+        else:
+            st.session_state.prepared_pdf = (pdf_key, made)
+            stages.done("The PDF is ready")
+    if st.session_state.get("prepared_pdf", (None,))[0] == pdf_key:
         st.download_button(
             "Download as PDF",
-            lambda: cache.report_pdf_bytes(path, version, period, locality, publish, kind),
+            st.session_state.prepared_pdf[1],
             file_name=file_name(".pdf"),
             mime="application/pdf",
             key="download_report_pdf",
-            icon=":material/picture_as_pdf:",
+            icon=":material/download:",
             help="The same report printed to A4 by headless Chromium.",
         )
-    else:
-        st.caption("PDF: open the HTML report in a browser and print it (Chromium is not installed here).")
 
 st.header("Preview")
 st.caption("The report as it will print, A4 width; scroll inside the frame.")

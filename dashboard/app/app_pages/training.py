@@ -139,7 +139,9 @@ if compare:
             hide_index=True,
             key="training_compare",
             column_config={
-                c: st.column_config.NumberColumn(c, format="%.1f") for c in table.columns if c.endswith("(%)")
+                c: st.column_config.NumberColumn(c.replace("DNA", "Did not attend"), format="%.1f")
+                for c in table.columns
+                if c.endswith("(%)")
             }
             | {
                 c: st.column_config.NumberColumn(c, format="%.2f", help="1 to 5 scale")
@@ -195,15 +197,20 @@ else:
         key="training_sessions",
         column_config={
             "Session": None,  # the ID is in the CSV; people read the date and title
-            "Date": st.column_config.DateColumn("Date", format="DD/MM/YYYY"),
+            "Date": st.column_config.DateColumn("Date", format="D MMM YYYY"),
             "Title": st.column_config.TextColumn("Title", width="medium"),
-            "DNA": st.column_config.NumberColumn("DNA", help="Booked but did not attend"),
+            "DNA": st.column_config.NumberColumn("Did not attend", help="Booked but did not attend"),
             "Pre": st.column_config.NumberColumn(
-                "Pre", format="%.1f", help="Average confidence before (1 to 5)"
+                "Confidence before", format="%.1f", help="Average confidence before (1 to 5)"
             ),
             "Post": st.column_config.NumberColumn(
-                "Post", format="%.1f", help="Average confidence after (1 to 5)"
+                "Confidence after", format="%.1f", help="Average confidence after (1 to 5)"
             ),
         },
     )
-    components.csv_download(sessions, f"training-sessions-{period}.csv", "download_training_sessions")
+    components.csv_download(
+        sessions,
+        f"training-sessions-{period}.csv",
+        "download_training_sessions",
+        {"DNA": "Did not attend", "Pre": "Confidence before", "Post": "Confidence after"},
+    )

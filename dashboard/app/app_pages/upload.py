@@ -8,12 +8,22 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.app import cache, changes, components
+from dashboard.app import cache, changes, components, tables
 from dashboard.app.connections import DatabaseBusy
 from dashboard.core.auth import Action, page_refusal
+from dashboard.core.readable import date_text
 from dashboard.ingest.contract import DATASET_NAMES
 from dashboard.ingest.load import NothingToUndo, upload_history
 from dashboard.ingest.workflow import as_text, preview_table, report_csv
+
+#: The upload history's headers (the rest are read by dashboard.core.readable.header_words).
+HISTORY_WORDS = {
+    "file_name": "File",
+    "added": "Rows added",
+    "replaced": "Rows replaced",
+    "removed": "Rows removed",
+    "unchanged": "Rows unchanged",
+}
 
 filters = st.session_state.filters
 access = st.session_state.access
@@ -46,11 +56,20 @@ with st.expander("Templates", icon=":material/download:"):
         key="template_one",
     )
 
+with st.expander("What a file must hold (the upload format)", icon=":material/menu_book:"):
+    guide = components.project_doc("upload-format.md")
+    st.caption(
+        "This guide is docs/upload-format.md in the project folder; the KPIs' definitions are docs/kpis.md "
+        "(and the KPI catalogue page)."
+    )
+    if guide:
+        st.markdown(guide)
+
 if message := st.session_state.pop("upload_message", None):
     st.success(message["text"])
     if message.get("kpis") is not None and not message["kpis"].empty:
         st.markdown(f"KPIs that changed for {as_text(message['period'])} ({as_text(message['locality'])}):")
-        st.dataframe(message["kpis"], hide_index=True, key="changed_kpis")
+        tables.show(message["kpis"], "changed_kpis")
 
 uploaded = st.file_uploader("Workbook or CSV file", type=["xlsx", "csv"], key="upload")
 # Both choices are a dataset's name, or "" for none (upsert; recognised from the headers).
@@ -80,11 +99,18 @@ dataset = (
 )
 
 if uploaded is not None:
-    checked = changes.checked_upload(uploaded.getvalue(), uploaded.name, replace_dataset, dataset)
+    checking = components.Stages(f"Checking {as_text(uploaded.name)}")
+    checked = changes.checked_upload(
+        uploaded.getvalue(), uploaded.name, replace_dataset, dataset, progress=checking
+    )
+    checking.done(
+        f"Checked {as_text(uploaded.name)}: "
+        + ("ready to load" if checked.ok else f"{checked.report.error_count:,} error(s)")
+    )
     report = checked.report
     if report.warnings:
         st.warning(f"{len(report.warnings)} warning(s): columns or sheets that were not stored.")
-        st.dataframe(report.warning_table(), hide_index=True, key="warnings")
+        tables.show(report.warning_table(), "warnings")
     if not checked.ok:
         capped = report.error_count > len(report.errors) or len(report.shown_errors()) < len(report.errors)
         shown = (
@@ -96,7 +122,7 @@ if uploaded is not None:
             f"{as_text(uploaded.name)} was not loaded: {report.error_count:,} error(s). Nothing was stored. "
             f"Correct them and upload again.{shown}"
         )
-        st.dataframe(report.error_table(), hide_index=True, key="errors")
+        tables.show(report.error_table(), "errors")
         st.download_button(
             "Download the validation report (CSV)",
             report_csv(report),
@@ -107,15 +133,17 @@ if uploaded is not None:
     else:
         assert checked.preview is not None
         st.header("What this upload will change")
-        st.dataframe(preview_table(checked.preview), hide_index=True, key="preview")
+        tables.show(preview_table(checked.preview), "preview")
         if not checked.preview.changed:
             st.info("Nothing would change: every row is already stored as it is in this file.")
         elif st.button("Confirm and load", type="primary", key="confirm", icon=":material/check:"):
+            loading = components.Stages(f"Loading {as_text(uploaded.name)}")
             try:
                 st.session_state.upload_message = changes.confirm_upload(
-                    checked, uploaded.name, user, replace_dataset, filters
+                    checked, uploaded.name, user, replace_dataset, filters, progress=loading
                 )
             except DatabaseBusy:
+                loading.failed("Nothing was loaded")
                 st.error(changes.STILL_BUSY)
             else:
                 del st.session_state["upload"]
@@ -127,8 +155,8 @@ with cache.cursor() as cur:
 if history.empty:
     st.write("No uploads yet.")
 else:
-    st.dataframe(history.drop(columns=["file_hash"]), hide_index=True, key="history")
-    components.csv_download(history, "upload-history.csv", "download_history")
+    tables.show(history.drop(columns=["file_hash"]), "history", words=HISTORY_WORDS)
+    components.csv_download(history, "upload-history.csv", "download_history", HISTORY_WORDS)
     in_force = history[history["undone_at"].isna()]
     if not in_force.empty:
         latest = in_force.iloc[0]
@@ -141,7 +169,7 @@ else:
         if st.session_state.get("confirm_undo") == int(latest["upload_id"]):
             st.warning(
                 f"Undo upload {latest['upload_id']} ({as_text(latest['file_name'])}, "
-                f"{latest['uploaded_at']:%d %B %Y %H:%M})? "
+                f"{date_text(latest['uploaded_at'])})? "
                 "Every row it added, replaced or removed goes back exactly as it was before it."
             )
             yes, no = st.columns(2)

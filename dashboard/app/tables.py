@@ -1,0 +1,68 @@
+"""Tables as the pages show them: every table a person reads goes through dashboard.core.readable first.
+
+Headers are words ("Rapid review completed", never `rr_completed_date`), dates read "25 Sep 2023" (never
+"2023-09-25 00:00:00"), blanks read "–" (never None, nan, NaT or <NA>) and numbers are right-aligned. A table
+can be shown whole (`whole=True`: its height holds every row, so nobody scrolls inside a box to read it), and
+its CSV download (components.csv_download, through dashboard.core.readable.csv_frame) carries the same words while its numbers stay
+numbers for Excel.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Literal
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.app import components
+from dashboard.core.readable import header_words, readable_table
+
+ROW_HEIGHT = 35  # st.dataframe's row height in pixels (the header row is as tall)
+WHOLE_MAX_ROWS = 100  # beyond this a table is not shown whole: the page would be too long to find anything
+
+
+def whole_height(rows: int) -> int:
+    """The height of an st.dataframe that holds a header and `rows` rows without scrolling inside it."""
+    return (rows + 1) * ROW_HEIGHT + 3
+
+
+def words_of(frame: pd.DataFrame, words: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Each column's header in words (`words` first, then dashboard.core.readable.header_words)."""
+    return {str(c): (words or {}).get(str(c)) or header_words(str(c)) for c in frame.columns}
+
+
+def show(
+    frame: pd.DataFrame,
+    key: str,
+    *,
+    words: Mapping[str, str] | None = None,
+    rag_columns: Sequence[str] = (),
+    whole: bool = False,
+    column_config: Mapping[str, Any] | None = None,
+    style: Callable[[object], str] | None = None,
+) -> pd.DataFrame:
+    """`frame` as an st.dataframe a person reads (the module docstring); the readable frame shown.
+
+    `rag_columns` (original names) are coloured as well as worded (by `style`, value -> CSS, when given, else
+    as RAG); `column_config` is keyed by the readable headers and wins over the right alignment given to every
+    numeric column."""
+    readable = readable_table(frame, words)
+    shown = readable.frame
+    renamed = words_of(frame, words)
+    config: dict[str, Any] = {
+        name: st.column_config.Column(name, alignment="right") for name in readable.numeric
+    }
+    config.update(column_config or {})
+    height: int | Literal["auto"] = (
+        whole_height(len(shown)) if whole and len(shown) <= WHOLE_MAX_ROWS else "auto"
+    )
+    coloured = [renamed.get(c, c) for c in rag_columns]
+    st.dataframe(
+        components.styled_map(shown, style, coloured) if style else components.styled(shown, coloured),
+        hide_index=True,
+        key=key,
+        column_config=config,
+        height=height,
+    )
+    return shown
