@@ -8,10 +8,12 @@ value is judged once per column, as most columns hold a few hundred distinct val
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, time, timedelta
+from itertools import repeat
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from dashboard.core.config import Settings
@@ -57,9 +59,15 @@ KPI_REASON = (
 )
 
 
+# False: every column judged cell by cell as a list (_judged_by_type_and_value), every row of a sheet asked
+# whether it holds a value, every row rule run on every row: the reference the fast paths are tested against
+# (tests/test_upload_speed_equivalence.py). They give the same frames and the same problems, in order.
+FAST_PATHS = True
+
+
 def parse_column(
     column: Column,
-    raw: list[Any],
+    raw: Sequence[Any],
     excel_rows: list[int],
     sheet: str,
     settings: Settings,
@@ -67,19 +75,85 @@ def parse_column(
     is_key: bool = False,
 ) -> pd.Series:
     """A column's typed values; `is_key`: a text column holding a key (or naming one), folded as one.
-    Each cell's problems are added to `errors`."""
+    `raw` is a list, or a column of a sheet's object array (numpy). Each cell's problems are added to
+    `errors`, in the order of the rows."""
     judge = _judge_for(column, settings, is_key)
     blank = judge(None)
+    if not FAST_PATHS:
+        values = _judged_by_type_and_value(judge, blank, list(raw), excel_rows, sheet, column.name, errors)
+        return _typed(column, values)
+    if isinstance(raw, np.ndarray):
+        codes, uniques = pd.factorize(raw)
+        distinct = uniques.tolist()
+        kinds = set(map(type, distinct))
+        if kinds & _NUMBER_KINDS:  # 1, 1.0 and True share a code: the types of every cell, then
+            kinds |= set(map(type, raw.tolist())) - {type(None)}
+        if _by_value(column, kinds, distinct):
+            text = (column.max_chars or MAX_TEXT_CHARS, is_key) if column.kind == "text" else None
+            texts = text if kinds == {str} else None
+            return _judged_by_code(column, judge, blank, codes, distinct, excel_rows, sheet, errors, texts)
+        raw = raw.tolist()
     kinds = set(map(type, raw))
-    if (
+    if _by_value(column, kinds, raw):
+        values = _judged_by_value(judge, blank, list(raw), excel_rows, sheet, column.name, errors)
+    else:
+        values = _judged_by_type_and_value(judge, blank, list(raw), excel_rows, sheet, column.name, errors)
+    return _typed(column, values)
+
+
+def _by_value(column: Column, kinds: set[type], values: Sequence[Any]) -> bool:
+    """Whether the column's values may be judged once per distinct value: no two distinct values of these
+    kinds are equal (True == 1 == 1.0; and -0.0 == 0.0 differ as numbers)."""
+    return (
         kinds <= _PLAIN_KINDS
         and len(kinds & _NUMBER_KINDS) <= 1
-        and not (column.kind == "number" and float in kinds and 0.0 in raw)
-    ):
-        values = _judged_by_value(judge, blank, raw, excel_rows, sheet, column.name, errors)
-    else:
-        values = _judged_by_type_and_value(judge, blank, raw, excel_rows, sheet, column.name, errors)
-    return _typed(column, values)
+        and not (column.kind == "number" and float in kinds and 0.0 in values)
+    )
+
+
+def _judged_by_code(
+    column: Column,
+    judge: _Judge,
+    blank: _Outcome,
+    codes: np.ndarray,
+    distinct: list[Any],
+    excel_rows: list[int],
+    sheet: str,
+    errors: Problems,
+    text: tuple[int, bool] | None,
+) -> pd.Series:
+    """_judged_by_value for a column of an object array, given its codes and distinct values (pandas'
+    factorize: None and NaN have the code -1, both blank): each distinct value judged once, and the typed
+    column taken from the typed distinct values by code, in C. Problems are then added row by row, for the
+    rows whose value has one. `text`: (limit, is_key) when every distinct value is text."""
+    outcomes = _texts_judged(distinct, judge, *text) if text is not None else None
+    if outcomes is None:
+        outcomes = [judge(value) for value in distinct]
+    outcomes.append(blank)  # the code -1 takes the last, as numpy counts from the end
+    failing = np.fromiter((bool(outcome[1]) for outcome in outcomes), dtype=bool, count=len(outcomes))
+    if failing.any():
+        for position in np.flatnonzero(failing[codes]).tolist():
+            for shown, reason in outcomes[codes[position]][1]:
+                errors.add(sheet, excel_rows[position], column.name, shown, reason)
+    typed = _typed(column, [outcome[0] for outcome in outcomes])
+    return typed.take(codes).reset_index(drop=True)
+
+
+def _texts_judged(distinct: list[Any], judge: _Judge, limit: int, is_key: bool) -> list[_Outcome] | None:
+    """The outcomes of a text column's distinct values, all at once when every one but an empty text is
+    text as it should be (_judged_texts); else None."""
+    try:
+        empty: int | None = distinct.index("")
+    except ValueError:
+        empty = None
+    rest = distinct if empty is None else distinct[:empty] + distinct[empty + 1 :]
+    copies = _judged_texts(rest, limit, is_key)
+    if copies is None:
+        return None
+    outcomes: list[_Outcome] = list(zip(copies, repeat(())))
+    if empty is not None:
+        outcomes.insert(empty, judge(""))
+    return outcomes
 
 
 def _parser_for(column: Column, settings: Settings, is_key: bool) -> Callable[[Any], Any]:
@@ -180,6 +254,7 @@ def _judged_by_value(
 ) -> list[Any]:
     """The typed values when no two distinct raw values are equal (1, 1.0 and True would be, and -0.0 and
     0.0, which differ as numbers), so the values themselves are the keys; a NaN is found by identity."""
+
     judged = {value: blank if value is None else judge(value) for value in set(raw)}
     values = list(map({value: outcome[0] for value, outcome in judged.items()}.__getitem__, raw))
     if any(outcome[1] for outcome in judged.values()):
@@ -187,6 +262,32 @@ def _judged_by_value(
             for shown, reason in judged[value][1]:
                 errors.add(sheet, excel_row, name, shown, reason)
     return values
+
+
+_SEPARATOR = "\n"  # not printable: never inside a text that passes _judged_texts
+
+
+def _judged_texts(distinct: list[Any], limit: int, is_key: bool) -> list[str] | None:
+    """Copies of the distinct values of a text column, when all of them are text as it should be (what the
+    judge's first step accepts, told with a few passes in C over them all); else None (each is then judged
+    alone). The copies are split from one joined text, as the judge copies each value it keeps."""
+    if not distinct:
+        return None
+    joined = _SEPARATOR.join(distinct)
+    lengths = list(map(len, distinct))
+    if (
+        min(lengths) == 0
+        or max(lengths) > limit
+        or not joined.replace(_SEPARATOR, "").isprintable()
+        or joined.count(_SEPARATOR) != len(distinct) - 1
+        or joined[:1] == " "
+        or joined[-1:] == " "
+        or " " + _SEPARATOR in joined
+        or _SEPARATOR + " " in joined
+        or (is_key and (not joined.isascii() or "  " in joined))
+    ):
+        return None
+    return joined.split(_SEPARATOR)
 
 
 def _judged_by_type_and_value(

@@ -32,6 +32,7 @@ from dashboard.core.db import (
     transaction,
 )
 from dashboard.ingest.contract import DATASET_NAMES, DATASETS_BY_NAME, Dataset
+from dashboard.ingest.gc_pause import collector_paused
 from dashboard.ingest.store_rules import Stored, check_against_store
 from dashboard.ingest.upload_report import UploadReport
 from dashboard.ingest.validate import validate_upload
@@ -214,7 +215,7 @@ def load_uploads(
                 f"cannot replace {replace} with an empty sheet: that would delete every stored row. "
                 "Upload the rows it should hold."
             )
-    with WRITE_LOCK:
+    with WRITE_LOCK, collector_paused():
         return _load_uploads(con, reports, uploaded_by, replace, dry_run, mode)
 
 

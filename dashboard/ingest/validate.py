@@ -19,12 +19,15 @@ from __future__ import annotations
 import hashlib
 import logging
 import math
+from collections.abc import Sequence
 from operator import itemgetter
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from dashboard.core.config import Settings
+from dashboard.ingest import columns
 from dashboard.ingest.cells import fold, is_blank, lookalike_note, parse_text, show, skeleton
 from dashboard.ingest.columns import parse_column
 from dashboard.ingest.contract import (
@@ -36,6 +39,7 @@ from dashboard.ingest.contract import (
     normalise_header,
 )
 from dashboard.ingest.file_limits import UnreadableFile, display_name
+from dashboard.ingest.gc_pause import collector_paused
 from dashboard.ingest.rows import check_rows
 from dashboard.ingest.upload_report import Problem, SheetResult, UploadReport
 from dashboard.ingest.workbook import RawSheet, read_raw_sheets
@@ -68,7 +72,8 @@ def validate_upload(
     # The name is shown in reports and kept in the upload log: without control characters.
     report = UploadReport(file_name=display_name(file_name), file_hash=file_hash(data))
     try:
-        _validate(data, report.file_name, settings, dataset, report)
+        with collector_paused():
+            _validate(data, report.file_name, settings, dataset, report)
     except Exception as exc:  # a bug, not the file's fault: say so, keep the traceback for the log
         _log.exception("validating %r failed", file_name)
         report.located = {}
@@ -302,7 +307,11 @@ def _read_sheet(
         return None
     positions, ignored = _column_positions(sheet, header_index, dataset, report)
     body = sheet.rows[header_index + 1 :]
-    numbered = [(number, row) for number, row in enumerate(body, header_index + 2) if _has_value(row)]
+    numbered = (
+        _numbered_rows(body, header_index + 2)
+        if columns.FAST_PATHS
+        else [(number, row) for number, row in enumerate(body, header_index + 2) if _has_value(row)]
+    )
     if numbered and _is_total_row(numbered[-1][1]):
         numbered.pop()
     report.sheets.append(SheetResult(sheet.name, dataset.name, header_index + 1, len(numbered), ignored))
@@ -310,13 +319,17 @@ def _read_sheet(
     data: dict[str, Any] = {"_sheet": [sheet.name] * len(numbered), "_row": excel_rows}
     rows = [row for _, row in numbered]
     shortest = min(map(len, rows), default=0)
+    grid = _grid(rows) if columns.FAST_PATHS else None
     keys = {*dataset.key, *_REFERENCES.get(dataset.name, ())}
     for column in dataset.columns:
         if _stopped(report):
             return None
         at = positions.get(column.name)
+        raw: Sequence[Any]
         if at is None:
-            raw: list[Any] = [None] * len(rows)
+            raw = [None] * len(rows)
+        elif grid is not None:
+            raw = grid[:, at]
         elif at < shortest:
             raw = list(map(itemgetter(at), rows))
         else:
@@ -324,6 +337,18 @@ def _read_sheet(
         is_key = column.kind == "text" and column.name in keys
         data[column.name] = parse_column(column, raw, excel_rows, sheet.name, settings, report.errors, is_key)
     return pd.DataFrame(data)
+
+
+def _grid(rows: list[list[Any]]) -> np.ndarray | None:
+    """The rows as one two-dimensional object array (its columns are then views, taken in C), when every
+    row has as many cells (as calamine gives them) and no cell is itself a sequence; else None."""
+    if not rows or len(set(map(len, rows))) != 1 or not rows[0]:
+        return None
+    try:
+        grid = np.array(rows, dtype=object)
+    except ValueError:
+        return None
+    return grid if grid.shape == (len(rows), len(rows[0])) else None
 
 
 def _column_positions(
@@ -382,6 +407,17 @@ def _left_out(label: str, dataset: Dataset) -> str:
 
 # Text columns that name another row's key, folded as keys are (ingest/cells.py: fold_key).
 _REFERENCES = {"actions": ("source_ref",)}
+
+
+def _numbered_rows(body: list[list[Any]], first: int) -> list[tuple[int, list[Any]]]:
+    """The rows that hold a value, each with its Excel row number. A row whose first cell is text that
+    starts with a letter or digit holds one (the usual row, told without a call per row); any other row is
+    asked _has_value."""
+    return [
+        (number, row)
+        for number, row in enumerate(body, first)
+        if (row and row[0].__class__ is str and row[0][:1].isalnum()) or _has_value(row)
+    ]
 
 
 def _has_value(row: list[Any]) -> bool:
