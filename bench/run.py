@@ -171,6 +171,14 @@ def _upload_lines(upload: dict[str, Any] | None) -> list[str]:
             f"openpyxl read / load = {upload['openpyxl_vs_load']:.2f}x (target >= "
             f"{targets['faster_than_openpyxl_min']}x: {_verdict(targets['faster_than_openpyxl_met'])})"
         )
+        if "process_vs_calamine_process" in upload:
+            lines.append(
+                f"  as whole processes: pmf load {fmt_seconds(timings['pmf load process']['median_s'])} / "
+                f"calamine-only process {fmt_seconds(timings['calamine process']['median_s'])} = "
+                f"{upload['process_vs_calamine_process']:.2f}x (target <= "
+                f"{targets['process_vs_calamine_process_max']}x: "
+                f"{_verdict(targets['process_vs_calamine_process_met'])})"
+            )
     elif upload:
         lines.append(f"Upload: {upload['error']}")
     return lines
