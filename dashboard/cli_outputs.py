@@ -92,8 +92,8 @@ def kpi_records(table: pd.DataFrame) -> list[dict[str, Any]]:
         for key in ("locality", "category", "rag", "commentary"):
             if key in item:
                 item[key] = None if item[key] is None or pd.isna(item[key]) else item[key]
-        if "revised" in item:
-            item["revised"] = bool(item["revised"])
+        if "revised" in item:  # None: published, and the row hides a figure (its revision is withheld too)
+            item["revised"] = None if item["revised"] is None else bool(item["revised"])
         records.append(item)
     return records
 
@@ -134,7 +134,7 @@ def cmd_kpis(args: argparse.Namespace, cfg: Settings) -> int:
             f"{locality or 'all localities'}"
         )
         if signoff is not None:
-            print(_signed_off_line(signoff))
+            print(_signed_off_line(signoff, args.publish))
         print(_kpi_text_table(table, period.year_before.label, cfg.min_denominator, signoff))
         if args.publish:
             print(
@@ -145,10 +145,14 @@ def cmd_kpis(args: argparse.Namespace, cfg: Settings) -> int:
     return 0
 
 
-def _signed_off_line(signoff: SignOff) -> str:
+def _signed_off_line(signoff: SignOff, publish: bool = False) -> str:
     from dashboard.core.control_chars import show_control_chars
-    from dashboard.kpis.signoff import when
+    from dashboard.kpis.signoff import day_text, when
 
+    if publish:  # who signed off is not published (as in the report)
+        return (
+            f"Signed off on {day_text(signoff.signed_off_at)}; a figure changed since is marked as revised."
+        )
     return (
         f"Signed off by {show_control_chars(signoff.signed_off_by)} on {when(signoff.signed_off_at)}; "
         "a figure changed since is shown with its signed-off value."
@@ -173,9 +177,24 @@ def _with_cycle(
     if publish:
         shown = _published(table, cfg)
         revised = {_key(r): bool(r.revised) for r in marked.itertuples(index=False)}
-        shown["revised"] = [revised.get(_key(r), False) for r in shown.itertuples(index=False)]
         signed = _published_snapshot(con, period, locality, cfg)
-        shown["signed_off_value"] = pd_object([signed.get(_key(r)) for r in shown.itertuples(index=False)])
+        # A row the publication hides any part of ("c") says nothing about its sign-off either: its signed-off
+        # value next to a hidden one, or whether it moved, could give the hidden count away.
+        hidden = [_any_hidden(r) for r in shown.itertuples(index=False)]
+        shown["revised"] = pd_object(
+            shown,
+            [
+                None if h else revised.get(_key(r), False)
+                for r, h in zip(shown.itertuples(index=False), hidden, strict=True)
+            ],
+        )
+        shown["signed_off_value"] = pd_object(
+            shown,
+            [
+                ("c" if signed.get(_key(r)) is not None else None) if h else signed.get(_key(r))
+                for r, h in zip(shown.itertuples(index=False), hidden, strict=True)
+            ],
+        )
     else:
         shown = marked
     if publish:  # one rule for every published output (dashboard.publish.suppression)
@@ -184,14 +203,19 @@ def _with_cycle(
 
         kinds = {k.id: k.publication for k in load_catalogue()}
         notes = {k: text for k, text in notes.items() if commentary_is_published(kinds.get(k), locality)}
-    shown["commentary"] = pd_object([notes.get(str(k)) for k in shown["kpi"]])
+    shown["commentary"] = pd_object(shown, [notes.get(str(k)) for k in shown["kpi"]])
     return shown
 
 
-def pd_object(values: list[Any]) -> Any:
+def _any_hidden(row: Any) -> bool:
+    return any(getattr(row, column, None) == "c" for column in ("value", "numerator", "denominator"))
+
+
+def pd_object(frame: pd.DataFrame, values: list[Any]) -> Any:
+    """`values` as an object column of `frame`, row by row (by position, whatever the frame's index)."""
     import pandas as pd
 
-    return pd.Series(values, dtype=object)
+    return pd.Series(values, index=frame.index, dtype=object)
 
 
 def _key(row: Any) -> tuple[str, str | None, str | None]:

@@ -205,7 +205,8 @@ def with_signoff(con: duckdb.DuckDBPyConnection, table: pd.DataFrame, period_lab
     """`table` (columns kpi, period, locality, category, value: live figures, never published ones) with
     signed_off_value (Float64: NA when the period is not signed off or the snapshot has no such row),
     signed_off_at (a datetime on the period's rows when it is signed off, else None) and revised (True when
-    signed off and the live value differs: a value on one side and none on the other differs too)."""
+    signed off and the live value, numerator or denominator differs: a value on one side and none on the
+    other differs too)."""
     out = table.copy()
     n = len(out)
     signoff = current_signoff(con, period_label)
@@ -215,24 +216,32 @@ def with_signoff(con: duckdb.DuckDBPyConnection, table: pd.DataFrame, period_lab
         out["revised"] = pd.Series(np.zeros(n, dtype=bool), index=out.index)
         return out
     frozen = snapshot_rows(con, signoff.snapshot_id)
-    signed = {
-        _key(k, loc, cat): v
-        for k, loc, cat, v in zip(
-            frozen["kpi"], frozen["locality"], frozen["category"], frozen["value"], strict=True
-        )
-    }
+    keys_frozen = [
+        _key(k, loc, cat)
+        for k, loc, cat in zip(frozen["kpi"], frozen["locality"], frozen["category"], strict=True)
+    ]
     in_period = (out["period"] == period_label).to_numpy(dtype=bool)
     keys = [
         _key(k, loc, cat) for k, loc, cat in zip(out["kpi"], out["locality"], out["category"], strict=True)
     ]
-    old = np.array(
-        [signed.get(key, np.nan) if here else np.nan for key, here in zip(keys, in_period, strict=True)],
-        dtype="float64",
-    )
-    live = pd.to_numeric(out["value"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
-    both = ~np.isnan(old) & ~np.isnan(live)
-    with np.errstate(invalid="ignore"):
-        moved = np.where(both, np.abs(old - live) > TOLERANCE, np.isnan(old) != np.isnan(live))
+    # A figure is revised when its value, its numerator or its denominator moved: "2 of 4" becoming "3 of 6"
+    # keeps 50% but is not the figure that was signed off.
+    moved = np.zeros(len(out), dtype=bool)
+    old = np.full(len(out), np.nan)
+    for column in ("value", "numerator", "denominator"):
+        if column not in out.columns or column not in frozen.columns:
+            continue
+        signed = dict(zip(keys_frozen, pd.to_numeric(frozen[column], errors="coerce"), strict=True))
+        before = np.array(
+            [signed.get(key, np.nan) if here else np.nan for key, here in zip(keys, in_period, strict=True)],
+            dtype="float64",
+        )
+        now = pd.to_numeric(out[column], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+        both = ~np.isnan(before) & ~np.isnan(now)
+        with np.errstate(invalid="ignore"):
+            moved |= np.where(both, np.abs(before - now) > TOLERANCE, np.isnan(before) != np.isnan(now))
+        if column == "value":
+            old = before
     array = pd.array(old, dtype="Float64")
     array[np.isnan(old)] = pd.NA
     out["signed_off_value"] = pd.Series(array, index=out.index)

@@ -17,12 +17,12 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard.core.text import as_date, format_value, is_missing, plural
-from dashboard.kpis.catalogue import load_catalogue
+from dashboard.kpis.catalogue import CASE, load_catalogue
 from dashboard.kpis.commentary import commentary_for, red_without_commentary
 from dashboard.kpis.signoff import current_signoff, revision_text, with_signoff
 from dashboard.publish.report_model import ReportContext, UpdateItem, UpdateList
 from dashboard.publish.report_words import short_date
-from dashboard.publish.suppression import commentary_is_published
+from dashboard.publish.suppression import SUPPRESSED, commentary_is_published, is_published_row
 
 NO_COMMENTARY = "No commentary yet"
 NOT_SIGNED_OFF = "Not yet signed off: figures may change."
@@ -52,9 +52,26 @@ def load_review(ctx: ReportContext, table: pd.DataFrame) -> None:
         return
     own = ctx.own_rows(table)
     marked = with_signoff(ctx.con, own[own["period"] == label], label)
+    kinds = {k.id: k.publication for k in load_catalogue()}
     for _, r in marked[marked["revised"]].iterrows():
         category = None if is_missing(r["category"]) else str(r["category"])
+        if ctx.publish and not _shown_in_full(ctx, str(r["kpi"]), r["locality"], category, kinds):
+            continue  # a figure the publication withholds or hides says nothing of its sign-off either
         ctx.revised[(str(r["kpi"]), category)] = (r["signed_off_value"], ctx.signoff.signed_off_at)
+
+
+def _shown_in_full(
+    ctx: ReportContext, kpi: str, locality: object, category: str | None, kinds: dict[str, str]
+) -> bool:
+    """Publishing: whether the row is published and none of its figures is hidden ("c")."""
+    if not is_published_row(kinds.get(kpi, CASE), locality, category):
+        return False
+    if ctx.published is None:
+        return True
+    rows = ctx.published[ctx.published["kpi"] == kpi]  # the report's own place already
+    rows = rows[rows["category"].isna()] if category is None else rows[rows["category"] == category]
+    rows = rows[rows["period"] == ctx.period.label]
+    return not rows.empty and not (rows[["numerator", "denominator", "value"]] == SUPPRESSED).to_numpy().any()
 
 
 def signoff_sentence(ctx: ReportContext) -> str:
@@ -78,6 +95,10 @@ def revisions_sentence(ctx: ReportContext) -> str | None:
     if n == 0:
         return "No figure has changed since sign-off."
     has = "has" if n == 1 else "have"
+    if ctx.publish:
+        return (
+            f"{plural(n, 'figure')} {has} changed since sign-off (a late upload): each is marked as revised."
+        )
     return (
         f"{plural(n, 'figure')} {has} changed since sign-off (a late upload): each is shown as its signed-off "
         "value and its value now."

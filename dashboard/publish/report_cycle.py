@@ -41,7 +41,6 @@ COMMUNICATION, TRAINING_PROGRAMME, OTHER = "Communication", "Training programme"
 # A work stream's priority that names no partnership priority (compared in lower case, blank included).
 NO_PRIORITY = ("", "work stream", "work streams")
 NO_UPDATES = "No updates recorded this quarter."
-AREA_WIDE = "Teeswide"
 
 
 def period_updates(ctx: ReportContext) -> pd.DataFrame:
@@ -73,7 +72,7 @@ def _of(updates: pd.DataFrame, section: str) -> pd.DataFrame:
 def _place(ctx: ReportContext, locality: object) -> str:
     """A locality's own update in the report of all localities says whose it is."""
     name = _text(locality)
-    return name if ctx.locality is None and name and name != AREA_WIDE else ""
+    return name if ctx.locality is None and name and name != ctx.settings.area_wide else ""
 
 
 def _item(ctx: ReportContext, row: pd.Series, lead: str = "") -> UpdateItem:
