@@ -28,7 +28,7 @@ DATASET = "kpi_commentary"
 WRITE = Action.UPLOAD
 PER_QUARTER = "Commentary is written per quarter: choose a quarter to read or write it."
 FIELDS = ("commentary", "action", "owner", "review_date")
-_FOR = "commentary_form_for"  # st.session_state: the (KPI, quarter, locality) the form was filled for
+_FOR = "commentary_form_for"  # st.session_state: the (KPI, quarter, locality) the form was filled for, and with what
 
 
 def _text(value: object) -> str:
@@ -80,15 +80,15 @@ def _show_row(kpi: Kpi, filters: Filters, row: dict[str, Any] | None) -> None:
 
 
 def _fill(kpi: Kpi, filters: Filters, row: dict[str, Any] | None) -> None:
-    """Fill the form with the stored commentary when the KPI, quarter, locality or data changed (a save)."""
-    wanted = (kpi.id, filters.period.label, filters.locality, cache.data_key()[1])
-    if st.session_state.get(_FOR) == wanted:
-        return
-    st.session_state[_FOR] = wanted
-    st.session_state.commentary_text = _text(row["commentary"]) if row else ""
-    st.session_state.commentary_action = _text(row.get("action")) if row else ""
-    st.session_state.commentary_owner = _text(row.get("owner")) if row else ""
-    st.session_state.commentary_review = as_date(row.get("review_date")) if row else None
+    """Fill the form with the stored commentary when the KPI, quarter or locality changed, or when the stored
+    commentary changed while the form was untouched; never over what the user typed (components.refill)."""
+    stored = {
+        "commentary_text": _text(row["commentary"]) if row else "",
+        "commentary_action": _text(row.get("action")) if row else "",
+        "commentary_owner": _text(row.get("owner")) if row else "",
+        "commentary_review": as_date(row.get("review_date")) if row else None,
+    }
+    components.refill(_FOR, (kpi.id, filters.period.label, filters.locality), stored)
 
 
 def _form(kpi: Kpi, filters: Filters, row: dict[str, Any] | None, user: str) -> None:
@@ -122,7 +122,7 @@ def _form(kpi: Kpi, filters: Filters, row: dict[str, Any] | None, user: str) -> 
 
 def _save(kpi: Kpi, filters: Filters, values: dict[str, object], user: str) -> None:
     try:
-        changes.save_row(DATASET, values, user)
+        result = changes.save_row(DATASET, values, user)
     except UploadRejected as exc:
         lines = components.problem_lines(exc.report)
         st.error("The commentary was not saved: " + "; ".join(lines) + ". Nothing was stored.")
@@ -131,9 +131,11 @@ def _save(kpi: Kpi, filters: Filters, values: dict[str, object], user: str) -> N
         st.error(changes.STILL_BUSY)
         return
     st.session_state.pop(_FOR, None)  # filled again from what was stored
+    where = f"{kpi.id} for {filters.period.label}, {filters.locality_label}"
     st.session_state.commentary_message = (
-        f"Commentary on {kpi.id} for {filters.period.label}, {filters.locality_label} saved "
-        "(undo it from the Upload page)."
+        f"Commentary on {where} saved (undo it from the Upload page)."
+        if result.upload_id is not None
+        else f"Nothing changed: the commentary on {where} is already stored as written."
     )
     st.rerun()
 

@@ -108,10 +108,20 @@ def short_date(day: date | datetime | pd.Timestamp | None) -> str:
     return f"{day.day} {day.strftime('%b %Y')}"
 
 
+#: Where Markdown (GFM) would turn plain text into a link by itself (an e-mail address, www., a scheme's
+#: ":"), no escape stops it; an invisible WORD JOINER (U+2060) there does, and the text reads the same.
+_AUTOLINK = re.compile(r"(@)|(?i:\b(www|https?|ftp|mailto)(?=\\?[.:]))")
+WORD_JOINER = "\u2060"
+
+
+def _no_autolink(line: str) -> str:
+    return _AUTOLINK.sub(lambda m: m.group(0) + WORD_JOINER, line)
+
+
 def plain_text(text: object) -> str:
     """Text a person wrote (commentary, an update) for st.markdown, shown exactly as written: every line
-    escaped (no Markdown, no HTML), line breaks kept."""
-    lines = [as_text(line).replace("&", "&amp;") for line in str(text).splitlines()]
+    escaped (no Markdown, no HTML, no address turned into a link), line breaks kept."""
+    lines = [_no_autolink(as_text(line).replace("&", "&amp;")) for line in str(text).splitlines()]
     # A line of "=" under another would make it a heading: escaped like the rest.
     return "  \n".join("\\" + line if line.startswith("=") else line for line in lines)
 
@@ -175,3 +185,20 @@ class Stages:
     def failed(self, label: str) -> None:
         if self.box is not None:
             self.box.update(label=label, state="error", expanded=False)
+
+
+def refill(marker: str, wanted: object, values: Mapping[str, object]) -> None:
+    """Put `values` (widget key -> value: what is stored) into a form's widgets when the form is now for
+    something else (`wanted`, e.g. the KPI, quarter and locality, differs from what it was filled for), or
+    when what is stored changed while the form still holds what it was filled with. What a user has typed
+    and submitted is never replaced, so a Save writes what they typed even if the data moved meanwhile.
+    After a save, drop `marker` from st.session_state so that the form is filled from what was stored."""
+    held = st.session_state.get(marker)
+    if held is not None and held[0] == wanted:
+        filled = held[1]
+        typed = any(st.session_state.get(key) != value for key, value in filled.items())
+        if typed or dict(values) == filled:
+            return
+    st.session_state[marker] = (wanted, dict(values))
+    for key, value in values.items():
+        st.session_state[key] = value

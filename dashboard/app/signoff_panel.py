@@ -20,7 +20,14 @@ from dashboard.kpis.signoff import SignOff, SignOffError
 #: Who may sign a quarter off or reopen it: the admins, who also set the targets the RAG is judged by.
 SIGN_OFF = Action.EDIT_TARGETS
 PER_QUARTER = "Sign-off is per quarter: choose a quarter to see whether it is signed off."
-_CONFIRM = "confirm_signoff"  # st.session_state: ("sign off" | "reopen", period label) awaiting "Confirm"
+#: st.session_state: ("sign off" | "reopen", period label, data version, snapshot id) awaiting "Confirm": the
+#: figures the admin saw when asking. Confirm acts only on those figures: if the data or the sign-off moved in
+#: between (an upload, another admin), the confirmation is cancelled with CHANGED_SINCE.
+_CONFIRM = "confirm_signoff"
+CHANGED_SINCE = {
+    "sign off": "The figures changed since you asked to sign off: review them and sign off again.",
+    "reopen": "The sign-off changed since you asked to reopen it: review it and reopen again if still needed.",
+}
 
 
 def status(period: Period) -> SignOff | None:
@@ -64,9 +71,15 @@ def controls(period: Period, access: Access, state: SignOff | None) -> None:
         return
     what = "reopen" if state is not None else "sign off"
     label = f"{'Reopen' if state is not None else 'Sign off'} {period.label}"
+    seen = (what, period.label, cache.data_key()[1], state.snapshot_id if state else None)
     if st.button(label, key="signoff", icon=":material/lock_open:" if state else ":material/verified:"):
-        st.session_state[_CONFIRM] = (what, period.label)
-    if st.session_state.get(_CONFIRM) != (what, period.label):
+        st.session_state[_CONFIRM] = seen
+    asked = st.session_state.get(_CONFIRM)
+    if asked is not None and asked[1] == period.label and asked != seen:
+        del st.session_state[_CONFIRM]  # asked about other figures, or another sign-off: never act on it
+        st.warning(CHANGED_SINCE[asked[0]], icon=":material/sync_problem:")
+        return
+    if asked != seen:
         return
     if state is None:
         st.warning(

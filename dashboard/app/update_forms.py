@@ -21,7 +21,6 @@ from dashboard.ingest.workflow import as_text
 
 DATASET = "partnership_updates"
 STATUSES = ("", "On track", "At risk", "Off track", "Complete")
-DEFAULT_LOCALITY = "Teeswide"
 
 
 def text_of(value: object) -> str:
@@ -53,18 +52,30 @@ def new_update_id(quarter: Period) -> str:
 _FIELDS = ("section", "title", "priority", "update", "status", "event_date", "link", "locality")
 
 
+def stored_values(prefix: str, row: Mapping[str, Any] | None, sections: tuple[str, ...]) -> dict[str, object]:
+    """A stored update (or blanks for a new one) as the form's widget values (keys `<prefix>_<column>`)."""
+    area_wide = settings().area_wide
+    out: dict[str, object] = {f"{prefix}_section": text_of(row["section"]) if row else sections[0]}
+    for name in ("title", "priority", "update", "link"):
+        out[f"{prefix}_{name}"] = text_of(row.get(name)) if row else ""
+    status = text_of(row.get("status")) if row else ""
+    out[f"{prefix}_status"] = status if status in STATUSES else ""
+    out[f"{prefix}_event_date"] = as_date(row.get("event_date")) if row else None
+    locality = text_of(row.get("locality")) if row else area_wide
+    out[f"{prefix}_locality"] = locality if locality in settings().all_localities else area_wide
+    return out
+
+
 def fill(prefix: str, row: Mapping[str, Any] | None, sections: tuple[str, ...]) -> None:
     """Put a stored update (or blanks for a new one) into the form's widgets."""
-    st.session_state[f"{prefix}_section"] = text_of(row["section"]) if row else sections[0]
-    for name in ("title", "priority", "update", "link"):
-        st.session_state[f"{prefix}_{name}"] = text_of(row.get(name)) if row else ""
-    status = text_of(row.get("status")) if row else ""
-    st.session_state[f"{prefix}_status"] = status if status in STATUSES else ""
-    st.session_state[f"{prefix}_event_date"] = as_date(row.get("event_date")) if row else None
-    locality = text_of(row.get("locality")) if row else DEFAULT_LOCALITY
-    st.session_state[f"{prefix}_locality"] = (
-        locality if locality in settings().all_localities else DEFAULT_LOCALITY
-    )
+    for key, value in stored_values(prefix, row, sections).items():
+        st.session_state[key] = value
+
+
+def refill(prefix: str, chosen: str, row: Mapping[str, Any], sections: tuple[str, ...]) -> None:
+    """The edit form filled with the chosen update when the choice changed, or when the stored update changed
+    while the form was untouched; never over what the user typed (components.refill)."""
+    components.refill(f"{prefix}_filled", chosen, stored_values(prefix, row, sections))
 
 
 def form(prefix: str, label: str, sections: tuple[str, ...]) -> bool:
@@ -76,7 +87,7 @@ def form(prefix: str, label: str, sections: tuple[str, ...]) -> bool:
             "Locality",
             settings().all_localities,
             key=f"{prefix}_locality",
-            help="Teeswide: the whole partnership",
+            help=f"{settings().area_wide}: the whole partnership",
         )
         st.text_input("Title", key=f"{prefix}_title", help="e.g. Engagement of Children and Young People")
         st.text_input("Priority it serves (optional)", key=f"{prefix}_priority", help="e.g. Neglect")
@@ -100,14 +111,16 @@ def values(prefix: str, update_id: str, quarter: Period) -> dict[str, object]:
 def save(row: Mapping[str, object], user: str, done: str) -> bool:
     """Save an update; on refusal, the validator's reasons beside the form (nothing is stored)."""
     try:
-        changes.save_row(DATASET, row, user)
+        result = changes.save_row(DATASET, row, user)
     except UploadRejected as exc:
         st.error("The update was not saved: " + "; ".join(components.problem_lines(exc.report)) + ".")
         return False
     except DatabaseBusy:
         st.error(changes.STILL_BUSY)
         return False
-    st.session_state.updates_message = done
+    st.session_state.updates_message = (
+        done if result.upload_id is not None else "Nothing changed: the update is already stored as written."
+    )
     return True
 
 

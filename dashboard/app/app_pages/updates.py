@@ -60,12 +60,11 @@ st.header("Edit or remove an update")
 titles = {str(r["update_id"]): f"{r['section']}: {r['title']}" for r in shown.to_dict("records")}
 chosen = st.selectbox("Update", list(titles), key="edit_update_id", format_func=lambda i: titles[i])
 row = shown[shown["update_id"] == chosen].iloc[0].to_dict()
-if st.session_state.get("edit_update_filled") != (chosen, version):
-    update_forms.fill("edit_update", row, SECTIONS)
-    st.session_state.edit_update_filled = (chosen, version)
+update_forms.refill("edit_update", chosen, row, SECTIONS)
 if update_forms.form("edit_update", "Save the update", SECTIONS):
     edited = update_forms.values("edit_update", chosen, quarter)
     if update_forms.save(edited, access.user, f"Saved the update {as_text(edited.get('title') or '')}."):
+        st.session_state.pop("edit_update_filled", None)  # filled again from what was stored
         st.rerun()
 if st.button("Remove this update", key="remove_update", icon=":material/delete:"):
     st.session_state.confirm_remove_update = chosen
