@@ -307,17 +307,15 @@ def _read_sheet(
         return None
     positions, ignored = _column_positions(sheet, header_index, dataset, report)
     body = sheet.rows[header_index + 1 :]
-    numbered = (
-        _numbered_rows(body, header_index + 2)
-        if columns.FAST_PATHS
-        else [(number, row) for number, row in enumerate(body, header_index + 2) if _has_value(row)]
-    )
-    if numbered and _is_total_row(numbered[-1][1]):
-        numbered.pop()
-    report.sheets.append(SheetResult(sheet.name, dataset.name, header_index + 1, len(numbered), ignored))
-    excel_rows = [n for n, _ in numbered]
-    data: dict[str, Any] = {"_sheet": [sheet.name] * len(numbered), "_row": excel_rows}
-    rows = [row for _, row in numbered]
+    if columns.FAST_PATHS:
+        excel_rows, rows = _rows_with_values(body, header_index + 2)
+    else:
+        numbered = [(number, row) for number, row in enumerate(body, header_index + 2) if _has_value(row)]
+        excel_rows, rows = [n for n, _ in numbered], [row for _, row in numbered]
+    if rows and _is_total_row(rows[-1]):
+        excel_rows, rows = excel_rows[:-1], rows[:-1]
+    report.sheets.append(SheetResult(sheet.name, dataset.name, header_index + 1, len(rows), ignored))
+    data: dict[str, Any] = {"_sheet": [sheet.name] * len(rows), "_row": excel_rows}
     shortest = min(map(len, rows), default=0)
     grid = _grid(rows) if columns.FAST_PATHS else None
     keys = {*dataset.key, *_REFERENCES.get(dataset.name, ())}
@@ -409,15 +407,18 @@ def _left_out(label: str, dataset: Dataset) -> str:
 _REFERENCES = {"actions": ("source_ref",)}
 
 
-def _numbered_rows(body: list[list[Any]], first: int) -> list[tuple[int, list[Any]]]:
-    """The rows that hold a value, each with its Excel row number. A row whose first cell is text that
-    starts with a letter or digit holds one (the usual row, told without a call per row); any other row is
-    asked _has_value."""
-    return [
-        (number, row)
-        for number, row in enumerate(body, first)
+def _rows_with_values(body: list[list[Any]], first: int) -> tuple[list[int], list[list[Any]]]:
+    """The Excel row numbers of the rows that hold a value, and those rows. A row whose first cell is text
+    that starts with a letter or digit holds one (the usual row, told without a call per row); any other row
+    is asked _has_value."""
+    kept = [
+        index
+        for index, row in enumerate(body)
         if (row and row[0].__class__ is str and row[0][:1].isalnum()) or _has_value(row)
     ]
+    if len(kept) == len(body):  # no blank row: the body as it is
+        return list(range(first, first + len(body))), body
+    return [first + index for index in kept], [body[index] for index in kept]
 
 
 def _has_value(row: list[Any]) -> bool:

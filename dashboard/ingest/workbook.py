@@ -110,7 +110,7 @@ def _read_workbook(data: bytes, name: str) -> list[RawSheet]:
                 continue  # chart sheets, and hidden sheets such as a template's drop-down lists
             rows = book.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
             sheet_name = shown_name(meta.name, 100)
-            check_size_of_sheet(name, sheet_name, len(rows), max((len(r) for r in rows), default=0))
+            check_size_of_sheet(name, sheet_name, len(rows), max(map(len, rows), default=0))
             sheets.append(RawSheet(sheet_name, rows))
     except UnreadableFile:
         raise
