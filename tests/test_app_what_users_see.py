@@ -183,6 +183,11 @@ def test_the_scorecard_is_shown_whole_not_in_a_scroll_box(app, shown_tables) -> 
     scorecard = shown_tables["scorecard"]
     assert scorecard["rows"] == 19
     assert scorecard["height"] >= (19 + 1) * tables.ROW_HEIGHT  # a header and 19 rows of 35 px: no scrolling
+    # Figures written as text ("90.6%", "2 of 2", "+0.9 pts") align right like numbers; words stay left.
+    config = scorecard["column_config"]
+    for header in ("Value", "Target", "Numerator / denominator", "Change on a year before"):
+        assert config[header]["alignment"] == "right", header
+    assert "Area" not in config and "RAG" not in config
     at.sidebar.toggle(key="compare").set_value(True).run()
     comparison = shown_tables["comparison"]
     assert comparison["rows"] == 19 and comparison["height"] >= 20 * tables.ROW_HEIGHT

@@ -147,6 +147,20 @@ def problem_lines(report: object) -> list[str]:
 DOCS = Path(__file__).resolve().parents[2] / "docs"  # the project's guides: upload-format.md, kpis.md
 
 
+def show_doc(name: str, key: str) -> None:
+    """A guide of the project's docs/ folder, its wide tables scrolling inside their own box on a phone
+    (never cut off, never widening the page)."""
+    text = project_doc(name)
+    if text is None:
+        return
+    st.markdown(
+        f"<style>.st-key-{key} table {{ display: block; overflow-x: auto; max-width: 100%; }}</style>",
+        unsafe_allow_html=True,
+    )
+    with st.container(key=key):
+        st.markdown(text)
+
+
 def project_doc(name: str) -> str | None:
     """A guide of the project's docs/ folder as Markdown, without its generator's comment and with its
     headings two levels down, to sit inside a page (None when the

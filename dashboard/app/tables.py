@@ -9,6 +9,7 @@ numbers for Excel.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal
 
@@ -16,7 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.app import components
-from dashboard.core.readable import header_words, readable_table
+from dashboard.core.readable import BLANK, header_words, is_blank, readable_table
 
 ROW_HEIGHT = 35  # st.dataframe's row height in pixels (the header row is as tall)
 WHOLE_MAX_ROWS = 100  # beyond this a table is not shown whole: the page would be too long to find anything
@@ -25,6 +26,23 @@ WHOLE_MAX_ROWS = 100  # beyond this a table is not shown whole: the page would b
 def whole_height(rows: int) -> int:
     """The height of an st.dataframe that holds a header and `rows` rows without scrolling inside it."""
     return (rows + 1) * ROW_HEIGHT + 3
+
+
+#: Text that reads as a number ("15", "90.6%", "+0.9 pts", "-2", "31 days", "2 of 2", "345 / 381", "n = 13",
+#: "+1.24"; a target column's "no target"), aligned right like the numbers themselves; "–" goes either way.
+NUMBER_TEXT = re.compile(
+    r"[+\-−]?[\d,]+(\.\d+)?( ?%| pts| days?| points)?|\d[\d,]* (of|/) [\d,]+|n = [\d,]+|no target"
+)
+
+
+def reads_as_numbers(series: pd.Series) -> bool:
+    """A column of text whose every value (blanks aside) reads as a number, so it is aligned right."""
+    texts = [str(v).strip() for v in series if isinstance(v, str) and v.strip() not in ("", BLANK)]
+    return (
+        bool(texts)
+        and len(texts) == sum(1 for v in series if not is_blank(v) and v != BLANK)
+        and all(NUMBER_TEXT.fullmatch(t) for t in texts)
+    )
 
 
 def words_of(frame: pd.DataFrame, words: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -50,9 +68,11 @@ def show(
     readable = readable_table(frame, words)
     shown = readable.frame
     renamed = words_of(frame, words)
-    config: dict[str, Any] = {
-        name: st.column_config.Column(name, alignment="right") for name in readable.numeric
-    }
+    right = [
+        *readable.numeric,
+        *(c for c in shown.columns if c not in readable.numeric and reads_as_numbers(shown[c])),
+    ]
+    config: dict[str, Any] = {name: st.column_config.Column(name, alignment="right") for name in right}
     config.update(column_config or {})
     height: int | Literal["auto"] = (
         whole_height(len(shown)) if whole and len(shown) <= WHOLE_MAX_ROWS else "auto"

@@ -25,8 +25,7 @@ st.caption(
 
 with st.expander("The KPI definitions as a document (docs/kpis.md)", icon=":material/menu_book:"):
     st.caption("Generated from the catalogue, so it always says what the dashboard computes.")
-    if definitions := components.project_doc("kpis.md"):
-        st.markdown(definitions)
+    components.show_doc("kpis.md", "kpi_definitions_guide")
 
 if message := st.session_state.pop("target_message", None):
     st.success(message)

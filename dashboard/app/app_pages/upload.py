@@ -57,13 +57,11 @@ with st.expander("Templates", icon=":material/download:"):
     )
 
 with st.expander("What a file must hold (the upload format)", icon=":material/menu_book:"):
-    guide = components.project_doc("upload-format.md")
     st.caption(
         "This guide is docs/upload-format.md in the project folder; the KPIs' definitions are docs/kpis.md "
         "(and the KPI catalogue page)."
     )
-    if guide:
-        st.markdown(guide)
+    components.show_doc("upload-format.md", "upload_format_guide")
 
 if message := st.session_state.pop("upload_message", None):
     st.success(message["text"])
