@@ -67,7 +67,7 @@ FAST_PATHS = True
 
 def parse_column(
     column: Column,
-    raw: Sequence[Any],
+    raw: Sequence[Any] | np.ndarray,
     excel_rows: list[int],
     sheet: str,
     settings: Settings,
@@ -92,12 +92,12 @@ def parse_column(
             text = (column.max_chars or MAX_TEXT_CHARS, is_key) if column.kind == "text" else None
             texts = text if kinds == {str} else None
             return _judged_by_code(column, judge, blank, codes, distinct, excel_rows, sheet, errors, texts)
-        raw = raw.tolist()
-    kinds = set(map(type, raw))
-    if _by_value(column, kinds, raw):
-        values = _judged_by_value(judge, blank, list(raw), excel_rows, sheet, column.name, errors)
+    cells: list[Any] = raw.tolist() if isinstance(raw, np.ndarray) else list(raw)
+    kinds = set(map(type, cells))
+    if _by_value(column, kinds, cells):
+        values = _judged_by_value(judge, blank, cells, excel_rows, sheet, column.name, errors)
     else:
-        values = _judged_by_type_and_value(judge, blank, list(raw), excel_rows, sheet, column.name, errors)
+        values = _judged_by_type_and_value(judge, blank, cells, excel_rows, sheet, column.name, errors)
     return _typed(column, values)
 
 

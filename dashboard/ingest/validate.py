@@ -323,7 +323,7 @@ def _read_sheet(
         if _stopped(report):
             return None
         at = positions.get(column.name)
-        raw: Sequence[Any]
+        raw: Sequence[Any] | np.ndarray
         if at is None:
             raw = [None] * len(rows)
         elif grid is not None:
