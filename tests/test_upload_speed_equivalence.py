@@ -221,3 +221,32 @@ def test_the_stored_rows_are_the_same(
     first, second = (data_state(con) for con in two_databases)
     assert first[TS] == second[TS]
     assert len(first[TS]) == 200
+
+
+TRICKY_TEXTS = [
+    " S-2",
+    "S-3 ",
+    "S  3",
+    "ＳＡ-9",
+    "S\u20111",
+    "Neg\u200blect",
+    "é",
+    "",
+    "x" * 1_001,
+    "a\u00a0b",
+]
+
+
+@pytest.mark.parametrize("first", TRICKY_TEXTS)
+def test_text_columns_of_text_only_whatever_comes_first(first: str) -> None:
+    """Every cell text, so that the columns are judged all at once unless one text is not as it should be:
+    each tricky text first, among good ones, in the key and in free-text columns."""
+    texts = [first, *(f"S-{n}" for n in range(30)), *(t for t in TRICKY_TEXTS if t != first)]
+    sessions = [
+        {**SESSION, "session_id": text, "course_title": text or "Neglect", "theme": text} for text in texts
+    ]
+    good_only = [{**SESSION, "session_id": f"S-{n}", "theme": f"T {n}"} for n in range(30)]
+    for rows in (sessions, [sessions[0], *good_only]):
+        names = list(rows[0])
+        fast, slow = both(xlsx({TS: [names, *([r[c] for c in names] for r in rows)]}))
+        assert_same(fast, slow)
