@@ -267,3 +267,12 @@ def test_upload_and_catalogue_pages_carry_the_guides(app) -> None:
     at.switch_page("app_pages/catalogue.py").run()
     assert "The KPI definitions as a document (docs/kpis.md)" in [e.label for e in at.expander]
     assert "### The KPI definitions" in all_text(at)
+
+
+def test_a_card_without_a_target_says_so_beside_its_rag() -> None:
+    count = {"KPI": "TR01", "Title": "Training sessions delivered", "Value": "15", "RAG": "–"}
+    html = scorecard_cards.card_html(pd.Series({**count, "Target": "no target"}))
+    assert "RAG – (no target)" in html and "kpi-card-target" not in html
+    few = {"KPI": "CR02", "Title": "Rapid reviews on time", "Value": "2 of 2", "RAG": "–", "Target": "100.0%"}
+    rated = scorecard_cards.card_html(pd.Series(few))
+    assert "RAG –</span>" in rated and "Target 100.0%" in rated and ">2 of 2</span>" in rated

@@ -48,18 +48,22 @@ def _text(row: pd.Series, column: str) -> str:
 
 
 def card_html(row: pd.Series) -> str:
-    """One KPI of the scorecard table (views.cycle_scorecard's columns) as a card, every value escaped."""
+    """One KPI of the scorecard table (views.cycle_scorecard's columns) as a card, every value escaped. A KPI
+    with no target (a count for context) says so beside its RAG: "RAG – (no target)"."""
     rag = _text(row, "RAG")
     change = _text(row, "Change on a year before")
     noted = _text(row, "Commentary")
+    target = _text(row, "Target")
+    has_target = target not in ("", "–", "no target")
+    rag_text = rag if rag not in ("", "–") else ("–" if has_target else "– (no target)")
     parts = [
         '<div class="kpi-card">',
         f'<div class="kpi-card-title">{escape(_text(row, "KPI"))} {escape(_text(row, "Title"))}</div>',
         '<div class="kpi-card-figures">',
         f'<span class="kpi-card-value">{escape(_text(row, "Value"))}</span>',
         f'<span class="kpi-card-rag" style="color: {_rag_colour(rag)}; font-weight: 600">'
-        f"RAG {escape(rag or '–')}</span>",
-        f'<span class="kpi-card-target">Target {escape(_text(row, "Target") or "–")}</span>',
+        f"RAG {escape(rag_text)}</span>",
+        f'<span class="kpi-card-target">Target {escape(target)}</span>' if has_target else "",
         "</div>",
         f'<div class="kpi-card-change">Change on a year before: {escape(change or "–")}'
         + (f" · Commentary {escape(noted)}" if noted else "")
