@@ -276,3 +276,17 @@ def test_a_card_without_a_target_says_so_beside_its_rag() -> None:
     few = {"KPI": "CR02", "Title": "Rapid reviews on time", "Value": "2 of 2", "RAG": "–", "Target": "100.0%"}
     rated = scorecard_cards.card_html(pd.Series(few))
     assert "RAG –</span>" in rated and "Target 100.0%" in rated and ">2 of 2</span>" in rated
+
+
+def test_the_areas_tables_show_blanks_as_a_dash_and_dates_as_dates(app) -> None:
+    at = open_app(app)
+    at.switch_page("app_pages/training.py").run()
+    assert not at.exception
+    sessions = frame(at, "Theme")
+    _assert_readable(sessions)
+    assert all(re.fullmatch(r"\d{1,2} [A-Z][a-z]{2} \d{4}", d) for d in sessions["Date"])
+    cancelled = sessions[sessions["Status"] == "Cancelled"]
+    assert not cancelled.empty and set(cancelled["Pre"]) == {"–"}  # no confidence for a session not held
+    at.switch_page("app_pages/audits.py").run()
+    assert not at.exception
+    _assert_readable(frame(at, "Cases"))

@@ -73,7 +73,7 @@ def show(
         *(c for c in shown.columns if c not in readable.numeric and reads_as_numbers(shown[c])),
     ]
     config: dict[str, Any] = {name: st.column_config.Column(name, alignment="right") for name in right}
-    config.update(column_config or {})
+    config.update({name: _for_text(shown, name, given) for name, given in (column_config or {}).items()})
     height: int | Literal["auto"] = (
         whole_height(len(shown)) if whole and len(shown) <= WHOLE_MAX_ROWS else "auto"
     )
@@ -86,3 +86,15 @@ def show(
         height=height,
     )
     return shown
+
+
+def _for_text(shown: pd.DataFrame, name: str, given: Any) -> Any:
+    """A page's number or date column configuration, for a column that readable_table turned into text (a
+    number column with blanks, which read "–"; dates, which read "13 Nov 2023"): its label and help kept,
+    aligned right, without the number or date type a text column cannot take."""
+    if not isinstance(given, dict) or name not in shown.columns or shown[name].dtype != object:
+        return given
+    kind = (given.get("type_config") or {}).get("type")
+    if kind not in ("number", "date", "datetime"):
+        return given
+    return {**{k: v for k, v in given.items() if k != "type_config"}, "alignment": "right"}

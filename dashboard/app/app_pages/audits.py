@@ -22,10 +22,9 @@ audits = cache.audit_list(path, version, period, locality)
 if audits.empty:
     st.info(components.NO_DATA)
 else:
-    st.dataframe(
+    tables.show(
         audits,
-        hide_index=True,
-        key="audit_list",
+        "audit_list",
         column_config={
             **{
                 name: st.column_config.NumberColumn(name, help=f"Cases from {name}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.app import cache, components, views
+from dashboard.app import cache, components, tables, views
 from dashboard.charts import ALL_LOCALITIES
 from dashboard.core.config import settings
 from dashboard.core.text import format_value
@@ -134,10 +134,9 @@ if compare:
     if table is None:
         st.info(components.NO_DATA)
     else:
-        st.dataframe(
+        tables.show(
             table,
-            hide_index=True,
-            key="training_compare",
+            "training_compare",
             column_config={
                 c: st.column_config.NumberColumn(c.replace("DNA", "Did not attend"), format="%.1f")
                 for c in table.columns
@@ -191,10 +190,9 @@ sessions = cache.session_list(path, version, period, locality)
 if sessions.empty:
     st.info(components.NO_DATA)
 else:
-    st.dataframe(
+    tables.show(
         sessions,
-        hide_index=True,
-        key="training_sessions",
+        "training_sessions",
         column_config={
             "Session": None,  # the ID is in the CSV; people read the date and title
             "Date": st.column_config.DateColumn("Date", format="D MMM YYYY"),
