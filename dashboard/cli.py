@@ -109,7 +109,9 @@ def build_parser() -> argparse.ArgumentParser:
 def cmd_load(args: argparse.Namespace, cfg: Settings) -> int:
     check_exists(args, cfg)
     files = _read_files(args.files)
+    from dashboard.ingest.workbook import read_ahead
 
+    read_ahead(files)  # calamine parses while pandas and DuckDB are imported
     from dashboard.ingest.load import UploadRejected, current_user, load_uploads
     from dashboard.ingest.validate import validate_upload
 

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import io
 import math
+import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -53,8 +55,64 @@ _PDF = b"%PDF"
 _OLE2 = bytes.fromhex("D0CF11E0A1B11AE1")  # .xls, and Excel's password-protected .xlsx
 
 
+class _Ahead:
+    """One file being read in the background (read_ahead): its result or the exception it raised."""
+
+    def __init__(self, data: bytes, file_name: str) -> None:
+        self.data, self.file_name = data, file_name
+        self.done = threading.Event()
+        self.sheets: list[RawSheet] | None = None
+        self.error: BaseException | None = None
+
+
+_AHEAD: dict[int, _Ahead] = {}  # id(data) -> its read, until read_raw_sheets takes it
+_AHEAD_LOCK = threading.Lock()
+
+
+def read_ahead(files: Sequence[tuple[str, bytes]]) -> None:
+    """Start reading these files (name, bytes), one after another in one background thread, so that the
+    caller can import what it needs meanwhile (`pmf load`: pandas and DuckDB, while calamine parses the
+    sheet with the interpreter free). read_raw_sheets of the same bytes object then takes the result (or
+    raises what reading raised), in the same order of checks: nothing reaches calamine before xlsx_guard.
+    """
+    from dashboard.ingest.gc_pause import collector_paused
+
+    entries = [_Ahead(data, name) for name, data in files]
+    with _AHEAD_LOCK:
+        for entry in entries:
+            _AHEAD[id(entry.data)] = entry
+
+    def work() -> None:
+        with collector_paused():
+            for entry in entries:
+                try:
+                    entry.sheets = _read_raw_sheets(entry.data, entry.file_name)
+                except BaseException as exc:  # handed to the reader of the result, which raises it
+                    entry.error = exc
+                finally:
+                    entry.done.set()
+
+    threading.Thread(target=work, name="pmf-read-ahead", daemon=True).start()
+
+
 def read_raw_sheets(data: bytes, file_name: str) -> list[RawSheet]:
     """Every sheet of an .xlsx workbook, or the single table of a .csv file, as raw cells."""
+    with _AHEAD_LOCK:
+        entry = _AHEAD.get(id(data))
+        if entry is not None and entry.data is data and entry.file_name == file_name:
+            del _AHEAD[id(data)]
+        else:
+            entry = None
+    if entry is None:
+        return _read_raw_sheets(data, file_name)
+    entry.done.wait()
+    if entry.error is not None:
+        raise entry.error
+    assert entry.sheets is not None
+    return entry.sheets
+
+
+def _read_raw_sheets(data: bytes, file_name: str) -> list[RawSheet]:
     name = shown_name(file_name)
     suffix = Path(file_name).suffix.lower()
     if suffix in MACRO_SUFFIXES:
