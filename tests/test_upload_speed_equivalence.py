@@ -28,6 +28,7 @@ from helpers.workbooks import (
 from dashboard.ingest import columns
 from dashboard.ingest.load import UploadRejected, load_upload
 from dashboard.ingest.upload_report import UploadReport
+from dashboard.ingest.workbook import read_ahead
 
 TS = "training_sessions"
 
@@ -250,3 +251,25 @@ def test_text_columns_of_text_only_whatever_comes_first(first: str) -> None:
         names = list(rows[0])
         fast, slow = both(xlsx({TS: [names, *([r[c] for c in names] for r in rows)]}))
         assert_same(fast, slow)
+
+
+def test_a_file_read_ahead_gives_the_same_report() -> None:
+    """pmf load reads its files in a background thread while it imports (read_ahead): the same report,
+    and a damaged file the same one error, as when read in turn."""
+    good = xlsx({TS: table(SESSION, *({"session_id": f"S{n}", "did_not_attend": n % 12} for n in range(50)))})
+    damaged = good[: len(good) // 2]
+    files = [("good.xlsx", good), ("damaged.xlsx", damaged)]
+    in_turn = [check(data, name) for name, data in files]
+    read_ahead(files)
+    ahead = [check(data, name) for name, data in files]
+    for first, second in zip(ahead, in_turn, strict=True):
+        assert_same(first, second)
+    assert ahead[0].errors[0].reason.startswith("is more than places_booked")
+    assert [p.sheet for p in ahead[1].errors] == ["damaged.xlsx"]
+    assert (
+        ahead[1]
+        .errors[0]
+        .reason.startswith(
+            "damaged.xlsx could not be read as an Excel workbook: it is damaged, incomplete or not an .xlsx file"
+        )
+    )
