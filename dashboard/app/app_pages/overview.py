@@ -86,8 +86,6 @@ st.caption(
     )
 )
 
-signoff_panel.controls(filters.period, access, state)
-
 st.header("Trends")
 trends = views.overview_trends(path, version, filters.period.label, filters.locality, filters.compare)
 if not trends:
@@ -110,3 +108,5 @@ else:
         ):
             with column:
                 components.chart(figure, key=f"overview_trend_{offset}")
+
+signoff_panel.controls(filters.period, access, state)
