@@ -8,7 +8,7 @@ through axe-core; the tests below then assert on what was read:
 - quarters in time order on every Plotly chart (each category axis as drawn, and each trace's x) and in
   every table (each column of quarters, and quarters as column headers);
 - no column header that is a code name (`review_id`), and no cell reading `None`, `nan`, `NaT` or with a
-  time of `00:00:00`;
+  time of `00:00:00` (a missing value in a dataframe is drawn as "None": found from the grid's own cells);
 - no sideways scrolling of the page;
 - the scorecard whole: on the desktop every row rendered without scrolling inside it, on the phone a card per
   KPI with its value and RAG;
@@ -144,6 +144,28 @@ TABLES = """async () => {
     const before = headings.filter(h => h.compareDocumentPosition(element) & Node.DOCUMENT_POSITION_FOLLOWING);
     return before.length ? `${fallback} under "${before[before.length - 1].textContent.trim()}"` : fallback;
   };
+  // Streamlit draws "None" on the canvas for a missing value while its accessible cell is empty: the grid's
+  // own cells (glide's getCellContent, found from the canvas's React props) say which are missing.
+  const missingValues = df => {
+    const canvas = df.querySelector('canvas');
+    const fiberKey = canvas && Object.keys(canvas).find(k => k.startsWith('__reactFiber'));
+    let fiber = fiberKey && canvas[fiberKey];
+    const isGrid = props => props && typeof props.getCellContent === 'function'
+      && Array.isArray(props.columns) && typeof props.rows === 'number';
+    while (fiber && !isGrid(fiber.memoizedProps)) fiber = fiber.return;
+    if (!fiber) return null;
+    const {getCellContent, columns, rows} = fiber.memoizedProps;
+    const missing = {};
+    for (let r = 0; r < rows; r++) {
+      for (let c = 0; c < columns.length; c++) {
+        const cell = getCellContent([c, r]);
+        // Charts in a cell (kind custom, such as the scorecard's trend) draw nothing for a missing value.
+        const title = columns[c].title;
+        if (cell.isMissingValue && cell.kind !== 'custom') missing[title] = (missing[title] || 0) + 1;
+      }
+    }
+    return missing;
+  };
   const out = [];
   const frames = [...document.querySelectorAll('[data-testid="stMain"] [data-testid="stDataFrame"]')];
   for (const [i, df] of frames.entries()) {
@@ -190,7 +212,7 @@ TABLES = """async () => {
     const body = Object.keys(rows).map(Number).sort((a, b) => a - b)
       .map(r => columns.map(c => rows[r][c] ?? ''));
     out.push({key, kind: 'dataframe', headers: columns.map(c => headers[c]), rows: body,
-              expected_rows: Math.max(0, rowcount - 1), whole, inner});
+              expected_rows: Math.max(0, rowcount - 1), whole, inner, missing: missingValues(df)});
   }
   const html = [...document.querySelectorAll('[data-testid="stMain"] table:not([role="grid"])')];
   for (const [i, table] of html.entries()) {
@@ -198,7 +220,8 @@ TABLES = """async () => {
     const headers = [...table.querySelectorAll('thead th')].map(th => th.textContent.trim());
     const rows = [...table.querySelectorAll('tbody tr')]
       .map(tr => [...tr.querySelectorAll('th, td')].map(td => td.textContent.trim()));
-    out.push({key, kind: 'table', headers, rows, expected_rows: rows.length, whole: true, inner: null});
+    out.push({key, kind: 'table', headers, rows, expected_rows: rows.length, whole: true, inner: null,
+              missing: {}});
   }
   return out;
 }"""
@@ -480,6 +503,10 @@ def test_no_none_nan_or_midnight_in_any_table(seen: dict[str, Seen]) -> None:
                     if RAW_CELL.search(cell)
                 }
             )
+            if t["missing"] is None:
+                bad.append("its missing values could not be read from the grid")
+            else:
+                bad += [f"{column}='None' ({n} missing value(s))" for column, n in t["missing"].items()]
             if bad:
                 problems.append(f"{s.name}: table {t['key']!r}: {'; '.join(bad[:6])}")
     assert not problems, _report(problems)
@@ -511,12 +538,12 @@ def test_the_scorecard_shows_whole(seen: dict[str, Seen]) -> None:
                 card = next((c for c in cards["cards"] if c["title"].split(" ")[0] == kpi), None)
                 if card is None or not card["visible"]:
                     problems.append(f"{name}: no visible card for {kpi}")
-                elif not re.search(r"\d", card["value"]):
+                elif not _shows_value(card):
                     problems.append(f"{name}: card {kpi} shows no value: {card}")
                 elif not _shows_rag(card):
                     problems.append(f"{name}: card {kpi} shows no RAG: {card}")
         else:
-            table = next((t for t in s.tables if t["key"] == "scorecard"), None)
+            table = next((t for t in s.tables if t["key"] in ("scorecard", "scorecard_wide")), None)
             if table is None:
                 problems.append(f"{name}: no scorecard table")
             elif not table["whole"]:
@@ -524,13 +551,18 @@ def test_the_scorecard_shows_whole(seen: dict[str, Seen]) -> None:
     assert not problems, _report(problems)
 
 
+def _shows_value(card: dict[str, Any]) -> bool:
+    """A card's value is a figure, or '–' with no RAG when the locality has no records for the KPI."""
+    return bool(re.search(r"\d", card["value"])) or (card["value"] == "–" and card["rag"] == "RAG –")
+
+
 def _shows_rag(card: dict[str, Any]) -> bool:
     """A card's RAG is Green, Amber or Red; '–' only where there is none to give: a KPI with no target (a
-    count for context), or a rate on too few records ('n of N')."""
+    count for context), a rate on too few records ('n of N'), or no value."""
     if any(rag in card["rag"] for rag in RAGS):
         return True
-    no_target = card["target"].replace("Target", "").strip() in ("", "–")
-    return card["rag"].startswith("RAG") and (no_target or " of " in card["value"])
+    no_target = card["target"].replace("Target", "").strip() in ("", "–", "no target")
+    return card["rag"] == "RAG –" and (no_target or " of " in card["value"] or card["value"] == "–")
 
 
 def test_the_overview_shows_trend_charts(seen: dict[str, Seen]) -> None:
