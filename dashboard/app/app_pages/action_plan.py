@@ -47,7 +47,7 @@ if view.by_agency is None:
 else:
     components.chart(view.by_agency, key="open_by_agency")
 
-st.subheader("Actions")
+st.header("Actions")
 table = view.table
 tables.show(
     table,

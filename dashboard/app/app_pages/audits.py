@@ -17,7 +17,7 @@ period, locality = filters.period.label, filters.locality
 
 components.page_header("Audits", filters, "multi-agency audits by audit date (AU01 to AU04)")
 
-st.subheader("Audits in the period")
+st.header("Audits in the period")
 audits = cache.audit_list(path, version, period, locality)
 if audits.empty:
     st.info(components.NO_DATA)
@@ -53,7 +53,7 @@ else:
     )
     components.csv_download(audits, f"audits-{period}.csv", "download_audits")
 
-st.subheader("Grades by locality")
+st.header("Grades by locality")
 grades = views.grades(path, version, period, None if filters.compare else locality)
 if grades is None:
     st.info(components.NO_DATA)
@@ -61,7 +61,7 @@ else:
     components.chart(grades, key="audit_grades")
     st.caption("Each bar is one locality's audited cases, best grade at the bottom; hover for the share.")
 
-st.subheader("Cases of one audit")
+st.header("Cases of one audit")
 if audits.empty:
     st.info(components.NO_DATA)
 else:

@@ -42,7 +42,7 @@ st.caption(
 
 components.chart(view.timeline, key="review_timeline")
 
-st.subheader("Reviews")
+st.header("Reviews")
 table = view.table
 tables.show(
     table,

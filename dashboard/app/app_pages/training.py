@@ -39,7 +39,7 @@ def _metric(
     )
 
 
-st.subheader("Sessions and attendance")
+st.header("Sessions and attendance")
 if not summary.has_sessions:
     st.info(components.NO_DATA)
 else:
@@ -90,7 +90,7 @@ else:
             "Sessions with status Cancelled: not delivered, not in any rate.",
         )
 
-st.subheader("Confidence before and after")
+st.header("Confidence before and after")
 if summary.rated_sessions == 0:
     st.info(components.NO_DATA)
 else:
@@ -128,7 +128,7 @@ else:
     )
 
 if compare:
-    st.subheader("Localities compared")
+    st.header("Localities compared")
     cfg = settings()
     table = views.training_comparison(path, version, period)
     if table is None:
@@ -151,7 +151,7 @@ if compare:
             f"{cfg.area_wide} sessions count under {cfg.area_wide} and once in {ALL_LOCALITIES}, never twice."
         )
 
-st.subheader("Sessions delivered by delivery mode")
+st.header("Sessions delivered by delivery mode")
 by_mode = views.sessions_by_mode(path, version, period, locality, compare)
 if by_mode is None:
     st.info(components.NO_DATA)
@@ -164,7 +164,7 @@ else:
             + "; each locality's sessions are in the localities compared table (Compare localities)."
         )
 
-st.subheader("Attendance by agency")
+st.header("Attendance by agency")
 by_agency = views.attendance_by_agency(path, version, period, locality, compare)
 if by_agency is None:
     st.info(components.NO_DATA)
@@ -185,7 +185,7 @@ missing = cache.agencies_not_reached(path, version, period, locality)
 if missing:
     st.caption("No attendance this period from: " + ", ".join(missing) + ".")
 
-st.subheader("Sessions")
+st.header("Sessions")
 sessions = cache.session_list(path, version, period, locality)
 if sessions.empty:
     st.info(components.NO_DATA)
