@@ -127,7 +127,7 @@ def test_upload_bad_then_good_workbook(server: str, page, artifacts: Path, tmp_p
     _wait_ready(page)
     assert page.get_by_text("Undo upload").count() == 0  # the overview has no upload controls
     page.goto(f"{server}/upload")
-    page.get_by_role("button", name="Undo upload 5 (good.xlsx)").wait_for()
+    page.get_by_role("button", name="Undo upload 6 (good.xlsx)").wait_for()
 
 
 def test_overview_accessibility(server: str, page, artifacts: Path) -> None:

@@ -35,8 +35,8 @@ def test_a_markdown_file_name_is_text_and_fetches_nothing(server: str, page) -> 
     upload.set_input_files(files=[{"name": NAME, "mimeType": "text/csv", "buffer": GOOD_CSV}])
     page.get_by_role("button", name="Confirm and load").click()
     page.get_by_text(f"Loaded {NAME} as upload").wait_for()
-    page.get_by_role("button", name=f"Undo upload 5 ({NAME})").click()
-    page.get_by_text(f"Undo upload 5 ({NAME}, ").wait_for()
+    page.get_by_role("button", name=f"Undo upload 6 ({NAME})").click()
+    page.get_by_text(f"Undo upload 6 ({NAME}, ").wait_for()
     _wait_ready(page)
     assert page.locator('img[src*="example.invalid"]').count() == 0
     assert page.locator("strong", has_text="bold").count() == 0
