@@ -889,7 +889,7 @@ def test_one_bad_row_in_one_sheet_stores_nothing_from_the_good_sheets(con: duckd
     ]
     with pytest.raises(UploadRejected):
         load_upload(con, report, "analyst")
-    assert [con.execute(f'SELECT count(*) FROM "{n}"').fetchall()[0][0] for n in VALID] == [0, 0, 0, 0, 0]
+    assert [con.execute(f'SELECT count(*) FROM "{n}"').fetchall()[0][0] for n in VALID] == [0] * len(VALID)
 
 
 # --- CSV files ---------------------------------------------------------------------------------------
