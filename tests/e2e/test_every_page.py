@@ -561,8 +561,9 @@ def _shows_rag(card: dict[str, Any]) -> bool:
     count for context), a rate on too few records ('n of N'), or no value."""
     if any(rag in card["rag"] for rag in RAGS):
         return True
-    no_target = card["target"].replace("Target", "").strip() in ("", "–", "no target")
-    return card["rag"] == "RAG –" and (no_target or " of " in card["value"] or card["value"] == "–")
+    said = f"{card['rag']} {card['target']}".lower()
+    no_target = "no target" in said or card["target"].replace("Target", "").strip() == "–"
+    return card["rag"].startswith("RAG –") and (no_target or " of " in card["value"] or card["value"] == "–")
 
 
 def test_the_overview_shows_trend_charts(seen: dict[str, Seen]) -> None:
