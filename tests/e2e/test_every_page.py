@@ -553,7 +553,7 @@ def test_the_scorecard_shows_whole(seen: dict[str, Seen]) -> None:
 
 def _shows_value(card: dict[str, Any]) -> bool:
     """A card's value is a figure, or '–' with no RAG when the locality has no records for the KPI."""
-    return bool(re.search(r"\d", card["value"])) or (card["value"] == "–" and card["rag"] == "RAG –")
+    return bool(re.search(r"\d", card["value"])) or (card["value"] == "–" and card["rag"].startswith("RAG –"))
 
 
 def _shows_rag(card: dict[str, Any]) -> bool:
