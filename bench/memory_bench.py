@@ -30,6 +30,25 @@ START_TIMEOUT = 90
 PAGE_TIMEOUT = 180_000  # ms
 
 
+def streamlit_command(port: int) -> list[str]:
+    """The app served headless on loopback at `port` (the memory and the concurrent-viewers figures)."""
+    return [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(ENTRY),
+        "--server.address",
+        "127.0.0.1",
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
@@ -63,21 +82,7 @@ def run(data: ScaleData, log: Any = print) -> dict[str, Any]:
     env = {**os.environ, "PMF_DB": str(data.database), "PMF_CONFIG": str(data.config)}
     RESULTS_DIR.mkdir(exist_ok=True)
     log_path = RESULTS_DIR / "memory-streamlit.log"
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(ENTRY),
-        "--server.address",
-        "127.0.0.1",
-        "--server.port",
-        str(port),
-        "--server.headless",
-        "true",
-        "--browser.gatherUsageStats",
-        "false",
-    ]
+    command = streamlit_command(port)
     log(f"  memory: streamlit on {url} with the {data.name} database, overview in headless Chromium")
     with log_path.open("wb") as server_log:
         process = subprocess.Popen(command, cwd=PROJECT, env=env, stdout=server_log, stderr=subprocess.STDOUT)

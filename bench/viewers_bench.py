@@ -37,8 +37,8 @@ from typing import Any
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import ENTRY, PROJECT, RESULTS_DIR, ScaleData, rss_kib, scale_data
-from memory_bench import CHROMIUM, CHROMIUM_ARGS, _wait_healthy, free_port
+from common import PROJECT, RESULTS_DIR, ScaleData, rss_kib, scale_data
+from memory_bench import CHROMIUM, CHROMIUM_ARGS, _wait_healthy, free_port, streamlit_command
 
 VIEWERS = (1, 5, 10)
 OVERVIEW = "/?fy=2023-24&q=Q3"  # the quarter every other figure uses
@@ -65,21 +65,7 @@ def app_server(data: ScaleData, log_path: Path) -> Iterator[tuple[str, int]]:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     env = {**os.environ, "PMF_DB": str(data.database), "PMF_CONFIG": str(data.config), "PMF_LOCAL_MODE": "1"}
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(ENTRY),
-        "--server.address",
-        "127.0.0.1",
-        "--server.port",
-        str(port),
-        "--server.headless",
-        "true",
-        "--browser.gatherUsageStats",
-        "false",
-    ]
+    command = streamlit_command(port)
     with log_path.open("wb") as server_log:
         process = subprocess.Popen(
             command, cwd=PROJECT, env=env, stdout=server_log, stderr=subprocess.STDOUT, start_new_session=True
