@@ -111,8 +111,10 @@ def _upload(page: Any, server: str, path: Path) -> None:
 
 
 def _download(page: Any, button: str) -> bytes:
-    with page.expect_download() as info:
-        page.get_by_role("button", name=button).click()
+    target = page.get_by_role("button", name=button)
+    target.wait_for()  # after a rerun (a reopen, an upload) the button is drawn again: click the new one
+    with page.expect_download(timeout=90_000) as info:  # a busy shared machine can take longer than 30 s
+        target.click()
     return Path(info.value.path()).read_bytes()
 
 
