@@ -137,6 +137,10 @@ def cmd_load(args: argparse.Namespace, cfg: Settings) -> int:
         return 1
     except ValueError as exc:
         raise UserError(str(exc)) from exc
+    if result.changed and not args.dry_run:
+        from dashboard.kpis.results import refresh_results
+
+        refresh_results(con, cfg)  # every KPI of every period held, ready before the load is reported done
     print(f"{', '.join(r.file_name for r in reports)}:")
     for line in result.summary_lines():
         print(f"  {line}")
@@ -171,6 +175,9 @@ def cmd_undo(args: argparse.Namespace, cfg: Settings) -> int:
         result = undo_latest(con, args.user or current_user())
     except NothingToUndo as exc:
         raise UserError(str(exc)) from exc
+    from dashboard.kpis.results import refresh_results
+
+    refresh_results(con, cfg)
     restored = ", ".join(f"{n} ({c} rows written by it)" for n, c in result.restored.items()) or "no rows"
     print(
         f"Undid upload {result.upload_id} ({result.file_name}): {restored} put back as they were before it."

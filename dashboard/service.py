@@ -32,7 +32,35 @@ def prepare_database(path: Path, cfg: Settings) -> list[str]:
             raise
         connect(path).close()  # migrates
         lines.append(f"Brought the schema of {path} up to date.")
+    lines.extend(refresh_kpi_results(path, cfg))
     return lines
+
+
+def refresh_kpi_results(path: Path, cfg: Settings) -> list[str]:
+    """Store the KPI results of the data held when they are not current (a new database, an older version's,
+    a new day, a changed configuration or KPI file), so the first page view reads them; [] when they are, and
+    when another program is writing (the pages then compute the figures themselves, as before)."""
+    from dashboard.core.db import DatabaseError, connect, connect_read_only
+    from dashboard.kpis.catalogue import load_catalogue, results_key
+    from dashboard.kpis.results import held_spans, refresh_results
+    from dashboard.kpis.results_store import stored_periods
+
+    reader = connect_read_only(path)
+    try:  # read first: a current store needs no write connection, so a second server starts beside one
+        held = stored_periods(reader, results_key(reader, load_catalogue(), cfg))
+        if held and all(span.label in held for span in held_spans(reader)):
+            return []
+    finally:
+        reader.close()
+    try:
+        writer = connect(path)
+    except DatabaseError:
+        return []
+    try:
+        done = refresh_results(writer, cfg)
+    finally:
+        writer.close()
+    return [done.line()] if done.computed else []
 
 
 def check_database(path: Path) -> str:

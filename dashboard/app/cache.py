@@ -79,9 +79,10 @@ _DATA_KEY = "_pmf_data_key"  # st.session_state: (database path, data version) o
 def read_data_version(fresh: bool = False) -> tuple[str, str]:
     """Read the data version and keep it for this script run: the entry point calls it once per run, before
     the filters and the page ask for it. The file is opened only when it changed since it was last read
-    (by this app or any other program), so a warm page run needs no connection."""
+    (by this app or any other program), so a warm page run needs no connection. The day is part of it: a
+    review step whose deadline passed today is late from today (the KPI results are keyed on it too)."""
     path = str(database_path())
-    key = (path, connections.current_version(path, fresh=fresh))
+    key = (path, f"{connections.current_version(path, fresh=fresh)}@{date.today().isoformat()}")
     st.session_state[_DATA_KEY] = key
     return key
 
@@ -98,7 +99,7 @@ def clear_results() -> None:
     """Drop every cached query and KPI result, and read the data version again (after an upload, undo or
     target change: changes.refresh_after_change calls it, with views.clear for what the pages made)."""
     st.cache_data.clear()
-    for cached in (_period_kpis, _trend_kpis, records, signed_off_scorecard):
+    for cached in (_period_kpis, every_scorecard, _trend_kpis, records, signed_off_scorecard):
         cached.clear()
     read_data_version(fresh=True)
 
@@ -131,9 +132,22 @@ def catalogue(path: str, version: str) -> list[kpis.Kpi]:
 # went on, so every rerun recomputed them all).
 @st.cache_data(show_spinner=False, max_entries=4096)
 def scorecard(path: str, version: str, period: str, locality: str | None) -> pd.DataFrame:
-    """kpis.kpis_for for one locality, cut from the period's table of every locality (computed once)."""
-    table = _period_kpis(path, version, period).copy(deep=False)
+    """kpis.kpis_for for one locality: its rows of the period, the year before and the 12 months to its end,
+    read alone from the stored results (a page of one place reads a few dozen rows, not every locality's)."""
+    with cursor() as cur:
+        table = kpis.compute_kpis(
+            cur, kpis.scorecard_periods(parse_period(period)), settings(), localities=[locality]
+        )
     return kpis.scorecard_from(table, parse_period(period), locality)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def every_scorecard(path: str, version: str, period: str) -> dict[str | None, pd.DataFrame]:
+    """Every place's scorecard of the period (the overview's "Compare localities"), cut from one table of
+    every locality (read-only: handed out as cached, not copied)."""
+    table = _period_kpis(path, version, period).copy(deep=False)
+    places = [None, *settings().all_localities]
+    return {place: kpis.scorecard_from(table, parse_period(period), place) for place in places}
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
@@ -143,20 +157,23 @@ def _period_kpis(path: str, version: str, period: str) -> pd.DataFrame:
         return kpis.compute_kpis(cur, kpis.scorecard_periods(parse_period(period)), settings())
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
-def _trend_kpis(path: str, version: str, periods: tuple[str, ...]) -> pd.DataFrame:
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _trend_kpis(
+    path: str, version: str, periods: tuple[str, ...], places: tuple[str | None, ...] | None
+) -> pd.DataFrame:
     with cursor() as cur:
-        return kpis.compute_kpis(cur, [parse_period(p) for p in periods], settings())
+        return kpis.compute_kpis(cur, [parse_period(p) for p in periods], settings(), localities=places)
 
 
-def trend(path: str, version: str) -> pd.DataFrame:
-    """Every KPI, every locality, for every quarter held.
+def trend(path: str, version: str, places: tuple[str | None, ...] | None = None) -> pd.DataFrame:
+    """Every KPI for every quarter held, for the places given (None in them: all localities together), or
+    for every one (the default).
 
     Cached as the object itself (st.cache_resource): unpickling a copy on every rerun cost more than the
     page's own work at national scale. The caller gets a shallow copy, and pandas' copy-on-write keeps any
     change it makes to its own copy, never to the cached table.
     """
-    return _trend_kpis(path, version, quarters(path, version)).copy(deep=False)
+    return _trend_kpis(path, version, quarters(path, version), places).copy(deep=False)
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)

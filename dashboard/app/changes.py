@@ -28,6 +28,7 @@ from dashboard.ingest.validate import validate_upload
 from dashboard.ingest.workflow import CheckedUpload, apply_upload, as_text, kpi_changes
 from dashboard.kpis import signoff
 from dashboard.kpis.catalogue import Kpi
+from dashboard.kpis.results import refresh_results
 from dashboard.kpis.targets import set_target
 
 WAITING = "Another program is updating the database: {what} as soon as it has finished."
@@ -55,7 +56,9 @@ def _in_turn(what: str) -> Iterator[None]:
 
 
 def refresh_after_change() -> None:
-    """After an upload, undo or target change: drop every cached result and view, read the version again."""
+    """After an upload, undo or target change: drop every cached result and view, read the version again.
+    (An upload, undo or edit has already stored the new KPI results, on its own write connection: the pages
+    read them; a target change re-rates them as they are read.)"""
     cache.clear_results()
     views.clear()
 
@@ -130,7 +133,8 @@ def confirm_upload(
         stage(f"Storing {rows_in(checked.report):,} rows", 0.1)
         with cache.writer() as cur:
             result = apply_upload(cur, checked, user, replace=replace)
-        stage("Computing the KPIs", 0.7)
+            stage("Computing the KPIs", 0.7)
+            refresh_results(cur, settings())
         refresh_after_change()
         after = cache.scorecard(*cache.data_key(), period, filters.locality)
     changes = kpi_changes(before, after)
@@ -152,6 +156,7 @@ def undo_latest_upload(user: str) -> dict[str, Any]:
     with _in_turn("the upload will be undone"):
         with cache.writer() as cur:
             undone = undo_latest(cur, user)
+            refresh_results(cur, settings())
         refresh_after_change()
     return {"text": f"Undid upload {undone.upload_id} ({as_text(undone.file_name)})."}
 
@@ -170,6 +175,7 @@ def save_row(dataset: str, values: Mapping[str, object], user: str) -> LoadResul
     with _in_turn("your change will be saved"):
         with cache.writer() as cur:
             result = edits.save_row(cur, settings(), dataset, values, user)
+            refresh_results(cur, settings())
         refresh_after_change()
     return result
 
@@ -179,6 +185,7 @@ def remove_row(dataset: str, key: Mapping[str, object], user: str) -> LoadResult
     with _in_turn("the row will be removed"):
         with cache.writer() as cur:
             result = edits.remove_row(cur, dataset, key, user)
+            refresh_results(cur, settings())
         refresh_after_change()
     return result
 

@@ -138,7 +138,7 @@ def scorecard(
     """The overview's scorecard table, sparklines included; the case-review rates (or, asked, every KPI)
     also over the 12 months to the period's end."""
     card = cache.scorecard(path, version, period, locality)
-    trend = cache.trend(path, version)
+    trend = cache.trend(path, version, (locality,))
     chosen = tuple(card["kpi"].unique()) if every_twelve_months else CASE_REVIEW_RATES
     return scorecard_table(card, trend, locality, settings().min_denominator, chosen)
 
@@ -216,9 +216,9 @@ def overview_trends(
     beside All localities (Hartlepool beside Stockton-on-Tees); off: All localities and the chosen locality."""
     card = cache.scorecard(path, version, period, locality)
     catalogue = {k.id: k for k in cache.catalogue(path, version)}
-    trend = cache.trend(path, version)
     chosen: tuple[str, ...] = (locality,) if locality else ()
     shown = charted_localities(locality) if compare else chosen
+    trend = cache.trend(path, version, (None, *shown))
     colours = charts.locality_colours(_localities())
     figures = []
     for kpi_id in kpis_that_matter(card):
@@ -239,7 +239,8 @@ def headlines(path: str, version: str, period: str, locality: str | None, span: 
 def comparison(path: str, version: str, period: str) -> pd.DataFrame:
     """Every locality's scorecard side by side."""
     names = _localities()
-    cards = {name: cache.scorecard(path, version, period, name) for name in names}
+    every = cache.every_scorecard(path, version, period)
+    cards = {name: every[name] for name in names}
     return comparison_table(cards, names, settings().min_denominator)
 
 
@@ -293,8 +294,8 @@ class TrendChart:
 def kpi_trend(path: str, version: str, kpi_id: str, locality: str | None) -> TrendChart:
     cfg = settings()
     kpi = {k.id: k for k in cache.catalogue(path, version)}[kpi_id]
-    series = headline_trend(cache.trend(path, version), kpi_id)
     shown = charted_localities(locality)
+    series = headline_trend(cache.trend(path, version, (None, *shown)), kpi_id)
     if not series["value"].notna().any():
         return TrendChart(None, shown)
     series = series[series["locality"].isna() | series["locality"].isin(shown)]
@@ -315,7 +316,7 @@ def period_figures(
 def history(path: str, version: str, kpi_id: str, locality: str | None, compare: bool) -> pd.DataFrame:
     shown: list[str | None] = [None, *_localities()] if compare else [locality]
     return kpi_history(
-        cache.trend(path, version),
+        cache.trend(path, version, tuple(shown)),
         kpi_id,
         shown,
         settings().min_denominator,

@@ -20,6 +20,7 @@ from dashboard.core.db import read_sql
 from dashboard.core.kpi_names import KPI_DIR, kpi_files, read_header
 from dashboard.core.kpi_names import RECORDS_SUFFIX as RECORDS_SUFFIX  # for the drill-downs
 from dashboard.core.periods import Period, TwelveMonths
+from dashboard.kpis import results_store
 
 HEADER_KEYS = (
     "id",
@@ -207,13 +208,68 @@ def compute_kpis(
     periods: Sequence[Span],
     settings: Settings,
     catalogue: list[Kpi] | None = None,
+    fresh: bool = False,
+    localities: Sequence[str | None] | None = None,
 ) -> pd.DataFrame:
     """Every KPI for every period given and every locality, with RAG: the one shape all views use.
 
     Headline rows exist for every period and locality (a count with no events is 0, a rate with no
     denominator is empty); breakdown rows exist where there was data. Locality None = all together.
+    `localities` keeps only those places (None in it: all localities together): exactly the rows of the
+    whole table that are theirs, in the same order.
+
+    The rows come from the stored results (dashboard.kpis.results_store) when every period asked for is
+    stored under the results key of the data, the KPI queries and the configuration as they are now; else
+    (or with `fresh`) the KPI queries run. Targets, tolerances and RAG are applied here either way.
     """
     kpis = with_target_overrides(con, catalogue if catalogue is not None else load_catalogue())
+    places = _places(settings, localities)
+    found = None
+    if not fresh:
+        key = results_key(con, kpis, settings)
+        labels = [p.label for p in periods]
+        found = results_store.stored_rows(
+            con, key, labels, [k.id for k in kpis], None if localities is None else places
+        )
+    if found is not None:
+        rows, kpi_index = found
+    else:
+        rows, kpi_index = run_queries(con, kpis, periods, settings)
+        if localities is not None:
+            mine = _in_places(rows["locality"], places)
+            rows, kpi_index = rows[mine].reset_index(drop=True), kpi_index[mine]
+    return _assemble(kpis, rows, kpi_index, periods, settings, places)
+
+
+def _places(settings: Settings, localities: Sequence[str | None] | None) -> list[str | None]:
+    """The places a table holds, in the table's order: all localities together (None) first, then every
+    configured locality, or those of them asked for."""
+    if localities is None:
+        return [None, *settings.all_localities]
+    wanted = set(localities)
+    return ([None] if None in wanted else []) + [name for name in settings.all_localities if name in wanted]
+
+
+def _in_places(locality: pd.Series, places: list[str | None]) -> np.ndarray:
+    named = [name for name in places if name is not None]
+    mask = locality.isin(named).to_numpy(dtype=bool)
+    if None in places:
+        mask = mask | locality.isna().to_numpy(dtype=bool)
+    return mask
+
+
+def results_key(con: duckdb.DuckDBPyConnection, kpis: Sequence[Kpi], settings: Settings) -> str:
+    """The key of the stored results that `kpis` computed with `settings` would give on this database now."""
+    return results_store.results_key(
+        con, [(k.id, k.sql) for k in kpis], settings.all_localities, reach_agencies(settings)
+    )
+
+
+def run_queries(
+    con: duckdb.DuckDBPyConnection, kpis: list[Kpi], periods: Sequence[Span], settings: Settings
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """The KPI queries' own rows for the periods (no targets, no RAG, no filler rows), and the index in
+    `kpis` of each row's KPI."""
     cursor = con.cursor()
     try:
         cursor.register("kpi_periods_frame", _periods_frame(periods))
@@ -227,7 +283,7 @@ def compute_kpis(
         cursor.execute("DROP TABLE IF EXISTS kpi_periods")
     finally:
         cursor.close()
-    return _assemble(kpis, rows, kpi_index, periods, settings)
+    return rows, kpi_index
 
 
 OTHER_AGENCY = "other"
@@ -303,14 +359,17 @@ def _assemble(
     kpi_index: np.ndarray,
     periods: Sequence[Span],
     settings: Settings,
+    places: list[str | None] | None = None,
 ) -> pd.DataFrame:
-    """The KPIs' rows, each KPI followed by the headline rows it lacks, with titles, targets and RAG.
+    """The KPIs' rows, each KPI followed by the headline rows it lacks (for every period and each of
+    `places`: by default all localities together and every one), with titles, targets and RAG.
 
     Column operations on the whole table (no per-row Python), so the cost grows with the rows returned,
     not with a per-row interpreter loop: a national trend has about 250,000 rows.
     """
     labels = [p.label for p in dict.fromkeys(periods)]
-    localities: list[str | None] = [None, *settings.all_localities]
+    localities = places if places is not None else [None, *settings.all_localities]
+    together = 1 if None in localities else 0  # all localities together is place 0 when it is held
     period = _as_object(rows["period"])
     locality = _as_object(rows["locality"])
     category = _as_object(rows["category"])
@@ -318,8 +377,10 @@ def _assemble(
     # The headline (period, locality) pairs each KPI lacks: every pair minus the pairs it returned.
     n_periods, n_places = len(labels), len(localities)
     period_code = pd.Categorical(period, categories=labels).codes.astype(np.int64)
-    named = pd.Categorical(locality, categories=settings.all_localities).codes.astype(np.int64)
-    place_code = np.where(pd.isna(locality), 0, np.where(named >= 0, named + 1, -1))
+    named = pd.Categorical(locality, categories=localities[together:]).codes.astype(np.int64)
+    place_code = np.where(
+        pd.isna(locality), 0 if together else -1, np.where(named >= 0, named + together, -1)
+    )
     known = (category == None) & (period_code >= 0) & (place_code >= 0)  # noqa: E711 - elementwise
     have = (kpi_index * n_periods + period_code) * n_places + place_code
     grid = np.arange(len(kpis) * n_periods * n_places, dtype=np.int64)

@@ -46,6 +46,7 @@ snapshot_scope AS (
                '^, |^$', 'all localities, '
            ) AS places
     FROM kpi_snapshot_rows
+    WHERE snapshot_id IN (SELECT snapshot_id FROM kpi_snapshots WHERE kind = 'signoff')
     GROUP BY snapshot_id
 ),
 signoffs AS (
