@@ -3,12 +3,13 @@
 Usage::
 
     python bench/hotspots.py upload [--rows 100000] [--sort tottime|cumulative] [--top 25]
-    python bench/hotspots.py page overview [--scale national] [--cold]
+    python bench/hotspots.py page overview [--scale national] [--cold | --first]
     python bench/hotspots.py kpis [--scale national] [--trend]
 
 `upload` profiles validate_upload and load_file on the cached benchmark workbook; `page` profiles one
-AppTest run of a page in the thread that runs the script (where the page's own work happens), warm unless
---cold; `kpis` profiles kpis_for (or compute_kpis over every quarter with --trend).
+AppTest run of a page (or a variant: overview+compare) in the thread that runs the script (where the page's own
+work happens), warm unless --cold (every cache cleared) or --first (the first view after a small upload, on a
+working copy with the KPI results stored, as the page bench measures it); `kpis` profiles kpis_for (or compute_kpis over every quarter with --trend).
 """
 
 from __future__ import annotations
@@ -54,13 +55,28 @@ def profile_upload(rows: int) -> cProfile.Profile:
     return profile
 
 
-def profile_page(page: str, scale: str, cold: bool) -> cProfile.Profile:
+def profile_page(page: str, scale: str, cold: bool, first: bool = False) -> cProfile.Profile:
+    import shutil
+
+    import first_view_bench
+
+    data = scale_data(scale)
+    if not first:
+        return _profile_page(page, data, cold, None)
+    copy, folder = first_view_bench.working_copy(data)
+    try:
+        return _profile_page(page, copy, False, first_view_bench.SmallUpload(copy))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _profile_page(page: str, data: Any, cold: bool, upload: Any) -> cProfile.Profile:
     import page_bench
     import streamlit.runtime.scriptrunner.script_runner as script_runner
     from streamlit import config
 
     config.set_option("logger.level", "error")
-    use_database(scale_data(scale))
+    use_database(data)
     profile = cProfile.Profile()
     active = {"on": False}
     original: Callable[..., Any] = script_runner.exec_func_with_error_handling
@@ -78,7 +94,11 @@ def profile_page(page: str, scale: str, cold: bool) -> cProfile.Profile:
     page_bench.share_script_cache()  # as the benchmark does: scripts compiled once
     pages = page_bench.Pages()
     pages.discover()
-    if cold:
+    if upload is not None:  # the first view after an upload, as the page bench measures it
+        pages.app(page).run()
+        upload.apply()
+        page_bench.after_upload()
+    elif cold:
         page_bench.clear_caches()
     else:
         pages.app(page).run()
@@ -118,6 +138,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--scale", default="national")
     parser.add_argument("--cold", action="store_true")
+    parser.add_argument("--first", action="store_true", help="page: the first view after a small upload")
     parser.add_argument("--trend", action="store_true")
     parser.add_argument("--sort", default="tottime", choices=("tottime", "cumulative"))
     parser.add_argument("--top", type=int, default=30)
@@ -127,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.case == "upload":
         profile = profile_upload(args.rows)
     elif args.case == "page":
-        profile = profile_page(args.page, args.scale, args.cold)
+        profile = profile_page(args.page, args.scale, args.cold, args.first)
     else:
         profile = profile_kpis(args.scale, args.trend)
     _print(profile, args.sort, args.top)
