@@ -168,10 +168,12 @@ def test_the_whole_cycle(app: Any, cycle_db: Path) -> None:
     at.switch_page("app_pages/overview.py").run()
     at.button(key="signoff").click().run()
     assert at.button(key="signoff").label == f"Sign off {Q3}"
-    assert _sql(cycle_db, "SELECT count(*) FROM kpi_snapshots") == [(0,)]  # not before "Confirm"
+    assert _sql(cycle_db, "SELECT count(*) FROM kpi_snapshots WHERE kind = 'signoff'") == [
+        (0,)
+    ]  # not before "Confirm"
     at.button(key="signoff_yes").click().run()
     assert not at.exception, at.exception
-    snapshot = _sql(cycle_db, "SELECT period, taken_by, taken_at FROM kpi_snapshots")
+    snapshot = _sql(cycle_db, "SELECT period, taken_by, taken_at FROM kpi_snapshots WHERE kind = 'signoff'")
     assert [row[:2] for row in snapshot] == [(Q3, at.session_state.access.user)]
     signed_at = snapshot[0][2]
     day = f"{signed_at.day} {signed_at:%b %Y}"
@@ -199,7 +201,9 @@ def test_the_whole_cycle(app: Any, cycle_db: Path) -> None:
     assert f"{Q3} reopened: it is no longer signed off." in at.success[0].value
     assert f"{Q3}: not yet signed off." in all_text(at)
     assert frame(at, "Commentary").set_index("KPI").loc["TR01", "Value"] == "16"
-    assert _sql(cycle_db, "SELECT reopened_by IS NOT NULL FROM kpi_snapshots") == [(True,)]
+    assert _sql(cycle_db, "SELECT reopened_by IS NOT NULL FROM kpi_snapshots WHERE kind = 'signoff'") == [
+        (True,)
+    ]
 
 
 def test_updates_page_shows_text_as_written_by_section(app: Any, cycle_db: Path) -> None:

@@ -118,13 +118,15 @@ def test_sign_off_confirmed_after_the_figures_moved_is_cancelled(app: Any, quiet
     at.button(key="signoff_yes").click().run()
     assert not at.exception, at.exception
     assert CHANGED_SINCE["sign off"] in [w.value for w in at.warning]
-    assert _sql(quiet_db, "SELECT count(*) FROM kpi_snapshots") == [(0,)]
+    assert _sql(quiet_db, "SELECT count(*) FROM kpi_snapshots WHERE kind = 'signoff'") == [(0,)]
     assert f"{Q3}: not yet signed off." in all_text(at)
     # Asked again on the figures now shown, it signs off.
     at.button(key="signoff").click().run()
     at.button(key="signoff_yes").click().run()
     assert not at.exception, at.exception
-    assert _sql(quiet_db, "SELECT count(*) FROM kpi_snapshots WHERE reopened_at IS NULL") == [(1,)]
+    assert _sql(
+        quiet_db, "SELECT count(*) FROM kpi_snapshots WHERE kind = 'signoff' AND reopened_at IS NULL"
+    ) == [(1,)]
 
 
 def test_a_stale_reopen_never_lifts_a_newer_sign_off(app: Any, quiet_db: Path) -> None:
@@ -147,9 +149,9 @@ def test_a_stale_reopen_never_lifts_a_newer_sign_off(app: Any, quiet_db: Path) -
     at.button(key="signoff_yes").click().run()
     assert not at.exception, at.exception
     assert CHANGED_SINCE["reopen"] in [w.value for w in at.warning]
-    assert _sql(quiet_db, "SELECT taken_by FROM kpi_snapshots WHERE reopened_at IS NULL") == [
-        ("second admin",)
-    ]
+    assert _sql(
+        quiet_db, "SELECT taken_by FROM kpi_snapshots WHERE kind = 'signoff' AND reopened_at IS NULL"
+    ) == [("second admin",)]
 
 
 def test_written_text_never_becomes_a_link_by_itself() -> None:

@@ -74,7 +74,7 @@ def test_sign_off_a_late_change_undo_and_reopen(cli_db: Path, tmp_path: Path) ->
         r'to sign it off again \(pmf signoff --period "2023-24 Q3" --reopen\)\n',
         again.stderr,
     ), again
-    assert query(cli_db, "SELECT count(*) FROM kpi_snapshots") == [(1,)]
+    assert query(cli_db, "SELECT count(*) FROM kpi_snapshots WHERE kind = 'signoff'") == [(1,)]
     status = run_pmf("signoff", "--period", Q3, "--status", db=cli_db)
     assert status.stdout.startswith(f"2023-24 Q3 is signed off, by {user} on {day} "), status
 
@@ -145,7 +145,7 @@ def test_signoff_refuses_a_year_and_a_bad_period(cli_db: Path) -> None:
     assert bad.returncode == 2 and bad.stderr.startswith("pmf: "), bad
     both = run_pmf("signoff", "--period", Q3, "--reopen", "--status", db=cli_db)
     assert both.returncode == 2 and "not allowed with argument" in both.stderr, both
-    assert query(cli_db, "SELECT count(*) FROM kpi_snapshots") == [(0,)]
+    assert query(cli_db, "SELECT count(*) FROM kpi_snapshots WHERE kind = 'signoff'") == [(0,)]
 
 
 def test_published_rows_hide_case_and_locality_commentary_and_small_signed_off_counts(

@@ -34,7 +34,8 @@ def _move_snapshot(
         where = "locality IS NULL" if locality is None else "locality = $locality"
         con.execute(
             f"UPDATE kpi_snapshot_rows SET numerator = $n, denominator = $d, value = 100.0 * $n / $d "
-            f"WHERE kpi = $kpi AND category IS NULL AND {where}",
+            f"WHERE kpi = $kpi AND category IS NULL AND {where} "
+            "AND snapshot_id IN (SELECT snapshot_id FROM kpi_snapshots WHERE kind = 'signoff')",
             {
                 "n": numerator,
                 "d": denominator,

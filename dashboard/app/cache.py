@@ -22,6 +22,7 @@ copy-on-write views, so even a change to one never reaches the cache).
 
 from __future__ import annotations
 
+import hashlib
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -34,7 +35,7 @@ import streamlit as st
 
 from dashboard.app import connections
 from dashboard.areas import actions, audits, reviews, training, updates
-from dashboard.core.config import settings
+from dashboard.core.config import Settings, settings
 from dashboard.core.db import data_quarters, database_exists, is_sample_database
 from dashboard.core.periods import parse_period
 from dashboard.ingest.template_workbooks import template_bytes
@@ -82,9 +83,24 @@ def read_data_version(fresh: bool = False) -> tuple[str, str]:
     (by this app or any other program), so a warm page run needs no connection. The day is part of it: a
     review step whose deadline passed today is late from today (the KPI results are keyed on it too)."""
     path = str(database_path())
-    key = (path, f"{connections.current_version(path, fresh=fresh)}@{date.today().isoformat()}")
+    version = connections.current_version(path, fresh=fresh)
+    key = (path, f"{version}@{date.today().isoformat()}@{_settings_stamp(settings())}")
     st.session_state[_DATA_KEY] = key
     return key
+
+
+def _settings_stamp(cfg: Settings) -> str:
+    """A digest of the configuration in force: a changed file (localities, agencies, tolerances...) is read
+    on the next page view (core.config.settings), and every cached figure made with the old one is dropped.
+    Worked out once per Settings object (settings() hands out the same one while the file is unchanged)."""
+    held = _STAMP.get("settings")
+    if held is None or held[0] is not cfg:
+        held = (cfg, hashlib.sha256(repr(cfg).encode()).hexdigest()[:12])
+        _STAMP["settings"] = held
+    return held[1]
+
+
+_STAMP: dict[str, tuple[Settings, str]] = {}
 
 
 def data_key() -> tuple[str, str]:

@@ -377,7 +377,7 @@ def _assemble(
     # The headline (period, locality) pairs each KPI lacks: every pair minus the pairs it returned.
     n_periods, n_places = len(labels), len(localities)
     period_code = pd.Categorical(period, categories=labels).codes.astype(np.int64)
-    named = pd.Categorical(locality, categories=localities[together:]).codes.astype(np.int64)
+    named = pd.Index(localities[together:], dtype=object).get_indexer(locality).astype(np.int64)  # -1: other
     place_code = np.where(
         pd.isna(locality), 0 if together else -1, np.where(named >= 0, named + together, -1)
     )
