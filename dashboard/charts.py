@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from dashboard.core.periods import in_time_order
 from dashboard.kpis.catalogue import Kpi
@@ -25,6 +27,18 @@ MAX_CHARTED_LOCALITIES = 8
 LEGEND_BOTTOM = 170  # pixels under the plot: upright quarter labels, the axis title, a two-line legend
 
 
+TEMPLATE = "plotly_white"
+
+
+def new_figure() -> go.Figure:
+    """An empty figure in the house template. The template is made Plotly's default rather than named on
+    each figure: a template given by name is copied and validated again for every figure (about 25 ms, the
+    most of a small chart's cost), the default is applied as it is."""
+    if pio.templates.default != TEMPLATE:
+        pio.templates.default = TEMPLATE
+    return go.Figure()
+
+
 def locality_colours(localities: Sequence[str]) -> dict[str, str]:
     """The same colour for a locality in every chart: by its position in the configuration."""
     colours = {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(localities)}
@@ -32,19 +46,27 @@ def locality_colours(localities: Sequence[str]) -> dict[str, str]:
     return colours
 
 
-def _layout(fig: go.Figure, title: str, y_title: str, x_title: str = "Financial quarter") -> go.Figure:
-    fig.update_layout(
+def _layout_spec(title: str, y_title: str, x_title: str = "Financial quarter") -> dict[str, Any]:
+    """The house layout of a chart, as a specification."""
+    return dict(
         title=dict(text=title, x=0, xanchor="left", automargin=True, yref="container", y=0.98, yanchor="top"),
         font=FONT,
-        template="plotly_white",
         margin=dict(l=60, r=20, t=60, b=LEGEND_BOTTOM),
         # At the foot of the figure, below the axis title: never on the axis labels, which a narrow screen
         # turns upright (the margin holds both, and a legend wrapped on two lines).
         legend=dict(orientation="h", yanchor="bottom", y=0, x=0, xanchor="left", yref="container"),
         hovermode="x unified",
+        xaxis=dict(title=dict(text=x_title)),
+        yaxis=dict(title=dict(text=y_title), rangemode="tozero"),
     )
-    fig.update_xaxes(title_text=x_title)
-    fig.update_yaxes(title_text=y_title, rangemode="tozero")
+
+
+def _layout(fig: go.Figure, title: str, y_title: str, x_title: str = "Financial quarter") -> go.Figure:
+    spec = _layout_spec(title, y_title, x_title)
+    xaxis, yaxis = spec.pop("xaxis"), spec.pop("yaxis")
+    fig.update_layout(**spec)
+    fig.update_xaxes(**xaxis)
+    fig.update_yaxes(**yaxis)
     return fig
 
 
@@ -55,7 +77,7 @@ def kpi_trend(
 
     `trend` holds headline rows of one KPI: period, locality (None = all), value.
     """
-    fig = go.Figure()
+    fig = new_figure()
     periods = in_time_order(trend["period"])
     if kpi.has_target and kpi.target is not None and kpi.unit == "percent":
         _rag_bands(fig, kpi, tolerance)
@@ -133,7 +155,7 @@ def bars_by_locality(
     colours: dict[str, str],
 ) -> go.Figure:
     """Grouped bars, one colour per locality (colour_by holds locality names)."""
-    fig = go.Figure()
+    fig = new_figure()
     for name, rows in frame.groupby(colour_by, sort=False):
         fig.add_trace(
             go.Bar(
@@ -161,7 +183,7 @@ def stacked_bars(
     colours: dict[str, str] | None = None,
 ) -> go.Figure:
     """Stacked bars, e.g. cases by grade per locality; colours from `colours` or the palette in order."""
-    fig = go.Figure()
+    fig = new_figure()
     for i, (name, rows) in enumerate(frame.groupby(stack_by, sort=False)):
         colour = (colours or {}).get(str(name), PALETTE[i % len(PALETTE)])
         fig.add_trace(
@@ -181,18 +203,21 @@ def trend_panel(
     its target as a dashed line, "All localities" and each of `localities` in their own colours. Large type
     and few ticks, for a projector; the page lays the panels out in columns, which a phone stacks.
 
-    `trend` holds headline rows of the KPI: period, locality (None = all), value.
+    `trend` holds headline rows of the KPI: period, locality (None = all), value. The figure is made from
+    one specification, validated once (a dozen updates of a figure cost Plotly over ten times as much, and
+    the overview draws six panels on its first view after every upload).
     """
     periods = in_time_order(trend["period"])
-    fig = go.Figure()
+    data = []
     for name in [None, *localities]:
         lines = trend[trend["locality"].isna()] if name is None else trend[trend["locality"] == name]
         if lines.empty:
             continue
         lines = lines.set_index("period").reindex(periods)
         label = ALL_LOCALITIES if name is None else name
-        fig.add_trace(
-            go.Scatter(
+        data.append(
+            dict(
+                type="scatter",
                 x=periods,
                 y=lines["value"].astype("float64"),
                 mode="lines+markers",
@@ -201,16 +226,33 @@ def trend_panel(
                 hovertemplate="%{y:.1f}" if kpi.unit in ("percent", "points") else "%{y:,.0f}",
             )
         )
+    layout = _layout_spec(f"{kpi.id} {kpi.title}", UNIT_AXIS[kpi.unit], x_title="")
+    layout["xaxis"].update(type="category", categoryorder="array", categoryarray=periods, nticks=5)
+    layout.update(height=400, font=dict(FONT, size=15), margin=dict(l=55, r=10, t=50, b=LEGEND_BOTTOM - 50))
     if kpi.has_target and kpi.target is not None:
-        fig.add_hline(
-            y=kpi.target,
-            line=dict(color=TARGET_COLOUR, dash="dash", width=2),
-            annotation_text=f"Target {kpi.target:g}{'%' if kpi.unit == 'percent' else ''}",
-            annotation_position="top left",
-        )
-    fig.update_xaxes(type="category", categoryorder="array", categoryarray=periods, nticks=5)
-    _layout(fig, f"{kpi.id} {kpi.title}", UNIT_AXIS[kpi.unit], x_title="")
-    fig.update_layout(
-        height=400, font=dict(FONT, size=15), margin=dict(l=55, r=10, t=50, b=LEGEND_BOTTOM - 50)
-    )
-    return fig
+        layout["shapes"] = [
+            dict(
+                type="line",
+                xref="x domain",
+                x0=0,
+                x1=1,
+                yref="y",
+                y0=kpi.target,
+                y1=kpi.target,
+                line=dict(color=TARGET_COLOUR, dash="dash", width=2),
+            )
+        ]
+        layout["annotations"] = [
+            dict(
+                text=f"Target {kpi.target:g}{'%' if kpi.unit == 'percent' else ''}",
+                showarrow=False,
+                xref="x domain",
+                x=0,
+                xanchor="left",
+                yref="y",
+                y=kpi.target,
+                yanchor="bottom",
+            )
+        ]
+    new_figure()  # the house template as Plotly's default
+    return go.Figure(dict(data=data, layout=layout))

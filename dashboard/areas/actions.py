@@ -13,7 +13,7 @@ import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.charts import RAG_COLOURS, _layout
+from dashboard.charts import RAG_COLOURS, _layout, new_figure
 from dashboard.core.db import query_df
 from dashboard.core.text import as_date, is_missing, plural, rag_label, uk_date
 
@@ -118,7 +118,7 @@ def plan_table(plan: pd.DataFrame) -> pd.DataFrame:
 
 def open_by_agency_figure(counts: pd.DataFrame, as_at: date) -> go.Figure:
     """Horizontal stacked bars: open actions per lead agency, stacked Red, Amber, Green."""
-    fig = go.Figure()
+    fig = new_figure()
     totals = counts.groupby("lead_agency")["actions"].sum().sort_values(kind="stable")
     agencies = list(totals.index)  # fewest at the bottom, most at the top
     for rag in RAG_ORDER:

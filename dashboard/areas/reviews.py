@@ -12,7 +12,7 @@ import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.charts import RAG_COLOURS, _layout
+from dashboard.charts import RAG_COLOURS, _layout, new_figure
 from dashboard.core.db import query_df
 from dashboard.core.text import as_date, is_missing, plain, plural, uk_date
 from dashboard.kpis.timescales import (  # written once in SQL; here for the pages and the report
@@ -302,7 +302,7 @@ def timeline_figure(
 ) -> go.Figure:
     """One row per review along a date axis: a marker per step, deadlines as grey bars, late steps in red
     with ✖ Late, on-time steps in green with ✔; the period shaded."""
-    fig = go.Figure()
+    fig = new_figure()
     reviews = list(dict.fromkeys(points["review"]))
     symbols = {name: symbol for _, name, symbol in STEPS}
     # Each review's journey as a thin line from its first to its last date.

@@ -17,7 +17,7 @@ import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.charts import ALL_COLOUR, ALL_LOCALITIES, FONT, bars_by_locality
+from dashboard.charts import ALL_COLOUR, ALL_LOCALITIES, FONT, bars_by_locality, new_figure
 from dashboard.core.config import Settings
 from dashboard.core.db import query_df
 from dashboard.core.periods import Period
@@ -268,7 +268,7 @@ def attendance_by_agency_figure(
     frame: pd.DataFrame, colours: Mapping[str, str], period_label: str
 ) -> go.Figure:
     """Horizontal bars, the agency with most attendees at the top, one bar colour per locality."""
-    fig = go.Figure()
+    fig = new_figure()
     agencies = list(dict.fromkeys(frame["agency"]))
     for name, rows in frame.groupby("locality", sort=False):
         fig.add_trace(
@@ -287,7 +287,6 @@ def attendance_by_agency_figure(
     fig.update_layout(
         title=dict(text=f"People attending training by agency, {period_label}", x=0, xanchor="left"),
         font=FONT,
-        template="plotly_white",
         barmode="group",
         height=max(320, 110 + 26 * len(agencies) * max(1, frame["locality"].nunique())),
         margin=dict(l=20, r=40, t=60, b=60),
