@@ -161,9 +161,8 @@ def scorecard(path: str, version: str, period: str, locality: str | None) -> pd.
 def every_scorecard(path: str, version: str, period: str) -> dict[str | None, pd.DataFrame]:
     """Every place's scorecard of the period (the overview's "Compare localities"), cut from one table of
     every locality (read-only: handed out as cached, not copied)."""
-    table = _period_kpis(path, version, period).copy(deep=False)
-    places = [None, *settings().all_localities]
-    return {place: kpis.scorecard_from(table, parse_period(period), place) for place in places}
+    table = _period_kpis(path, version, period)
+    return kpis.scorecards_by_place(table, parse_period(period), [None, *settings().all_localities])
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
@@ -371,7 +370,12 @@ def kpi_pack(path: str, version: str, period: str, publish: bool) -> bytes:
         return pack.kpi_pack_bytes(cur, parse_period(period), settings(), publish=publish)
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
 def template(dataset_names: tuple[str, ...] | None) -> bytes:
-    """Template workbooks take a moment to write: make each once."""
+    """Template workbooks take a moment to write (about a second): each is made once per configuration and
+    kept across uploads (they hold no data, only the configuration's choices)."""
+    return _template(_settings_stamp(settings()), dataset_names)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _template(stamp: str, dataset_names: tuple[str, ...] | None) -> bytes:
     return template_bytes(settings(), list(dataset_names) if dataset_names else None)

@@ -523,6 +523,30 @@ def scorecard_from(table: pd.DataFrame, period: Period, locality: str | None = N
     return mine
 
 
+def scorecards_by_place(
+    table: pd.DataFrame, period: Period, places: Sequence[str | None]
+) -> dict[str | None, pd.DataFrame]:
+    """scorecard_from for each place (None: all localities together), the table split by locality once
+    rather than scanned once per place (a national configuration has about 300)."""
+    locality = table["locality"].to_numpy(dtype=object, na_value=None)
+    groups = pd.Series(np.arange(len(table))).groupby(pd.Series(locality).fillna(_TOGETHER), sort=False)
+    rows = {key: index.to_numpy() for key, index in groups}
+    none = np.zeros(0, dtype=np.int64)
+    return {
+        place: scorecard_from(
+            table.iloc[rows.get(_TOGETHER if place is None else place, none)].reset_index(drop=True),
+            period,
+            place,
+        )
+        for place in places
+    }
+
+
+_TOGETHER = (
+    "\x00all localities"  # the key of all localities together (None) when a table is split by locality
+)
+
+
 def reset_caches() -> None:
     """Forget the parsed catalogue and the checked queries (a cold start, for benchmarks and tests)."""
     _CATALOGUE_CACHE.clear()

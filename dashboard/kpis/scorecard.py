@@ -77,38 +77,34 @@ def scorecard_table(
 def comparison_table(
     card_by_locality: dict[str, pd.DataFrame], localities: Sequence[str], min_denominator: int = 5
 ) -> pd.DataFrame:
-    """Localities side by side: value and RAG of each KPI per locality."""
+    """Localities side by side: value and RAG of each KPI per locality (built as one set of columns: a
+    national configuration has about 300 localities, 900 columns)."""
     first = next(iter(card_by_locality.values()))
     base = first[first["category"].isna()][["kpi", "title", "unit", "target"]].reset_index(drop=True)
-    table = pd.DataFrame(
-        {
-            "Area": [AREAS.get(k[:2], "Other") for k in base["kpi"]],
-            "KPI": base["kpi"],
-            "Title": base["title"],
-            "Target": [
-                "no target" if is_missing(t) else format_value(t, u)
-                for t, u in zip(base["target"], base["unit"], strict=True)
-            ],
-        }
-    )
+    kpis, units = base["kpi"].tolist(), base["unit"].tolist()
+    columns: dict[str, list[object]] = {
+        "Area": [AREAS.get(k[:2], "Other") for k in kpis],
+        "KPI": kpis,
+        "Title": base["title"].tolist(),
+        "Target": [
+            "no target" if is_missing(t) else format_value(t, u)
+            for t, u in zip(base["target"], units, strict=True)
+        ],
+    }
     for name in localities:
         card = card_by_locality[name]
-        heads = card[card["category"].isna()].set_index("kpi")
-        table[name] = [
-            kpi_value_text(
-                heads.at[k, "value"], u, heads.at[k, "numerator"], heads.at[k, "denominator"], min_denominator
-            )
-            for k, u in zip(base["kpi"], base["unit"], strict=True)
+        heads = card[card["category"].isna()].drop_duplicates("kpi").set_index("kpi").reindex(kpis)
+        values, rags = heads["value"].tolist(), heads["rag"].tolist()
+        numerators, denominators = heads["numerator"].tolist(), heads["denominator"].tolist()
+        columns[name] = [
+            kpi_value_text(v, u, n, d, min_denominator)
+            for v, u, n, d in zip(values, units, numerators, denominators, strict=True)
         ]
-        table[f"{name} RAG"] = [
-            rag_label(heads.at[k, "rag"] if isinstance(heads.at[k, "rag"], str) else None)
-            for k in base["kpi"]
+        columns[f"{name} RAG"] = [rag_label(r if isinstance(r, str) else None) for r in rags]
+        columns[f"{name} num / den"] = [
+            _fraction(n, d, u) for n, d, u in zip(numerators, denominators, units, strict=True)
         ]
-        table[f"{name} num / den"] = [
-            _fraction(heads.at[k, "numerator"], heads.at[k, "denominator"], u)
-            for k, u in zip(base["kpi"], base["unit"], strict=True)
-        ]
-    return table
+    return pd.DataFrame(columns)
 
 
 def kpi_history(
