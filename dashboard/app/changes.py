@@ -55,12 +55,23 @@ def _in_turn(what: str) -> Iterator[None]:
             message.empty()
 
 
-def refresh_after_change() -> None:
+def refresh_after_change(filters: Filters | None = None) -> None:
     """After an upload, undo or target change: drop every cached result and view, read the version again.
     (An upload, undo or edit has already stored the new KPI results, on its own write connection: the pages
-    read them; a target change re-rates them as they are read.)"""
+    read them; a target change re-rates them as they are read.) Then make the overview everyone opens first
+    (the latest quarter, all localities) and, given `filters`, the one of the user's own choice, so that the
+    first person to open them after the change finds them made."""
     cache.clear_results()
     views.clear()
+    path, version = cache.data_key()
+    ready: set[tuple[str, str | None]] = {(cache.quarters(path, version)[-1], None)}
+    if filters is not None:
+        ready.add((filters.period.label, filters.locality))
+    try:
+        for period, locality in sorted(ready, key=str):
+            views.ready_overview(path, version, period, locality)
+    except connections.DatabaseBusy:  # another program is writing: the first page view makes it instead
+        pass
 
 
 Progress = Callable[[str, float], None]  # (the stage's label, the share of the work done before it)
@@ -135,7 +146,7 @@ def confirm_upload(
             result = apply_upload(cur, checked, user, replace=replace)
             stage("Computing the KPIs", 0.7)
             refresh_results(cur, settings())
-        refresh_after_change()
+        refresh_after_change(filters)
         after = cache.scorecard(*cache.data_key(), period, filters.locality)
     changes = kpi_changes(before, after)
     for column in ("value_before", "value_after"):

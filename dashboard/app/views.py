@@ -230,6 +230,22 @@ def overview_trends(
     return tuple(figures)
 
 
+def ready_overview(path: str, version: str, period: str, locality: str | None) -> None:
+    """Make now what the overview shows for a period and locality (compare off): its headlines, scorecard
+    with commentary and sign-off, and trend panels. Called by a change made in the app once it is stored, so
+    the first person to open the overview afterwards, in any session of this server (the caches are the
+    server's), finds it made instead of making it."""
+    card = cache.scorecard(path, version, period, locality)
+    if not has_data(card):
+        return
+    chosen = parse_period(period)
+    headlines(path, version, period, locality, "this quarter" if chosen.is_quarter else "this year")
+    state = cache.current_signoff(path, version, period) if chosen.is_quarter else None
+    red_without_commentary_sentence(path, version, period, locality)
+    cycle_scorecard(path, version, period, locality, False, cache.signoff_key(state))
+    overview_trends(path, version, period, locality, False)
+
+
 @st.cache_resource(show_spinner=False, max_entries=256)
 def headlines(path: str, version: str, period: str, locality: str | None, span: str) -> tuple[str, ...]:
     return tuple(headline_sentences(cache.scorecard(path, version, period, locality), span))
