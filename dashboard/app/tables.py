@@ -10,6 +10,7 @@ numbers for Excel.
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal
 
@@ -50,6 +51,30 @@ def words_of(frame: pd.DataFrame, words: Mapping[str, str] | None = None) -> dic
     return {str(c): (words or {}).get(str(c)) or header_words(str(c)) for c in frame.columns}
 
 
+_MADE: dict[int, tuple[weakref.ref[pd.DataFrame], tuple[tuple[str, str], ...], pd.DataFrame, list[str]]] = {}
+_MADE_MAX = 64
+
+
+def _readable(frame: pd.DataFrame, words: Mapping[str, str] | None) -> tuple[pd.DataFrame, list[str]]:
+    """The readable frame and its right-aligned columns, made once per frame object: a table handed out by
+    a cached view (st.cache_resource, read-only) is the same object on every rerun, and making a national
+    table readable again on each rerun took most of a second."""
+    wording = tuple(sorted((words or {}).items()))
+    held = _MADE.get(id(frame))
+    if held is not None and held[0]() is frame and held[1] == wording:
+        return held[2], held[3]
+    readable = readable_table(frame, words)
+    shown = readable.frame
+    right = [
+        *readable.numeric,
+        *(c for c in shown.columns if c not in readable.numeric and reads_as_numbers(shown[c])),
+    ]
+    if len(_MADE) >= _MADE_MAX:
+        _MADE.pop(next(iter(_MADE)))
+    _MADE[id(frame)] = (weakref.ref(frame), wording, shown, right)
+    return shown, right
+
+
 def show(
     frame: pd.DataFrame,
     key: str,
@@ -65,13 +90,8 @@ def show(
     `rag_columns` (original names) are coloured as well as worded (by `style`, value -> CSS, when given, else
     as RAG); `column_config` is keyed by the readable headers and wins over the right alignment given to every
     numeric column."""
-    readable = readable_table(frame, words)
-    shown = readable.frame
+    shown, right = _readable(frame, words)
     renamed = words_of(frame, words)
-    right = [
-        *readable.numeric,
-        *(c for c in shown.columns if c not in readable.numeric and reads_as_numbers(shown[c])),
-    ]
     config: dict[str, Any] = {name: st.column_config.Column(name, alignment="right") for name in right}
     config.update({name: _for_text(shown, name, given) for name, given in (column_config or {}).items()})
     height: int | Literal["auto"] = (
