@@ -542,9 +542,8 @@ def scorecards_by_place(
     }
 
 
-_TOGETHER = (
-    "\x00all localities"  # the key of all localities together (None) when a table is split by locality
-)
+# The key of all localities together (None) when a table is split by locality.
+_TOGETHER = "\x00all localities"
 
 
 def reset_caches() -> None:
