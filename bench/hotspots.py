@@ -3,13 +3,15 @@
 Usage::
 
     python bench/hotspots.py upload [--rows 100000] [--sort tottime|cumulative] [--top 25]
-    python bench/hotspots.py page overview [--scale national] [--cold | --first]
+    python bench/hotspots.py page overview [--scale national] [--cold | --first [--after app|load]]
     python bench/hotspots.py kpis [--scale national] [--trend]
 
 `upload` profiles validate_upload and load_file on the cached benchmark workbook; `page` profiles one
 AppTest run of a page (or a variant: overview+compare) in the thread that runs the script (where the page's own
 work happens), warm unless --cold (every cache cleared) or --first (the first view after a small upload, on a
-working copy with the KPI results stored, as the page bench measures it); `kpis` profiles kpis_for (or compute_kpis over every quarter with --trend).
+working copy with the KPI results stored, as the page bench measures it: `--after load`, the default, as after
+`pmf load`, every cache missing; `--after app`, as after the app's upload, the default overview made at once);
+`kpis` profiles kpis_for (or compute_kpis over every quarter with --trend).
 """
 
 from __future__ import annotations
@@ -55,7 +57,9 @@ def profile_upload(rows: int) -> cProfile.Profile:
     return profile
 
 
-def profile_page(page: str, scale: str, cold: bool, first: bool = False) -> cProfile.Profile:
+def profile_page(
+    page: str, scale: str, cold: bool, first: bool = False, after: str = "load"
+) -> cProfile.Profile:
     import shutil
 
     import first_view_bench
@@ -65,12 +69,12 @@ def profile_page(page: str, scale: str, cold: bool, first: bool = False) -> cPro
         return _profile_page(page, data, cold, None)
     copy, folder = first_view_bench.working_copy(data)
     try:
-        return _profile_page(page, copy, False, first_view_bench.SmallUpload(copy))
+        return _profile_page(page, copy, False, first_view_bench.SmallUpload(copy), after)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _profile_page(page: str, data: Any, cold: bool, upload: Any) -> cProfile.Profile:
+def _profile_page(page: str, data: Any, cold: bool, upload: Any, after: str = "load") -> cProfile.Profile:
     import page_bench
     import streamlit.runtime.scriptrunner.script_runner as script_runner
     from streamlit import config
@@ -97,7 +101,7 @@ def _profile_page(page: str, data: Any, cold: bool, upload: Any) -> cProfile.Pro
     if upload is not None:  # the first view after an upload, as the page bench measures it
         pages.app(page).run()
         upload.apply()
-        page_bench.after_upload()
+        page_bench.AFTER[after]()
     elif cold:
         page_bench.clear_caches()
     else:
@@ -139,6 +143,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", default="national")
     parser.add_argument("--cold", action="store_true")
     parser.add_argument("--first", action="store_true", help="page: the first view after a small upload")
+    parser.add_argument(
+        "--after", default="load", choices=("load", "app"), help="--first: after pmf load or the app's upload"
+    )
     parser.add_argument("--trend", action="store_true")
     parser.add_argument("--sort", default="tottime", choices=("tottime", "cumulative"))
     parser.add_argument("--top", type=int, default=30)
@@ -148,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.case == "upload":
         profile = profile_upload(args.rows)
     elif args.case == "page":
-        profile = profile_page(args.page, args.scale, args.cold, args.first)
+        profile = profile_page(args.page, args.scale, args.cold, args.first, args.after)
     else:
         profile = profile_kpis(args.scale, args.trend)
     _print(profile, args.sort, args.top)
