@@ -16,7 +16,7 @@ from typing import Any
 
 import streamlit as st
 
-from dashboard.app import cache, connections, views
+from dashboard.app import cache, connections, tables, views
 from dashboard.app.filters import Filters
 from dashboard.core.config import settings
 from dashboard.core.periods import Period
@@ -68,8 +68,11 @@ def refresh_after_change(filters: Filters | None = None) -> None:
     if filters is not None:
         ready.add((filters.period.label, filters.locality))
     try:
+        cache.holds_sample_data(path, version)  # every page asks (the sample's notice)
         for period, locality in sorted(ready, key=str):
-            views.ready_overview(path, version, period, locality)
+            table = views.ready_overview(path, version, period, locality)
+            if table is not None:
+                tables.readable(table, None)  # the scorecard in words, as the page shows it
     except connections.DatabaseBusy:  # another program is writing: the first page view makes it instead
         pass
 

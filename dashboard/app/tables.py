@@ -55,8 +55,8 @@ _MADE: dict[int, tuple[weakref.ref[pd.DataFrame], tuple[tuple[str, str], ...], p
 _MADE_MAX = 64
 
 
-def _readable(frame: pd.DataFrame, words: Mapping[str, str] | None) -> tuple[pd.DataFrame, list[str]]:
-    """The readable frame and its right-aligned columns, made once per frame object: a table handed out by
+def readable(frame: pd.DataFrame, words: Mapping[str, str] | None) -> tuple[pd.DataFrame, list[str]]:
+    """The readable frame and its right-aligned columns (what `show` shows), made once per frame object: a table handed out by
     a cached view (st.cache_resource, read-only) is the same object on every rerun, and making a national
     table readable again on each rerun took most of a second."""
     wording = tuple(sorted((words or {}).items()))
@@ -90,7 +90,7 @@ def show(
     `rag_columns` (original names) are coloured as well as worded (by `style`, value -> CSS, when given, else
     as RAG); `column_config` is keyed by the readable headers and wins over the right alignment given to every
     numeric column."""
-    shown, right = _readable(frame, words)
+    shown, right = readable(frame, words)
     renamed = words_of(frame, words)
     config: dict[str, Any] = {name: st.column_config.Column(name, alignment="right") for name in right}
     config.update({name: _for_text(shown, name, given) for name, given in (column_config or {}).items()})

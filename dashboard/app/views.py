@@ -230,20 +230,21 @@ def overview_trends(
     return tuple(figures)
 
 
-def ready_overview(path: str, version: str, period: str, locality: str | None) -> None:
+def ready_overview(path: str, version: str, period: str, locality: str | None) -> pd.DataFrame | None:
     """Make now what the overview shows for a period and locality (compare off): its headlines, scorecard
     with commentary and sign-off, and trend panels. Called by a change made in the app once it is stored, so
     the first person to open the overview afterwards, in any session of this server (the caches are the
-    server's), finds it made instead of making it."""
+    server's), finds it made instead of making it. Returns the scorecard table the page shows (None when the
+    period holds no data)."""
     card = cache.scorecard(path, version, period, locality)
     if not has_data(card):
-        return
+        return None
     chosen = parse_period(period)
     headlines(path, version, period, locality, "this quarter" if chosen.is_quarter else "this year")
     state = cache.current_signoff(path, version, period) if chosen.is_quarter else None
     red_without_commentary_sentence(path, version, period, locality)
-    cycle_scorecard(path, version, period, locality, False, cache.signoff_key(state))
     overview_trends(path, version, period, locality, False)
+    return cycle_scorecard(path, version, period, locality, False, cache.signoff_key(state))
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)

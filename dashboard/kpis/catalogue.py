@@ -311,21 +311,18 @@ _CHECKED_SQL: set[str] = set()
 def _run_catalogue(cursor: duckdb.DuckDBPyConnection, kpis: list[Kpi]) -> tuple[pd.DataFrame, np.ndarray]:
     """Every KPI's rows, in catalogue order and each KPI's own order, and the KPI (its index) of each row.
 
-    A query is run alone the first time its text is seen, so that a file returning the wrong columns is
-    named (CatalogueError); after that the KPIs run as one UNION ALL statement: one round trip that DuckDB
-    plans and schedules at once, instead of 19 (the fixed cost of each query dominates on small data).
+    A query's result columns are checked the first time its text is seen (DESCRIBE: bound, not run), so that
+    a file returning the wrong columns is named (CatalogueError); then the KPIs run as one UNION ALL
+    statement: one round trip that DuckDB plans and schedules at once, instead of 19 (the fixed cost of each
+    query dominates on small data, and a new process, such as `pmf load`, would pay it for every query).
     """
     parts: list[pd.DataFrame] = []
     indexes: list[np.ndarray] = []
-    together = []
-    for i, kpi in enumerate(kpis):
-        if kpi.sql in _CHECKED_SQL:
-            together.append(i)
-            continue
-        frame = run_kpi(cursor, kpi)
-        _CHECKED_SQL.add(kpi.sql)
-        parts.append(frame)
-        indexes.append(np.full(len(frame), i, dtype=np.int64))
+    together = list(range(len(kpis)))
+    for kpi in kpis:
+        if kpi.sql not in _CHECKED_SQL:
+            _check_columns(cursor, kpi)
+            _CHECKED_SQL.add(kpi.sql)
     if together:
         try:
             frame = cursor.execute(_union_sql(kpis, together)).df()
@@ -341,6 +338,13 @@ def _run_catalogue(cursor: duckdb.DuckDBPyConnection, kpis: list[Kpi]) -> tuple[
         return pd.DataFrame(columns=RESULT_COLUMNS), np.zeros(0, dtype=np.int64)
     rows = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0].reset_index(drop=True)
     return rows, np.concatenate(indexes)
+
+
+def _check_columns(cursor: duckdb.DuckDBPyConnection, kpi: Kpi) -> None:
+    """CatalogueError when the KPI's query does not return RESULT_COLUMNS (found by binding it, not running it)."""
+    columns = [row[0] for row in cursor.execute("DESCRIBE " + kpi.sql.strip().rstrip(";")).fetchall()]
+    if columns != RESULT_COLUMNS:
+        raise CatalogueError(f"{kpi.path.name} returns {columns}, not {RESULT_COLUMNS}")
 
 
 def _union_sql(kpis: list[Kpi], chosen: list[int]) -> str:
