@@ -37,13 +37,14 @@ NUMBER_TEXT = re.compile(
 
 
 def reads_as_numbers(series: pd.Series) -> bool:
-    """A column of text whose every value (blanks aside) reads as a number, so it is aligned right."""
-    texts = [str(v).strip() for v in series if isinstance(v, str) and v.strip() not in ("", BLANK)]
-    return (
-        bool(texts)
-        and len(texts) == sum(1 for v in series if not is_blank(v) and v != BLANK)
-        and all(NUMBER_TEXT.fullmatch(t) for t in texts)
-    )
+    """A column of text whose every value (blanks aside) reads as a number, so it is aligned right. Each
+    distinct value is judged once (a long table repeats its values)."""
+    try:
+        distinct = pd.unique(series.to_numpy(dtype=object, na_value=None))
+    except TypeError:  # lists (a sparkline column): not text
+        return False
+    values = [v for v in distinct if not is_blank(v) and v != BLANK]
+    return bool(values) and all(isinstance(v, str) and NUMBER_TEXT.fullmatch(v.strip()) for v in values)
 
 
 def words_of(frame: pd.DataFrame, words: Mapping[str, str] | None = None) -> dict[str, str]:

@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 
 from dashboard.charts import RAG_COLOURS, _layout, new_figure
 from dashboard.core.db import query_df
+from dashboard.core.readable import each_value
 from dashboard.core.text import as_date, is_missing, plural, rag_label, uk_date
 
 # Most urgent first: the order of metrics, chart stacks and the legend.
@@ -91,11 +92,15 @@ def _status_then(row: Any) -> str:
     return COMPLETED_LATER if row["status"] == "Complete" else str(row["status"])
 
 
+def _uk_date(value: object) -> str:
+    return uk_date(as_date(value))
+
+
 def plan_table(plan: pd.DataFrame) -> pd.DataFrame:
     """The plan for people: RAG as symbol and word, UK dates, days overdue; in the plan's order."""
     return pd.DataFrame(
         {
-            "RAG": [rag_label(r) for r in plan["rag"]],
+            "RAG": each_value(plan["rag"], rag_label),
             "Days overdue": ["" if is_missing(d) else plural(int(d), "day") for d in plan["days_overdue"]],
             "Action ID": plan["action_id"],
             "Action": plan["action"],
@@ -105,13 +110,13 @@ def plan_table(plan: pd.DataFrame) -> pd.DataFrame:
                 f"{t} {'' if is_missing(ref) else ref}".strip()
                 for t, ref in zip(plan["source_type"], plan["source_ref"], strict=True)
             ],
-            "Agreed": [uk_date(as_date(d)) for d in plan["date_agreed"]],
-            "Target date": [uk_date(as_date(d)) for d in plan["target_date"]],
+            "Agreed": each_value(plan["date_agreed"], _uk_date),
+            "Target date": each_value(plan["target_date"], _uk_date),
             "Status then": [
                 _status_then({"is_open": o, "status": st})
                 for o, st in zip(plan["is_open"], plan["status"], strict=True)
             ],
-            "Completed": [uk_date(as_date(d)) for d in plan["completed_date"]],
+            "Completed": each_value(plan["completed_date"], _uk_date),
         }
     )
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 BLANK = "–"
@@ -167,6 +168,22 @@ def _is_date_column(series: pd.Series) -> bool:
     return not sample.empty and all(isinstance(v, (date, datetime, pd.Timestamp)) for v in sample.head(50))
 
 
+_ONCE_PER_VALUE = frozenset({"string", "date", "datetime", "datetime64", "empty"})
+
+
+def each_value(series: pd.Series, text: Callable[[Any], Any]) -> pd.Series:
+    """text(v) for every value of `series`, as an object column. A column of text or dates (a long table
+    repeats its dates, places and states) is worked out once per distinct value; any other column value by
+    value (1, 1.0 and True are equal as keys, and must not share a text)."""
+    if pd.api.types.infer_dtype(series, skipna=True) not in _ONCE_PER_VALUE:
+        return pd.Series([text(v) for v in series], index=series.index, dtype=object)
+    codes, distinct = pd.factorize(series.to_numpy(dtype=object, na_value=None), use_na_sentinel=True)
+    texts = np.empty(len(distinct) + 1, dtype=object)
+    texts[:-1] = [text(v) for v in distinct]
+    texts[-1] = text(None)  # code -1: a blank
+    return pd.Series(texts[codes], index=series.index, dtype=object)
+
+
 def readable_table(frame: pd.DataFrame, words: Mapping[str, str] | None = None) -> ReadableTable:
     """`frame` as a person reads it (the module docstring); `words` overrides headers of this table."""
     out: dict[str, pd.Series] = {}
@@ -175,7 +192,7 @@ def readable_table(frame: pd.DataFrame, words: Mapping[str, str] | None = None) 
         series = frame[name]
         header = (words or {}).get(str(name)) or header_words(str(name))
         if _is_date_column(series):
-            out[header] = pd.Series([date_text(v) for v in series], index=frame.index, dtype=object)
+            out[header] = each_value(series, date_text)
         elif pd.api.types.is_bool_dtype(series):
             out[header] = pd.Series([_cell_text(v) for v in series], index=frame.index, dtype=object)
         elif pd.api.types.is_numeric_dtype(series):
@@ -189,7 +206,7 @@ def readable_table(frame: pd.DataFrame, words: Mapping[str, str] | None = None) 
                 out[header] = series
             numeric.append(header)
         else:
-            out[header] = pd.Series([_cell_text(v) for v in series], index=frame.index, dtype=object)
+            out[header] = each_value(series, _cell_text)
     return ReadableTable(pd.DataFrame(out, index=frame.index), tuple(numeric))
 
 
