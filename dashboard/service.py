@@ -60,7 +60,7 @@ def refresh_kpi_results(path: Path, cfg: Settings) -> list[str]:
         done = refresh_results(writer, cfg)
     finally:
         writer.close()
-    return [done.line()] if done.computed else []
+    return [done.line()] if done.computed or done.failed else []
 
 
 def check_database(path: Path) -> str:
