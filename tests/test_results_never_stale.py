@@ -125,6 +125,7 @@ class Scene:
     overview: dict[str | None, dict[str, Shown]] = field(default_factory=dict)
     overview_restarted: dict[str | None, dict[str, Shown]] = field(default_factory=dict)  # new sessions
     detail: dict[str | None, str] = field(default_factory=dict)
+    comparison: dict[str, dict[str, Shown]] = field(default_factory=dict)  # "Compare localities", by locality
     report: dict[str, Shown] = field(default_factory=dict)
     kpis_json: list[dict[str, Any]] = field(default_factory=list)
 
@@ -153,6 +154,21 @@ def _detail_figure(at: Any) -> str:
     at.selectbox(key="kpi").set_value(DETAIL_KPI).run()
     assert not at.exception, at.exception
     return metric(at, Q3.label)
+
+
+def _comparison(at: Any) -> dict[str, dict[str, Shown]]:
+    """The overview with "Compare localities" on: each locality's value and RAG of every KPI."""
+    at.switch_page("app_pages/overview.py").run()
+    at.toggle(key="compare").set_value(True).run()
+    assert not at.exception, at.exception
+    names = settings().all_localities
+    table = frame(at, f"{names[0]} RAG")
+    seen = {
+        name: {str(r["KPI"]): (str(r[name]), str(r[f"{name} RAG"])) for _, r in table.iterrows()}
+        for name in names
+    }
+    at.toggle(key="compare").set_value(False).run()
+    return seen
 
 
 def _report_rows(db: Path) -> dict[str, Shown]:
@@ -270,7 +286,8 @@ def _make_scene(change: str, work: Path, template: Path) -> Scene:
             at.run()  # the user's next click on the page already open
             scene.overview[place] = _overview(at)
             scene.detail[place] = _detail_figure(at)
-        scene.fresh = {p: fresh_scorecard(scene.db, Q3, p) for p in PLACES}
+        scene.comparison = _comparison(sessions[None])
+        scene.fresh = {p: fresh_scorecard(scene.db, Q3, p) for p in (*PLACES, *settings().all_localities)}
         scene.report = _report_rows(scene.db)
         scene.key_after = current_key(scene.db)
     if change == CONFIG:  # the app started again: nothing it cached before the change
@@ -448,6 +465,16 @@ def test_the_kpi_detail_figure_agrees_with_a_fresh_computation(scene: Scene, pla
         f"after the {scene.change}: the KPI detail page, {DETAIL_KPI}, {_label(place)}: shows "
         f"{scene.detail[place]}, a fresh computation gives {figures[0][1]}"
     )
+
+
+def test_the_comparison_of_localities_agrees_with_a_fresh_computation(scene: Scene) -> None:
+    wrong = [
+        f"{name}: {line}"
+        for name, got in scene.comparison.items()
+        for line in _differences(got, scene.expected(name))
+    ]
+    assert scene.comparison, f"after the {scene.change}: no comparison of localities was shown"
+    assert not wrong, f"after the {scene.change}: Compare localities:\n" + "\n".join(wrong)
 
 
 def test_pmf_kpis_agrees_with_a_fresh_computation(scene: Scene) -> None:
