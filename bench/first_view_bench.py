@@ -27,24 +27,12 @@ if __package__ in (None, ""):
 
 from common import ScaleData, Timing, side_by_side, timed
 
+from dashboard.ingest.contract import DATASETS_BY_NAME
+
 FILE_NAME = "bench-correction.csv"
 SESSIONS = 2  # rows in each small upload
 TARGET_FIRST_VS_WARM = 2.0  # the first view after an upload within 2 x a warm view
-COLUMNS = (
-    "session_id",
-    "session_date",
-    "course_title",
-    "theme",
-    "delivery_mode",
-    "locality",
-    "status",
-    "places_offered",
-    "places_booked",
-    "attended",
-    "did_not_attend",
-    "pre_confidence_avg",
-    "post_confidence_avg",
-)
+COLUMNS = tuple(DATASETS_BY_NAME["training_sessions"].column_names)  # the upload contract's, in order
 
 
 def working_copy(data: ScaleData, log: Callable[[str], None] = print) -> tuple[ScaleData, Path]:

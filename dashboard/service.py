@@ -41,14 +41,11 @@ def refresh_kpi_results(path: Path, cfg: Settings) -> list[str]:
     a new day, a changed configuration or KPI file), so the first page view reads them; [] when they are, and
     when another program is writing (the pages then compute the figures themselves, as before)."""
     from dashboard.core.db import DatabaseError, connect, connect_read_only
-    from dashboard.kpis.catalogue import load_catalogue, results_key
-    from dashboard.kpis.results import held_spans, refresh_results
-    from dashboard.kpis.results_store import stored_periods
+    from dashboard.kpis.results import is_current, refresh_results
 
     reader = connect_read_only(path)
     try:  # read first: a current store needs no write connection, so a second server starts beside one
-        held = stored_periods(reader, results_key(reader, load_catalogue(), cfg))
-        if held and all(span.label in held for span in held_spans(reader)):
+        if is_current(reader, cfg):
             return []
     finally:
         reader.close()

@@ -64,6 +64,17 @@ def held_spans(con: duckdb.DuckDBPyConnection) -> list[Span]:
     return list(dict.fromkeys(spans))
 
 
+def is_current(con: duckdb.DuckDBPyConnection, settings: Settings) -> bool:
+    """Whether the stored results are those of the data, the KPI queries and the configuration as they are
+    now, for every period held (read-only: `pmf serve` asks before it opens the database to write)."""
+    held = results_store.stored_periods(con, results_key(con, load_catalogue(), settings))
+    return _all_held(held, held_spans(con))
+
+
+def _all_held(held: dict[str, int], spans: list[Span]) -> bool:
+    return bool(held) and all(span.label in held for span in spans)
+
+
 def refresh_results(con: duckdb.DuckDBPyConnection, settings: Settings) -> Refreshed:
     """Compute and store every KPI for every period held and every locality, unless the stored results are
     already those of the data, the KPI queries and the configuration as they are now. `con` must be able to
@@ -74,7 +85,7 @@ def refresh_results(con: duckdb.DuckDBPyConnection, settings: Settings) -> Refre
         key = results_key(con, kpis, settings)
         spans = held_spans(con)
         held = results_store.stored_periods(con, key)
-        if held and all(span.label in held for span in spans):
+        if _all_held(held, spans):
             return Refreshed(False, len(held), 0, time.perf_counter() - started)
         try:
             rows, kpi_index = run_queries(con, kpis, spans, settings)
