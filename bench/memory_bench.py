@@ -20,7 +20,7 @@ from typing import Any
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import ENTRY, PROJECT, RESULTS_DIR, ScaleData, rss_kib
+from common import PROJECT, RESULTS_DIR, ScaleData, rss_kib
 
 from dashboard.core.chromium import DEFAULT_CHROMIUM, HEADLESS_ARGS
 
@@ -31,22 +31,11 @@ PAGE_TIMEOUT = 180_000  # ms
 
 
 def streamlit_command(port: int) -> list[str]:
-    """The app served headless on loopback at `port` (the memory and the concurrent-viewers figures)."""
-    return [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(ENTRY),
-        "--server.address",
-        "127.0.0.1",
-        "--server.port",
-        str(port),
-        "--server.headless",
-        "true",
-        "--browser.gatherUsageStats",
-        "false",
-    ]
+    """The app served headless on loopback at `port` (the memory and the concurrent-viewers figures): the
+    command line `pmf serve` itself runs."""
+    from dashboard.service import streamlit_command as served
+
+    return served("127.0.0.1", port)
 
 
 def free_port() -> int:
